@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# run.sh - install what is missing, build, and run f4saoi's main job or its tests.
+#
+#   ./run.sh demo    install + build + run the program on the bundled samples/
+#   ./run.sh test    install + build + the whole test suite (normal, ASan+UBSan)
+#   ./run.sh build   install + build only
+#   ./run.sh bench   install + build (release) + benchmarks
+#
+# Idempotent: packages already installed are not touched, builds are incremental.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PKGS=(
+  gcc g++ meson ninja-build pkg-config python3
+  libglib2.0-dev libjson-glib-dev
+  libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev
+  libopencv-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
+  libcriterion-dev
+)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+install_missing() {
+  local missing=() p
+  for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# build DIR [meson options...]
+build() {
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >/dev/null
+  fi
+  ninja -C "$dir" >/dev/null
+}
+
+# Prints "name: N passed, N failed" from a meson JSON test log.
+summary() {
+  python3 - "$@" <<'PY'
+import json, re, sys
+# Counts Criterion's individual tests where the runner printed its synthesis
+# line, otherwise meson's per-executable result.
+ok = bad = skip = 0
+syn = re.compile(r"Synthesis: Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)")
+for path in sys.argv[1:-1]:
+    for line in open(path):
+        r = json.loads(line)
+        m = syn.search((r.get("stdout") or "") + (r.get("stderr") or ""))
+        if m:
+            tested, passing = int(m.group(1)), int(m.group(2))
+            ok += passing
+            bad += tested - passing
+            if r["result"] not in ("OK", "EXPECTEDFAIL", "SKIP") and tested == passing:
+                bad += 1
+        elif r["result"] in ("OK", "EXPECTEDFAIL"): ok += 1
+        elif r["result"] == "SKIP": skip += 1
+        else: bad += 1
+print(f"{sys.argv[-1]}: {ok} passed, {bad} failed, {skip} skipped")
+PY
+}
+
+cmd=${1:-demo}
+case "$cmd" in
+  build)
+    install_missing
+    build build
+    ;;
+  demo)
+    install_missing
+    build build
+    mkdir -p out
+    log "part catalogue"
+    ./build/src/f4saoi parts
+    for p in AXT540124 AXT640124; do
+      ./build/src/f4saoi footprint "$p" -o "out/$p.svg"
+      log "wrote out/$p.svg (foot pattern in mm; open it in a browser)"
+    done
+    ;;
+  test)
+    install_missing
+    build build
+    rc=0
+    log "test suite (default build)"
+    meson test -C build --print-errorlogs --num-processes 2 || rc=1
+    summary build/meson-logs/testlog.json "default" >&2 || true
+    log "test suite under ASan+UBSan"
+    build build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
+    meson test -C build-sanitize --setup=sanitize --print-errorlogs --num-processes 2 || rc=1
+    summary build-sanitize/meson-logs/testlog-sanitize.json "sanitize" >&2 || true
+    summary build/meson-logs/testlog.json build-sanitize/meson-logs/testlog-sanitize.json "tests" || true
+    exit $rc
+    ;;
+  bench)
+    install_missing
+    build build-release --buildtype=release
+    meson test -C build-release --benchmark --verbose
+    ;;
+  -h|--help|help)
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    ;;
+  *)
+    echo "run.sh: unknown command '$cmd' (demo, test, build, bench)" >&2
+    exit 2
+    ;;
+esac

@@ -51,7 +51,7 @@ PATTERN = {
                                       "note": "same pad width as header; rows placed outside the 3.6 mm body"}},
         "holddown_pad": {"size_mm": [0.45, 0.70], "y_mm": 1.15, "provenance": PROV},
         "body": {"width_mm": 3.60, "provenance": {"source": "catalog", "note": "3.6 mm width; length is catalog A"}},
-        "terminal": {"width_mm": 0.13, "tip_y_mm": 1.95, "provenance": PROV},
+        "terminal": {"width_mm": 0.13, "tip_y_mm": 2.05, "provenance": PROV},
         "holddown_terminal": {"size_mm": [0.35, 0.55], "provenance": PROV},
     },
 }

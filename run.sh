@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 PKGS=(
   gcc g++ meson ninja-build pkg-config python3
-  libglib2.0-dev libjson-glib-dev
+  libglib2.0-dev libcjson-dev
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev
   libopencv-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev

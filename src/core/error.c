@@ -50,3 +50,25 @@ int aoi__error_prefix(const char *fmt, ...)
     memcpy(errmsg, out, plen + 1);
     return -1;
 }
+
+int aoi__json_syntax_error(const char *origin, const char *data, size_t len, const char *end)
+{
+    size_t line = 1, col = 1, stop;
+    int blank = 1;
+    for (size_t i = 0; i < len; i++)
+        if (data[i] != ' ' && data[i] != '\n' && data[i] != '\r' && data[i] != '\t')
+            blank = 0;
+    if (blank)
+        return aoi__error("%s: not valid JSON: empty input", origin);
+    stop = end && end >= data && end <= data + len ? (size_t)(end - data) : len;
+    for (size_t i = 0; i < stop; i++) {
+        if (data[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    return aoi__error("%s: not valid JSON: syntax error at line %zu, column %zu", origin, line,
+                      col);
+}

@@ -1,9 +1,9 @@
-/* part.c - loading and validating F4S part model files (JSON, json-glib). */
+/* part.c - loading and validating F4S part model files (JSON, cJSON). */
 #include "aoi/part.h"
 #include "core/error_internal.h"
 #include "model/part_internal.h"
 
-#include <json-glib/json-glib.h>
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,41 +47,38 @@ typedef struct {
     const char *origin;
 } ctx_t;
 
-static JsonObject *get_object(const ctx_t *cx, JsonObject *obj, const char *parent, const char *name)
+static const cJSON *get_object(const ctx_t *cx, const cJSON *obj, const char *parent,
+                               const char *name)
 {
-    JsonNode *node = json_object_get_member(obj, name);
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive(obj, name);
     if (!node) {
         aoi__error("%s: missing field '%s%s%s'", cx->origin, parent, *parent ? "." : "", name);
         return NULL;
     }
-    if (!JSON_NODE_HOLDS_OBJECT(node)) {
+    if (!cJSON_IsObject(node)) {
         aoi__error("%s: field '%s%s%s' must be an object", cx->origin, parent, *parent ? "." : "",
                    name);
         return NULL;
     }
-    return json_node_get_object(node);
+    return node;
 }
 
-static int node_number(const ctx_t *cx, JsonNode *node, const char *what, double *out)
+static int node_number(const ctx_t *cx, const cJSON *node, const char *what, double *out)
 {
-    GType t;
-    if (!node || !JSON_NODE_HOLDS_VALUE(node))
+    if (!cJSON_IsNumber(node))
         return aoi__error("%s: field '%s' must be a number", cx->origin, what);
-    t = json_node_get_value_type(node);
-    if (t != G_TYPE_DOUBLE && t != G_TYPE_INT64)
-        return aoi__error("%s: field '%s' must be a number", cx->origin, what);
-    *out = json_node_get_double(node);
+    *out = node->valuedouble;
     if (!isfinite(*out))
         return aoi__error("%s: field '%s' is not finite", cx->origin, what);
     return 0;
 }
 
 /* Reads a number; min_excl: the value must be > lo (else >= lo). */
-static int get_number(const ctx_t *cx, JsonObject *obj, const char *parent, const char *name,
+static int get_number(const ctx_t *cx, const cJSON *obj, const char *parent, const char *name,
                       double lo, int min_excl, double *out)
 {
     char what[128];
-    JsonNode *node = json_object_get_member(obj, name);
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive(obj, name);
     snprintf(what, sizeof what, "%s%s%s", parent, *parent ? "." : "", name);
     if (!node)
         return aoi__error("%s: missing field '%s'", cx->origin, what);
@@ -94,20 +91,19 @@ static int get_number(const ctx_t *cx, JsonObject *obj, const char *parent, cons
 }
 
 /* Reads [x, y], both > 0. */
-static int get_size(const ctx_t *cx, JsonObject *obj, const char *parent, double out[2])
+static int get_size(const ctx_t *cx, const cJSON *obj, const char *parent, double out[2])
 {
     char what[128];
-    JsonNode *node = json_object_get_member(obj, "size_mm");
-    JsonArray *arr;
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive(obj, "size_mm");
     snprintf(what, sizeof what, "%s.size_mm", parent);
     if (!node)
         return aoi__error("%s: missing field '%s'", cx->origin, what);
-    if (!JSON_NODE_HOLDS_ARRAY(node) || json_array_get_length(arr = json_node_get_array(node)) != 2)
+    if (!cJSON_IsArray(node) || cJSON_GetArraySize(node) != 2)
         return aoi__error("%s: field '%s' must be an array [x, y] of two numbers", cx->origin, what);
-    for (guint i = 0; i < 2; i++) {
+    for (int i = 0; i < 2; i++) {
         char item[140];
-        snprintf(item, sizeof item, "%s[%u]", what, i);
-        if (node_number(cx, json_array_get_element(arr, i), item, &out[i]) < 0)
+        snprintf(item, sizeof item, "%s[%d]", what, i);
+        if (node_number(cx, cJSON_GetArrayItem(node, i), item, &out[i]) < 0)
             return -1;
         if (!(out[i] > 0))
             return aoi__error("%s: field '%s' must be > 0 (got %g)", cx->origin, item, out[i]);
@@ -115,24 +111,24 @@ static int get_size(const ctx_t *cx, JsonObject *obj, const char *parent, double
     return 0;
 }
 
-static int get_string(const ctx_t *cx, JsonObject *obj, const char *parent, const char *name,
+static int get_string(const ctx_t *cx, const cJSON *obj, const char *parent, const char *name,
                       const char **out)
 {
-    JsonNode *node = json_object_get_member(obj, name);
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive(obj, name);
     if (!node)
         return aoi__error("%s: missing field '%s%s%s'", cx->origin, parent, *parent ? "." : "",
                           name);
-    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING)
+    if (!cJSON_IsString(node))
         return aoi__error("%s: field '%s%s%s' must be a string", cx->origin, parent,
                           *parent ? "." : "", name);
-    *out = json_node_get_string(node);
+    *out = node->valuestring;
     return 0;
 }
 
-static int get_provenance(const ctx_t *cx, JsonObject *feat, const char *parent, aoi_part *p, int f)
+static int get_provenance(const ctx_t *cx, const cJSON *feat, const char *parent, aoi_part *p, int f)
 {
     static const char *const names[] = {"catalog", "cad", "provisional"};
-    JsonObject *prov = get_object(cx, feat, parent, "provenance");
+    const cJSON *prov = get_object(cx, feat, parent, "provenance");
     const char *src, *note = "";
     char where[64];
     if (!prov)
@@ -140,7 +136,7 @@ static int get_provenance(const ctx_t *cx, JsonObject *feat, const char *parent,
     snprintf(where, sizeof where, "%s.provenance", parent);
     if (get_string(cx, prov, where, "source", &src) < 0)
         return -1;
-    if (json_object_has_member(prov, "note") && get_string(cx, prov, where, "note", &note) < 0)
+    if (cJSON_GetObjectItemCaseSensitive(prov, "note") && get_string(cx, prov, where, "note", &note) < 0)
         return -1;
     for (int i = 0; i < 3; i++) {
         if (strcmp(src, names[i]) == 0) {
@@ -153,7 +149,7 @@ static int get_provenance(const ctx_t *cx, JsonObject *feat, const char *parent,
                       cx->origin, where, src);
 }
 
-static int parse_header(const ctx_t *cx, JsonObject *root, aoi_part *p)
+static int parse_header(const ctx_t *cx, const cJSON *root, aoi_part *p)
 {
     const char *s;
     double v;
@@ -199,9 +195,9 @@ static int parse_header(const ctx_t *cx, JsonObject *root, aoi_part *p)
     return 0;
 }
 
-static int parse_catalog(const ctx_t *cx, JsonObject *root, aoi_part *p)
+static int parse_catalog(const ctx_t *cx, const cJSON *root, aoi_part *p)
 {
-    JsonObject *o = get_object(cx, root, "", "catalog");
+    const cJSON *o = get_object(cx, root, "", "catalog");
     double expect;
     if (!o || get_number(cx, o, "catalog", "A_mm", 0, 1, &p->a) < 0 ||
         get_number(cx, o, "catalog", "B_mm", 0, 0, &p->b) < 0 ||
@@ -217,9 +213,9 @@ static int parse_catalog(const ctx_t *cx, JsonObject *root, aoi_part *p)
     return 0;
 }
 
-static int parse_geometry(const ctx_t *cx, JsonObject *root, aoi_part *p)
+static int parse_geometry(const ctx_t *cx, const cJSON *root, aoi_part *p)
 {
-    JsonObject *sig, *hd, *body, *term, *hdt;
+    const cJSON *sig, *hd, *body, *term, *hdt;
     double sig_sz[2], hd_sz[2], hdt_sz[2], row_y, hd_y, body_w, term_w, tip_y;
     int n = p->pins;
 
@@ -292,31 +288,26 @@ static int parse_geometry(const ctx_t *cx, JsonObject *root, aoi_part *p)
     return 0;
 }
 
-static int parse_mask(const ctx_t *cx, JsonObject *root, aoi_part *p)
+static int parse_mask(const ctx_t *cx, const cJSON *root, aoi_part *p)
 {
-    JsonObject *m = get_object(cx, root, "", "mask");
-    JsonNode *node;
-    JsonArray *arr;
+    const cJSON *m = get_object(cx, root, "", "mask"), *arr;
     if (!m)
         return -1;
-    node = json_object_get_member(m, "signal_openings");
-    if (!node || !JSON_NODE_HOLDS_ARRAY(node))
+    arr = cJSON_GetObjectItemCaseSensitive(m, "signal_openings");
+    if (!cJSON_IsArray(arr))
         return aoi__error("%s: field 'mask.signal_openings' must be an array", cx->origin);
-    arr = json_node_get_array(node);
-    p->nmask = json_array_get_length(arr);
+    p->nmask = (size_t)cJSON_GetArraySize(arr);
     if (p->nmask == 0 || p->nmask > MASK_MAX)
         return aoi__error("%s: field 'mask.signal_openings' must hold 1 to %d stencils",
                           cx->origin, MASK_MAX);
     for (size_t i = 0; i < p->nmask; i++) {
-        JsonNode *e = json_array_get_element(arr, (guint)i);
+        const cJSON *e = cJSON_GetArrayItem(arr, (int)i);
         char where[64];
         snprintf(where, sizeof where, "mask.signal_openings[%zu]", i);
-        if (!JSON_NODE_HOLDS_OBJECT(e))
+        if (!cJSON_IsObject(e))
             return aoi__error("%s: field '%s' must be an object", cx->origin, where);
-        if (get_number(cx, json_node_get_object(e), where, "thickness_mm", 0, 1,
-                       &p->mask_thickness[i]) < 0 ||
-            get_number(cx, json_node_get_object(e), where, "opening_ratio", 0, 1,
-                       &p->mask_ratio[i]) < 0)
+        if (get_number(cx, e, where, "thickness_mm", 0, 1, &p->mask_thickness[i]) < 0 ||
+            get_number(cx, e, where, "opening_ratio", 0, 1, &p->mask_ratio[i]) < 0)
             return -1;
         if (p->mask_ratio[i] > 1)
             return aoi__error("%s: field '%s.opening_ratio' must be <= 1 (got %g)", cx->origin,
@@ -349,23 +340,21 @@ static int check_overlaps(const ctx_t *cx, const aoi_part *p)
 aoi_part *aoi_part_load_data(const char *data, size_t len, const char *origin)
 {
     ctx_t cx = {origin ? origin : "(memory)"};
-    JsonParser *parser = NULL;
-    GError *gerr = NULL;
-    JsonNode *root;
+    cJSON *root = NULL;
     aoi_part *p = NULL;
+    const char *end = NULL;
 
     if (len > MODEL_MAX_BYTES) {
         aoi__error("%s: %zu bytes is too large for a part model (limit %d)", cx.origin, len,
                    MODEL_MAX_BYTES);
         goto bailout;
     }
-    parser = json_parser_new();
-    if (!json_parser_load_from_data(parser, data, (gssize)len, &gerr)) {
-        aoi__error("%s: not valid JSON: %s", cx.origin, gerr->message);
+    root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
+    if (!root) {
+        aoi__json_syntax_error(cx.origin, data, len, end);
         goto bailout;
     }
-    root = json_parser_get_root(parser);
-    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+    if (!cJSON_IsObject(root)) {
         aoi__error("%s: a part model must be a JSON object", cx.origin);
         goto bailout;
     }
@@ -374,21 +363,15 @@ aoi_part *aoi_part_load_data(const char *data, size_t len, const char *origin)
         aoi__error("out of memory");
         goto bailout;
     }
-    if (parse_header(&cx, json_node_get_object(root), p) < 0 ||
-        parse_catalog(&cx, json_node_get_object(root), p) < 0 ||
-        parse_geometry(&cx, json_node_get_object(root), p) < 0 ||
-        parse_mask(&cx, json_node_get_object(root), p) < 0 || check_overlaps(&cx, p) < 0 ||
-        !(p->path = strdup(cx.origin))) {
-        if (!p->path && strcmp(aoi_errmsg(), "") == 0)
-            aoi__error("out of memory");
+    if (parse_header(&cx, root, p) < 0 || parse_catalog(&cx, root, p) < 0 ||
+        parse_geometry(&cx, root, p) < 0 || parse_mask(&cx, root, p) < 0 ||
+        check_overlaps(&cx, p) < 0 ||
+        (!(p->path = strdup(cx.origin)) && aoi__error("out of memory") < 0)) {
         aoi_part_free(p);
         p = NULL;
     }
 bailout:
-    if (gerr)
-        g_error_free(gerr);
-    if (parser)
-        g_object_unref(parser);
+    cJSON_Delete(root);
     return p;
 }
 

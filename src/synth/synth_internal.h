@@ -1,0 +1,23 @@
+/* synth_internal.h - pieces of the generator shared between its files. */
+#ifndef AOI_SYNTH_INTERNAL_H
+#define AOI_SYNTH_INTERNAL_H
+
+#include "synth/scene.h"
+
+/* The connector's rigid placement relative to its pads (mm, rad). */
+typedef struct {
+    double dx, dy, th;
+} conn_xf;
+
+/* Adds pads, fillets, terminals, body, flux and the requested defects;
+ * appends the defects' truth. */
+int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf, unsigned defects,
+                    int borderline, aoi_result *truth);
+
+/* Adds board clutter inside [x0,x1]x[y0,y1], keeping out of `keep`. */
+int synth_clutter(scene *s, rng_t *r, const aoi_part *part, double x0, double y0, double x1,
+                  double y1, aoi_rect keep);
+
+void synth_sort_defects(aoi_result *t);
+
+#endif

@@ -16,6 +16,7 @@ static const command commands[] = {
     {"parts", cmd_parts, "list the known F4S part numbers (side, pins, mated height)"},
     {"footprint", cmd_footprint, "draw a part's recommended foot pattern as SVG (mm)"},
     {"synth", cmd_synth, "render synthetic boards with exact ground truth"},
+    {"score", cmd_score, "score inspection results against ground truth"},
 };
 
 static void usage(FILE *f)

@@ -85,6 +85,7 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
     int missing = (defects >> AOI_DEFECT_MISSING_PART) & 1;
     unsigned char used[512] = {0};
     fillet f[512];
+    double pe[512]; /* the moved body's edge at each pin (|v|, mm) */
     double bu, bv;
 
     if (npads > 500)
@@ -118,6 +119,11 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
                 return -1;
     }
 
+    for (int i = 0; i < npads; i++) {
+        xf_apply(xf, pads[i].cx, pads[i].row * edge, &bu, &bv);
+        pe[i] = fabs(bv);
+    }
+
     /* Good fillets, varying pin to pin. */
     for (int i = 0; i < n; i++) {
         const aoi_pad *p = &pads[i];
@@ -126,7 +132,7 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
         xf_apply(xf, p->cx, tipy, &tx, &ty);
         double t_abs = fabs(ty);
         double y_out = outer - rng_uniform(r, 0.0, 0.06) + rng_uniform(r, 0, 0.015);
-        double y_in = fmax(t_abs - rng_uniform(r, 0.12, 0.28), edge + 0.16 + rng_uniform(r, 0, 0.04));
+        double y_in = fmax(t_abs - rng_uniform(r, 0.12, 0.28), pe[i] + 0.16 + rng_uniform(r, 0, 0.04));
         double half = hw * rng_uniform(r, 0.78, 0.97);
         double cx = p->cx + 0.5 * (tx - p->cx);
         if (cx - half < p->cx - hw - 0.015)
@@ -154,8 +160,8 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
             f[i].x1 = p->cx + hw * 0.55;
             f[i].y_out = t_abs - 0.01;
             f[i].y_in = f[i].y_out - len;
-            if (f[i].y_in < edge + 0.16) {
-                f[i].y_in = edge + 0.16;
+            if (f[i].y_in < pe[i] + 0.16) {
+                f[i].y_in = pe[i] + 0.16;
                 f[i].y_out = fmax(f[i].y_out, f[i].y_in + 0.04);
             }
             f[i].h = 0.02;
@@ -176,8 +182,8 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
             if (mode == 0) {            /* toe overhang */
                 f[i].y_out = outer + over;
                 f[i].h = 0.1;
-            } else if (mode == 1) {     /* side overhang, short of the neighbour */
-                over = fmin(over, 0.11);
+            } else if (mode == 1) {     /* side overhang, less than half the gap */
+                over = borderline ? over : rng_uniform(r, 0.068, 0.08);
                 if (rng_int(r, 2))
                     f[i].x1 = p->cx + p->w / 2 + over;
                 else
@@ -187,7 +193,7 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
                 double gap = borderline ? rng_uniform(r, 0.07, 0.085) : rng_uniform(r, 0.0, 0.05);
                 double tx0 = p->terminal.x0, tx1 = p->terminal.x1, txc, tyc;
                 xf_apply(xf, (tx0 + tx1) / 2, p->cy, &txc, &tyc);
-                double y0 = edge + gap, y1 = f[i].y_in + 0.05;
+                double y0 = pe[i] + gap, y1 = f[i].y_in + 0.05;
                 if (blob_box(s, txc - (tx1 - tx0) / 2 - 0.01, txc + (tx1 - tx0) / 2 + 0.01,
                              p->row > 0 ? y0 : -y1, p->row > 0 ? y1 : -y0, 0.08) < 0)
                     return -1;
@@ -229,7 +235,8 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
             double w = borderline ? 0.03 : rng_uniform(r, 0.05, 0.16);
             if (yhi - ylo < w)
                 w = yhi - ylo;
-            double yc = rng_uniform(r, ylo + w / 2, yhi - w / 2);
+            double mid = (ylo + yhi) / 2, span = (yhi - ylo) * 0.3;
+            double yc = rng_uniform(r, mid - fmax(0, span - w / 2), mid + fmax(0, span - w / 2));
             double xa = pads[a].cx, xb = pads[b].cx;
             double yy = pads[a].row > 0 ? yc : -yc;
             if (blob_box(s, xa, xb, yy - w / 2 - 0.005, yy + w / 2 + 0.005, 0.045) < 0)
@@ -242,10 +249,12 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
     /* Terminals (gold strips on their pads), moved with the connector. */
     for (int i = 0; i < n; i++) {
         const aoi_pad *p = &pads[i];
-        double cx = (p->terminal.x0 + p->terminal.x1) / 2, cy = (p->terminal.y0 + p->terminal.y1) / 2;
+        /* Reaches 0.05 mm under the body so no seam shows at its edge. */
+        double cx = (p->terminal.x0 + p->terminal.x1) / 2;
+        double cy = (p->terminal.y0 + p->terminal.y1) / 2 - p->row * 0.025;
         xf_apply(xf, cx, cy, &bu, &bv);
         if (add_rect(s, AOI_MAT_TERMINAL, L_TERMINAL, bu, bv, (p->terminal.x1 - p->terminal.x0) / 2,
-                     (p->terminal.y1 - p->terminal.y0) / 2 + 0.05, xf->th) < 0)
+                     (p->terminal.y1 - p->terminal.y0) / 2 + 0.025, xf->th) < 0)
             return -1;
     }
 
@@ -269,12 +278,12 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
             const aoi_pad *p = &pads[i];
             double txc, tyc, reach = borderline ? 0.12 : rng_uniform(r, 0.16, 0.3);
             xf_apply(xf, p->cx, p->cy, &txc, &tyc);
-            double y0 = edge - 0.06, y1 = edge + reach;
+            double y0 = pe[i] - 0.06, y1 = pe[i] + reach;
             double half = (p->terminal.x1 - p->terminal.x0) / 2 + rng_uniform(r, 0.03, 0.06);
             if (add_film(s, txc, p->row * (y0 + y1) / 2, half, (y1 - y0) / 2,
                          rng_uniform(r, 0.55, 0.85)) < 0)
                 return -1;
-            if (defect(truth, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (edge + 0.05)) < 0)
+            if (defect(truth, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (pe[i] + 0.05)) < 0)
                 return -1;
         }
     }
@@ -305,5 +314,6 @@ static int cmp_defect(const void *a, const void *b)
 
 void synth_sort_defects(aoi_result *t)
 {
-    qsort(t->defects, t->ndefects, sizeof *t->defects, cmp_defect);
+    if (t->ndefects > 1)
+        qsort(t->defects, t->ndefects, sizeof *t->defects, cmp_defect);
 }

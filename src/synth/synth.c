@@ -249,7 +249,7 @@ int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_imag
     if (blur(lin, w, h, blur_px) < 0)
         goto bailout;
     {
-        double exposure = rng_uniform(&r, 0.85, 1.15), cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+        double exposure = rng_uniform(&r, 0.6, 0.9), cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
         double rmax2 = cx * cx + cy * cy;
         for (int y = 0; y < h; y++) {
             uint8_t *row = out->data + (size_t)y * out->stride;

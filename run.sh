@@ -93,11 +93,15 @@ case "$cmd" in
     log "test suite (default build)"
     meson test -C build --print-errorlogs --num-processes 2 || rc=1
     summary build/meson-logs/testlog.json "default" >&2 || true
+    log "test suite with SIMD forced off (AOI_SIMD=scalar)"
+    meson test -C build --setup=scalar --print-errorlogs --num-processes 2 || rc=1
+    summary build/meson-logs/testlog-scalar.json "scalar" >&2 || true
     log "test suite under ASan+UBSan"
     build build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
     meson test -C build-sanitize --setup=sanitize --print-errorlogs --num-processes 2 || rc=1
     summary build-sanitize/meson-logs/testlog-sanitize.json "sanitize" >&2 || true
-    summary build/meson-logs/testlog.json build-sanitize/meson-logs/testlog-sanitize.json "tests" || true
+    summary build/meson-logs/testlog.json build/meson-logs/testlog-scalar.json \
+      build-sanitize/meson-logs/testlog-sanitize.json "tests" || true
     exit $rc
     ;;
   bench)

@@ -1,0 +1,33 @@
+/* simd_internal.h - per-ISA kernel entry points behind aoi/simd.h. */
+#ifndef AOI_SIMD_INTERNAL_H
+#define AOI_SIMD_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Max over the colour bytes of n pixels into dst[0..n). */
+typedef void (*maxrow_fn)(const uint8_t *src, int n, int bpp, int xoff, uint8_t *dst);
+/* acc[i] += row[i] for i < n (u16 accumulators). */
+typedef void (*accrow_fn)(const uint8_t *row, int n, uint16_t *acc);
+/* dst[X] = (sum of acc[f*X .. f*X+f) + f*f/2) / (f*f), X < n. */
+typedef void (*hsum_fn)(const uint16_t *acc, int n, int f, uint8_t *dst);
+
+typedef struct {
+    maxrow_fn maxrow;
+    accrow_fn accrow;
+    hsum_fn hsum;
+} reduce_kernels;
+
+void aoi__maxrow_scalar(const uint8_t *src, int n, int bpp, int xoff, uint8_t *dst);
+void aoi__accrow_scalar(const uint8_t *row, int n, uint16_t *acc);
+void aoi__hsum_scalar(const uint16_t *acc, int n, int f, uint8_t *dst);
+
+void aoi__maxrow_sse41(const uint8_t *src, int n, int bpp, int xoff, uint8_t *dst);
+void aoi__accrow_sse41(const uint8_t *row, int n, uint16_t *acc);
+void aoi__hsum_sse41(const uint16_t *acc, int n, int f, uint8_t *dst);
+
+void aoi__maxrow_avx2(const uint8_t *src, int n, int bpp, int xoff, uint8_t *dst);
+void aoi__accrow_avx2(const uint8_t *row, int n, uint16_t *acc);
+void aoi__hsum_avx2(const uint16_t *acc, int n, int f, uint8_t *dst);
+
+#endif

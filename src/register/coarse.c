@@ -1,0 +1,223 @@
+/* coarse.c - coarse search: the frame reduced to its max channel (one SIMD
+ * pass), edge energy, and a box template of the pad rows against their
+ * surroundings, over position and residual rotation. */
+#include "aoi/simd.h"
+#include "core/error_internal.h"
+#include "register/register_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int gimg_reserve(gimg *g, int w, int h)
+{
+    size_t stride = ((size_t)w + 31) & ~(size_t)31, need = stride * (size_t)h;
+    if (need > g->cap) {
+        uint8_t *d = realloc(g->data, need);
+        if (!d)
+            return aoi__error("out of memory");
+        g->data = d;
+        g->cap = need;
+    }
+    g->w = w;
+    g->h = h;
+    g->stride = stride;
+    return 0;
+}
+
+/* E = |dV/dx| + |dV/dy| (central differences, halved), 0 on the border. */
+static void edge_energy(const gimg *v, gimg *e)
+{
+    for (int y = 0; y < v->h; y++) {
+        uint8_t *o = e->data + (size_t)y * e->stride;
+        if (y == 0 || y == v->h - 1) {
+            memset(o, 0, (size_t)v->w);
+            continue;
+        }
+        const uint8_t *a = v->data + (size_t)(y - 1) * v->stride, *m = a + v->stride, *b = m + v->stride;
+        o[0] = o[v->w - 1] = 0;
+        for (int x = 1; x < v->w - 1; x++) {
+            int gx = abs(m[x + 1] - m[x - 1]), gy = abs(b[x] - a[x]);
+            int s = (gx + gy) >> 1;
+            o[x] = (uint8_t)(s > 255 ? 255 : s);
+        }
+    }
+}
+
+static int integral(aoi_registrar *r, const gimg *e)
+{
+    size_t w1 = (size_t)e->w + 1, need = w1 * ((size_t)e->h + 1);
+    if (need > r->integ_cap) {
+        uint32_t *n = realloc(r->integ, need * sizeof *n);
+        if (!n)
+            return aoi__error("out of memory");
+        r->integ = n;
+        r->integ_cap = need;
+    }
+    memset(r->integ, 0, w1 * sizeof *r->integ);
+    for (int y = 0; y < e->h; y++) {
+        const uint8_t *row = e->data + (size_t)y * e->stride;
+        uint32_t *prev = r->integ + (size_t)y * w1, *cur = prev + w1, acc = 0;
+        cur[0] = 0;
+        for (int x = 0; x < e->w; x++) {
+            acc += row[x];
+            cur[x + 1] = prev[x + 1] + acc;
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    const uint32_t *I;
+    int w, h;            /* image size */
+    double k;            /* px per mm at this level */
+    int rot;
+} level;
+
+/* Template score at origin (x, y) of this level, residual angle th (rad):
+ * mean energy in the pad rows minus mean energy around them. */
+static double box_score(const level *L, const tbox *b, size_t n, double x, double y, double th)
+{
+    double phi = L->rot * M_PI / 180 + th, c = cos(phi), s = sin(phi);
+    int swap = L->rot == 90 || L->rot == 270;
+    double sum[2] = {0, 0}, area[2] = {0, 0};
+    size_t w1 = (size_t)L->w + 1;
+    for (size_t i = 0; i < n; i++) {
+        double cx = x + (b[i].uc * c - b[i].vc * s) * L->k, cy = y + (b[i].uc * s + b[i].vc * c) * L->k;
+        double hx = (swap ? b[i].hv : b[i].hu) * L->k, hy = (swap ? b[i].hu : b[i].hv) * L->k;
+        int x0 = (int)lround(cx - hx), x1 = (int)lround(cx + hx), y0 = (int)lround(cy - hy), y1 = (int)lround(cy + hy);
+        x0 = x0 < 0 ? 0 : x0;
+        y0 = y0 < 0 ? 0 : y0;
+        x1 = x1 > L->w ? L->w : x1;
+        y1 = y1 > L->h ? L->h : y1;
+        if (x1 <= x0 || y1 <= y0)
+            continue;
+        int k = b[i].sign > 0;
+        sum[k] += (double)L->I[(size_t)y1 * w1 + x1] - L->I[(size_t)y0 * w1 + x1] -
+                  L->I[(size_t)y1 * w1 + x0] + L->I[(size_t)y0 * w1 + x0];
+        area[k] += (double)(x1 - x0) * (y1 - y0);
+    }
+    if (area[1] <= 0 || area[0] <= 0)
+        return -1e9;
+    return sum[1] / area[1] - sum[0] / area[0];
+}
+
+static void insert_candidate(candidate *c, int *n, int max, candidate nc, double min_dist)
+{
+    for (int i = 0; i < *n; i++) {
+        double d = hypot(c[i].x - nc.x, c[i].y - nc.y);
+        if (d < min_dist) {
+            if (nc.score > c[i].score)
+                c[i] = nc;
+            else
+                return;
+            /* keep order: bubble up */
+            for (int j = i; j > 0 && c[j].score > c[j - 1].score; j--) {
+                candidate t = c[j];
+                c[j] = c[j - 1];
+                c[j - 1] = t;
+            }
+            return;
+        }
+    }
+    if (*n < max)
+        c[(*n)++] = nc;
+    else if (nc.score > c[max - 1].score)
+        c[max - 1] = nc;
+    else
+        return;
+    for (int j = *n - 1; j > 0 && c[j].score > c[j - 1].score; j--) {
+        candidate t = c[j];
+        c[j] = c[j - 1];
+        c[j - 1] = t;
+    }
+}
+
+int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
+                         candidate *out, int max_out, int *nout)
+{
+    int f = r->um <= 12 ? 4 : 2, bpp = aoi_format_bpp(frame->format), xoff = 0;
+    int ro, go, bo, f2 = 4;
+    level L1, L2;
+    candidate cand[16];
+    int ncand = 0, x0, y0, x1, y1;
+    double u1, k2;
+
+    aoi_format_rgb_offsets(frame->format, &ro, &go, &bo);
+    if (bpp == 4)
+        xoff = (ro == 0 || bo == 0) ? 3 : 0;
+    if (frame->width < 4 * f2 * f || frame->height < 4 * f2 * f)
+        return aoi__error("frame %dx%d is too small to search", frame->width, frame->height);
+    if (gimg_reserve(&r->l1, frame->width / f, frame->height / f) < 0 ||
+        aoi_reduce_max(frame->data, frame->width, frame->height, frame->stride, bpp, xoff, f,
+                       r->l1.data, r->l1.stride) < 0 ||
+        gimg_reserve(&r->e1, r->l1.w, r->l1.h) < 0)
+        return -1;
+    edge_energy(&r->l1, &r->e1);
+    if (gimg_reserve(&r->e2, r->e1.w / f2, r->e1.h / f2) < 0 ||
+        aoi_reduce_max(r->e1.data, r->e1.w, r->e1.h, r->e1.stride, 1, 0, f2, r->e2.data,
+                       r->e2.stride) < 0 ||
+        integral(r, &r->e2) < 0)
+        return -1;
+
+    /* Stage A: the reduced energy map, whole rows as two segments, 3 angles. */
+    u1 = r->um * f;
+    k2 = 1000.0 / (u1 * f2);
+    L2 = (level){r->integ, r->e2.w, r->e2.h, k2, r->rot};
+    /* The whole footprint lies inside the frame (imaging.md), so only origins
+     * that keep it inside are tried. */
+    {
+        int swap = r->rot == 90 || r->rot == 270;
+        double hx = (swap ? r->half_wid : r->half_len) * k2, hy = (swap ? r->half_len : r->half_wid) * k2;
+        x0 = (int)floor(hx * 0.9), y0 = (int)floor(hy * 0.9);
+        x1 = (int)ceil(r->e2.w - hx * 0.9) - 1, y1 = (int)ceil(r->e2.h - hy * 0.9) - 1;
+    }
+    if (hint) {
+        double c = (f * f2);
+        double rad = hint->radius_mm * 1000 / r->um / c + 1;
+        x0 = (int)fmax(x0, hint->x_px / c - rad);
+        x1 = (int)fmin(x1, hint->x_px / c + rad);
+        y0 = (int)fmax(y0, hint->y_px / c - rad);
+        y1 = (int)fmin(y1, hint->y_px / c + rad);
+    }
+    for (int a = -1; a <= 1; a++)
+        for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++) {
+                double s = box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, a * 2.0 * M_PI / 180);
+                if (s > 0)
+                    insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}},
+                                     r->half_wid * k2);
+            }
+    if (!ncand)
+        return aoi__error("no pad rows of %s found in the frame", aoi_part_number(r->part));
+
+    /* Stage B: the level-1 energy map, 1 mm segments, finer angles and positions. */
+    if (integral(r, &r->e1) < 0)
+        return -1;
+    L1 = (level){r->integ, r->e1.w, r->e1.h, 1000.0 / u1, r->rot};
+    *nout = 0;
+    for (int i = 0; i < ncand && *nout < max_out; i++) {
+        candidate best = {0, 0, 0, -1e9, {0, 0, 0}};
+        double cx = cand[i].x * f2, cy = cand[i].y * f2;
+        for (double th = -3; th <= 3.001; th += 0.5)
+            for (int dy = -f2 - 1; dy <= f2 + 1; dy++)
+                for (int dx = -f2 - 1; dx <= f2 + 1; dx++) {
+                    double s = box_score(&L1, r->fine_boxes, r->nfine, cx + dx, cy + dy, th * M_PI / 180);
+                    if (s > best.score)
+                        best = (candidate){cx + dx, cy + dy, th, s, {0, 0, 0}};
+                }
+        for (double th = best.th - 0.25; th <= best.th + 0.251; th += 0.125)
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    double s = box_score(&L1, r->fine_boxes, r->nfine, best.x + dx * 0.5,
+                                         best.y + dy * 0.5, th * M_PI / 180);
+                    if (s > best.score)
+                        best = (candidate){best.x + dx * 0.5, best.y + dy * 0.5, th, s, {0, 0, 0}};
+                }
+        /* Level-1 coordinates to full-resolution pixels. */
+        best.x = best.x * f - 0.5;
+        best.y = best.y * f - 0.5;
+        out[(*nout)++] = best;
+    }
+    return 0;
+}

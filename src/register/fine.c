@@ -1,0 +1,420 @@
+/* fine.c - sub-pixel fit of the pads' outline edges in the full-resolution
+ * frame: search each model edge point's normal for the strongest step of the
+ * frame's max channel, then a Tukey-weighted Gauss-Newton step in position,
+ * rotation and scale; repeat with narrower windows. */
+#include "core/error_internal.h"
+#include "register/register_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The fine stage looks at how far each pixel's colour is from the solder
+ * mask's: D = |R - Mr| + |G - Mg| + |B - Mb| (grey: |V - M|).  Mask is flat
+ * and diffuse under every light, while pad metal, solder and terminals are
+ * far from its colour whatever the lighting makes of them, so pad outlines
+ * are steps of D with the larger side inside. */
+typedef struct {
+    const uint8_t *d;
+    int w, h, bpp;
+    size_t stride;
+    int off[3];
+    int mask[3];
+} sampler;
+
+static inline int vmax_at(const sampler *s, int x, int y)
+{
+    const uint8_t *p = s->d + (size_t)y * s->stride + (size_t)x * s->bpp;
+    if (s->bpp == 1)
+        return abs(p[0] - s->mask[0]);
+    return abs(p[s->off[0]] - s->mask[0]) + abs(p[s->off[1]] - s->mask[1]) +
+           abs(p[s->off[2]] - s->mask[2]);
+}
+
+/* Bilinear max-channel value at pose coordinates (pixel centres at integers);
+ * -1 outside. */
+static inline double sample(const sampler *s, double x, double y)
+{
+    int ix = (int)floor(x), iy = (int)floor(y);
+    double fx = x - ix, fy = y - iy;
+    if (ix < 0 || iy < 0 || ix + 1 >= s->w || iy + 1 >= s->h)
+        return -1;
+    return (vmax_at(s, ix, iy) * (1 - fx) + vmax_at(s, ix + 1, iy) * fx) * (1 - fy) +
+           (vmax_at(s, ix, iy + 1) * (1 - fx) + vmax_at(s, ix + 1, iy + 1) * fx) * fy;
+}
+
+static void make_sampler(const aoi_image *f, const candidate *c, sampler *s)
+{
+    s->d = f->data;
+    s->w = f->width;
+    s->h = f->height;
+    s->bpp = aoi_format_bpp(f->format);
+    s->stride = f->stride;
+    aoi_format_rgb_offsets(f->format, &s->off[0], &s->off[1], &s->off[2]);
+    for (int k = 0; k < 3; k++)
+        s->mask[k] = c->mask[k];
+}
+
+static int cmp_u8(const void *a, const void *b)
+{
+    return (int)*(const uint8_t *)a - (int)*(const uint8_t *)b;
+}
+
+void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candidate *c)
+{
+    /* Median colour of the context boxes (beyond the toes and row ends). */
+    double phi = (r->rot + c->th) * M_PI / 180, cs = cos(phi), sn = sin(phi), k = 1000.0 / r->um;
+    int bpp = aoi_format_bpp(f->format), off[3], n = 0;
+    static _Thread_local uint8_t ch[3][4096];
+    aoi_format_rgb_offsets(f->format, &off[0], &off[1], &off[2]);
+    for (size_t i = 0; i < r->nfine; i++) {
+        const tbox *b = &r->fine_boxes[i];
+        if (b->sign > 0)
+            continue;
+        for (double du = -b->hu; du <= b->hu; du += 0.08)
+            for (double dv = -b->hv; dv <= b->hv; dv += 0.08) {
+                double u = b->uc + du, v = b->vc + dv;
+                int x = (int)lround(c->x + (u * cs - v * sn) * k), y = (int)lround(c->y + (u * sn + v * cs) * k);
+                if (x < 0 || y < 0 || x >= f->width || y >= f->height || n >= 4096)
+                    continue;
+                const uint8_t *p = f->data + (size_t)y * f->stride + (size_t)x * bpp;
+                for (int q = 0; q < 3; q++)
+                    ch[q][n] = bpp == 1 ? p[0] : p[off[q]];
+                n++;
+            }
+    }
+    for (int q = 0; q < 3; q++) {
+        if (n) {
+            qsort(ch[q], (size_t)n, 1, cmp_u8);
+            c->mask[q] = ch[q][n / 2];
+        } else {
+            c->mask[q] = 0;
+        }
+    }
+}
+
+/* Sum over visible edge points of one orientation (along: normals along the
+ * rows; else across) of the step from far-from-mask inside to mask outside,
+ * with the pose moved by (du, dv) px along and across the rows. */
+static double edge_step_sum(const aoi_registrar *r, const sampler *s, const candidate *c, int along,
+                            double du, double dv, double scale, size_t every)
+{
+    double phi = (r->rot + c->th) * M_PI / 180, cs = cos(phi), sn = sin(phi), k = 1000.0 / r->um * scale;
+    double sum = 0;
+    size_t seen = 0;
+    for (size_t i = 0; i < r->npts; i++) {
+        const mpoint *m = &r->pts[i];
+        if (!m->visible || (along == 1 && m->nu == 0) || (along == 0 && m->nv == 0))
+            continue;
+        if (seen++ % every)
+            continue;
+        double u = m->u * k + du, v = m->v * k + dv;
+        double nx = m->nu * cs - m->nv * sn, ny = m->nu * sn + m->nv * cs;
+        double x = c->x + u * cs - v * sn, y = c->y + u * sn + v * cs;
+        double din = sample(s, x - 1.5 * nx, y - 1.5 * ny), dout = sample(s, x + 1.5 * nx, y + 1.5 * ny);
+        if (din >= 0 && dout >= 0)
+            sum += din - dout;
+    }
+    return sum;
+}
+
+int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candidate *c, double scale,
+                        int range)
+{
+    /* Evidence of the whole outline at whole-pitch shifts along the rows: a
+     * tent peaked where the row ends (and hold-downs) line up. */
+    sampler s;
+    double best = -1e18, phi = (r->rot + c->th) * M_PI / 180;
+    double step = r->pitch * 1000.0 / r->um * scale;
+    int bk = 0;
+    make_sampler(f, c, &s);
+    for (int k = -range; k <= range; k++) {
+        candidate t = *c;
+        t.x += k * step * cos(phi);
+        t.y += k * step * sin(phi);
+        double e = edge_step_sum(r, &s, &t, 2, 0, 0, scale, 1);
+        if (e > best) {
+            best = e;
+            bk = k;
+        }
+    }
+    return bk;
+}
+
+void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *c, double reach_px)
+{
+    /* The box template fixes the rows but hardly where the pads lie along
+     * them, nor (for short rows) their angle: for each angle near the coarse
+     * one, slide the pads across the rows by up to reach_px (toe edges), then
+     * along them by up to half a pitch (side edges); keep the best.  The row
+     * ends are left to the pitch-slip check. */
+    sampler s;
+    double k = 1000.0 / r->um, half = r->pitch / 2 * k;
+    double arange = fmin(2.0, fmax(0.25, 2.0 * 4.0 / (2 * r->half_len)));
+    double best_total = -1e18;
+    size_t every = r->nvisible > 800 ? r->nvisible / 800 : 1;
+    candidate best = *c;
+    make_sampler(f, c, &s);
+    for (double da = -arange; da <= arange + 1e-9; da += 0.25) {
+        candidate t = *c;
+        double bv = 0, bu = 0, bs = -1e18, total;
+        t.th += da;
+        for (double dv = -reach_px; dv <= reach_px + 1e-9; dv += 0.5) {
+            double sum = edge_step_sum(r, &s, &t, 0, 0, dv, 1.0, every);
+            if (sum > bs) {
+                bs = sum;
+                bv = dv;
+            }
+        }
+        total = bs;
+        bs = -1e18;
+        for (double du = -half; du <= half + 1e-9; du += 0.5) {
+            double sum = edge_step_sum(r, &s, &t, 1, du, bv, 1.0, every);
+            if (sum > bs) {
+                bs = sum;
+                bu = du;
+            }
+        }
+        total += bs;
+        if (total > best_total) {
+            double phi = (r->rot + t.th) * M_PI / 180, cs = cos(phi), sn = sin(phi);
+            best_total = total;
+            best = t;
+            best.x += bu * cs - bv * sn;
+            best.y += bu * sn + bv * cs;
+        }
+    }
+    *c = best;
+}
+
+#define STEP 0.5
+#define MAXS 64
+
+/* Strongest step along the normal within +-win px whose sign matches
+ * polarity (-1: brighter inside, +1: darker inside, 0: either).  Returns the
+ * offset (px) along the normal, and the step's size in *strength. */
+static int find_edge(const sampler *s, double x, double y, double nx, double ny, double win,
+                     int polarity, double *t_out, double *strength)
+{
+    double v[MAXS + 2];
+    int n = (int)(2 * win / STEP) + 3, best = -1;
+    double bestd = 0;
+    if (n > MAXS)
+        n = MAXS;
+    for (int i = 0; i < n; i++) {
+        double t = -win - STEP + i * STEP;
+        v[i] = sample(s, x + t * nx, y + t * ny);
+        if (v[i] < 0)
+            return -1;
+    }
+    /* d[i] = v[i+1] - v[i-1] at t_i. */
+    for (int i = 1; i < n - 1; i++) {
+        double d = v[i + 1] - v[i - 1];
+        double sd = polarity == 0 ? -fabs(d) : polarity < 0 ? d : -d;
+        if (sd < bestd) {
+            bestd = sd;
+            best = i;
+        }
+    }
+    if (best <= 1 || best >= n - 2)
+        return -1;
+    {
+        double dm = v[best] - v[best - 2], d0 = v[best + 1] - v[best - 1], dp = v[best + 2] - v[best];
+        double den = dm - 2 * d0 + dp, off = 0;
+        if (fabs(den) > 1e-9)
+            off = 0.5 * (dm - dp) / den;
+        if (off > 0.5)
+            off = 0.5;
+        if (off < -0.5)
+            off = -0.5;
+        *t_out = -win - STEP + (best + off) * STEP;
+        *strength = fabs(d0) / (2 * STEP);
+    }
+    return 0;
+}
+
+typedef struct {
+    double x, y, nx, ny;   /* model point and normal in the image */
+    double dth_x, dth_y;   /* d(point)/d(theta) */
+} proj;
+
+static void project(const aoi_registrar *r, const candidate *c, double scale, const mpoint *m, proj *p)
+{
+    double phi = (r->rot + c->th) * M_PI / 180, cs = cos(phi), sn = sin(phi);
+    double k = 1000.0 / r->um * scale;
+    p->x = c->x + (m->u * cs - m->v * sn) * k;
+    p->y = c->y + (m->u * sn + m->v * cs) * k;
+    p->nx = m->nu * cs - m->nv * sn;
+    p->ny = m->nu * sn + m->nv * cs;
+    p->dth_x = (-m->u * sn - m->v * cs) * k * M_PI / 180;
+    p->dth_y = (m->u * cs - m->v * sn) * k * M_PI / 180;
+}
+
+/* Solves the 4x4 system A x = b (Gaussian elimination, partial pivoting). */
+static int solve4(double A[4][4], double b[4], double x[4])
+{
+    for (int i = 0; i < 4; i++) {
+        int p = i;
+        for (int j = i + 1; j < 4; j++)
+            if (fabs(A[j][i]) > fabs(A[p][i]))
+                p = j;
+        if (fabs(A[p][i]) < 1e-12)
+            return -1;
+        for (int k = 0; k < 4; k++) {
+            double t = A[i][k];
+            A[i][k] = A[p][k];
+            A[p][k] = t;
+        }
+        double t = b[i];
+        b[i] = b[p];
+        b[p] = t;
+        for (int j = i + 1; j < 4; j++) {
+            double f = A[j][i] / A[i][i];
+            for (int k = i; k < 4; k++)
+                A[j][k] -= f * A[i][k];
+            b[j] -= f * b[i];
+        }
+    }
+    for (int i = 3; i >= 0; i--) {
+        double s = b[i];
+        for (int k = i + 1; k < 4; k++)
+            s -= A[i][k] * x[k];
+        x[i] = s / A[i][i];
+    }
+    return 0;
+}
+
+/* Minimum edge step (DN per px) that counts as an edge. */
+#define MIN_STRENGTH 4.0
+
+double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candidate *c,
+                           double scale, int polarity)
+{
+    sampler s;
+    int in = 0, n = 0;
+    make_sampler(frame, c, &s);
+    for (size_t i = 0; i < r->npts; i++) {
+        proj p;
+        double t, st;
+        if (!r->pts[i].visible)
+            continue;
+        n++;
+        project(r, c, scale, &r->pts[i], &p);
+        if (find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, polarity, &t, &st) == 0 && fabs(t) < 1.0 &&
+            st >= MIN_STRENGTH)
+            in++;
+    }
+    return n ? (double)in / n : 0;
+}
+
+int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                       int *inliers)
+{
+    static const double windows[] = {4.0, 3.0, 3.0, 2.5, 2.0, 1.5, 1.5, 1.5};
+    /* Reach along the rows (mm): the centre first, so that an unknown 1 %
+     * of scale does not throw the far pads out of the search window. */
+    static const double reach[] = {2, 2, 4, 8, 1e9, 1e9, 1e9, 1e9};
+    sampler s;
+    double *res = malloc(sizeof *res * r->npts), *wt = malloc(sizeof *wt * r->npts);
+    int *ok = malloc(sizeof *ok * r->npts), polarity = 0, ret = 0;
+    proj *pp = malloc(sizeof *pp * r->npts);
+    double sc = 1.0;
+
+    if (!res || !wt || !ok || !pp) {
+        ret = aoi__error("out of memory");
+        goto bailout;
+    }
+    make_sampler(frame, c, &s);
+    polarity = -1; /* D is larger inside the pads */
+    for (size_t it = 0; it < sizeof windows / sizeof *windows; it++) {
+        double A[4][4] = {{0}}, b[4] = {0}, x[4] = {0}, win = windows[it];
+        int n = 0, pos = 0, neg = 0;
+        double mad_buf[4096];
+        int nm = 0;
+        for (size_t i = 0; i < r->npts; i++) {
+            double t, st;
+            ok[i] = 0;
+            if (!r->pts[i].visible || fabs(r->pts[i].u) > reach[it])
+                continue;
+            project(r, c, sc, &r->pts[i], &pp[i]);
+            if (find_edge(&s, pp[i].x, pp[i].y, pp[i].nx, pp[i].ny, win, polarity, &t, &st) < 0 ||
+                st < MIN_STRENGTH)
+                continue;
+            ok[i] = 1;
+            res[i] = t;
+            if (polarity == 0) {
+                /* sign of the step: brighter inside (negative derivative outward) */
+                double vin = sample(&s, pp[i].x + (t - 1) * pp[i].nx, pp[i].y + (t - 1) * pp[i].ny);
+                double vout = sample(&s, pp[i].x + (t + 1) * pp[i].nx, pp[i].y + (t + 1) * pp[i].ny);
+                if (vin > vout)
+                    neg++;
+                else
+                    pos++;
+            }
+            if (nm < 4096)
+                mad_buf[nm++] = fabs(t);
+            n++;
+        }
+        if (n < 12) {
+            ret = aoi__error("too few pad edges found (%d)", n);
+            goto bailout;
+        }
+        if (polarity == 0)
+            polarity = neg >= pos ? -1 : 1;
+        /* Robust scale of the residuals: median absolute value. */
+        {
+            int k = nm / 2;
+            for (int i = 0; i <= k; i++) /* partial selection sort, nm is small */
+                for (int j = i + 1; j < nm; j++)
+                    if (mad_buf[j] < mad_buf[i]) {
+                        double t = mad_buf[i];
+                        mad_buf[i] = mad_buf[j];
+                        mad_buf[j] = t;
+                    }
+            double cthr = fmax(0.6, 4.0 * mad_buf[k] * 1.4826);
+            if (cthr > win)
+                cthr = win;
+            for (size_t i = 0; i < r->npts; i++) {
+                if (!ok[i])
+                    continue;
+                double u = res[i] / cthr, w = fabs(u) < 1 ? (1 - u * u) * (1 - u * u) : 0;
+                double J[4] = {pp[i].nx, pp[i].ny, pp[i].nx * pp[i].dth_x + pp[i].ny * pp[i].dth_y,
+                               pp[i].nx * (pp[i].x - c->x) + pp[i].ny * (pp[i].y - c->y)};
+                wt[i] = w;
+                for (int a = 0; a < 4; a++) {
+                    for (int bb = 0; bb < 4; bb++)
+                        A[a][bb] += w * J[a] * J[bb];
+                    b[a] += w * J[a] * res[i];
+                }
+            }
+        }
+        /* Scale is left alone until position and angle have settled. */
+        A[3][3] += it < 1 ? 1e30 : 50.0 * r->npts;
+        if (solve4(A, b, x) < 0) {
+            ret = aoi__error("degenerate edge fit");
+            goto bailout;
+        }
+        c->x += x[0];
+        c->y += x[1];
+        c->th += x[2];
+        sc *= exp(x[3]);
+        if (sc > 1.03)
+            sc = 1.03;
+        if (sc < 0.97)
+            sc = 0.97;
+    }
+    {
+        int in = 0;
+        for (size_t i = 0; i < r->npts; i++)
+            in += ok[i] && r->pts[i].visible && fabs(res[i]) < 1.0;
+        *inliers = in;
+    }
+    *scale = sc;
+    c->score = aoi__register_score(r, frame, c, sc, polarity);
+bailout:
+    free(res);
+    free(wt);
+    free(ok);
+    free(pp);
+    return ret;
+}

@@ -1,0 +1,98 @@
+/* model.c - what the registrar looks for: the pads' visible outline edges
+ * (fine stage) and the pad rows as boxes of edge energy (coarse stage). */
+#include "core/error_internal.h"
+#include "register/register_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static int add_point(aoi_registrar *r, size_t *cap, double u, double v, double nu, double nv,
+                     int visible, int pad)
+{
+    if (r->npts == *cap) {
+        size_t nc = *cap ? *cap * 2 : 512;
+        mpoint *np = realloc(r->pts, nc * sizeof *np);
+        if (!np)
+            return aoi__error("out of memory");
+        r->pts = np;
+        *cap = nc;
+    }
+    r->pts[r->npts++] = (mpoint){u, v, nu, nv, visible, pad};
+    r->nvisible += (size_t)visible;
+    return 0;
+}
+
+static int add_box(tbox **b, size_t *n, double u0, double u1, double v0, double v1, int sign)
+{
+    tbox *nb = realloc(*b, (*n + 1) * sizeof *nb);
+    if (!nb)
+        return aoi__error("out of memory");
+    *b = nb;
+    nb[(*n)++] = (tbox){(u0 + u1) / 2, (v0 + v1) / 2, (u1 - u0) / 2, (v1 - v0) / 2, sign};
+    return 0;
+}
+
+/* Row bands (visible pad area) split into segments of at most seg mm, and
+ * context strips beyond the toes and the row ends. */
+static int make_boxes(aoi_registrar *r, tbox **b, size_t *n, double seg)
+{
+    const aoi_pad *p = aoi_part_pads(r->part);
+    aoi_rect body = aoi_part_body(r->part);
+    double outer = fabs(p[0].cy) + p[0].h / 2, inner = fmax(body.y1, fabs(p[0].cy) - p[0].h / 2);
+    double u0 = p[0].cx - p[0].w / 2, u1 = -u0, len = u1 - u0;
+    int nseg = (int)ceil(len / seg);
+    for (int row = -1; row <= 1; row += 2) {
+        for (int k = 0; k < nseg; k++) {
+            double a = u0 + len * k / nseg, b2 = u0 + len * (k + 1) / nseg;
+            double v0 = row < 0 ? -outer : inner, v1 = row < 0 ? -inner : outer;
+            double c0 = row < 0 ? -outer - 0.45 : outer + 0.12, c1 = row < 0 ? -outer - 0.12 : outer + 0.45;
+            if (add_box(b, n, a, b2, v0, v1, 1) < 0 || add_box(b, n, a, b2, c0, c1, -1) < 0)
+                return -1;
+        }
+        /* Beyond the row ends, between the last pad and the hold-down pad. */
+        for (int side = -1; side <= 1; side += 2) {
+            double e0 = side < 0 ? u0 - 0.3 : u1 + 0.12, e1 = side < 0 ? u0 - 0.12 : u1 + 0.3;
+            double v0 = row < 0 ? -outer : inner, v1 = row < 0 ? -inner : outer;
+            if (add_box(b, n, e0, e1, v0, v1, -1) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int aoi__register_model(aoi_registrar *r)
+{
+    const aoi_pad *pads = aoi_part_pads(r->part);
+    size_t npads = aoi_part_pad_count(r->part), cap = 0;
+    aoi_rect body = aoi_part_body(r->part), ext = aoi_part_extent(r->part);
+    double step = fmax(0.02, 2.0 * r->um / 1000); /* about two pixels apart */
+
+    r->pitch = aoi_part_pitch(r->part);
+    r->half_len = fmax(-ext.x0, ext.x1);
+    r->half_wid = fmax(-ext.y0, ext.y1);
+    for (size_t i = 0; i < npads; i++) {
+        const aoi_pad *p = &pads[i];
+        double hw = p->w / 2, hh = p->h / 2, sy = p->row;
+        double outer = fabs(p->cy) + hh, inner = fabs(p->cy) - hh;
+        /* Side edges (normals +-u), sampled along the pad, inset from the corners. */
+        for (double v = inner + 0.03; v <= outer - 0.03 + 1e-9; v += step) {
+            int vis = v > body.y1 + 0.03;
+            if (add_point(r, &cap, p->cx - hw, sy * v, -1, 0, vis, (int)i) < 0 ||
+                add_point(r, &cap, p->cx + hw, sy * v, 1, 0, vis, (int)i) < 0)
+                return -1;
+        }
+        /* Toe (outer end, normal away from the body) and inner end (under the body). */
+        for (double u = -hw + 0.03; u <= hw - 0.03 + 1e-9; u += step) {
+            int vis_toe = outer > body.y1 + 0.02;
+            if (add_point(r, &cap, p->cx + u, sy * outer, 0, sy, vis_toe, (int)i) < 0 ||
+                add_point(r, &cap, p->cx + u, sy * inner, 0, -sy, inner > body.y1 + 0.02, (int)i) < 0)
+                return -1;
+        }
+    }
+    if (r->nvisible < 20)
+        return aoi__error("%s: too few visible pad edges to register", aoi_part_number(r->part));
+    if (make_boxes(r, &r->fine_boxes, &r->nfine, 1.0) < 0 ||
+        make_boxes(r, &r->coarse_boxes, &r->ncoarse, r->half_len * 0.9) < 0)
+        return -1;
+    return 0;
+}

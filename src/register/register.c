@@ -1,0 +1,143 @@
+/* register.c - the registrar: model, coarse candidates, fine fit, pitch-slip
+ * check, confidence. */
+#include "core/error_internal.h"
+#include "register/register_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+aoi_registrar *aoi_registrar_new(const aoi_part *part, double um_per_px, int rotation)
+{
+    aoi_registrar *r;
+    if (!part) {
+        aoi__error("aoi_registrar_new(): no part");
+        return NULL;
+    }
+    if (!(um_per_px >= 1 && um_per_px <= 100)) {
+        aoi__error("scale %g um/px is outside 1..100", um_per_px);
+        return NULL;
+    }
+    if (rotation != 0 && rotation != 90 && rotation != 180 && rotation != 270) {
+        aoi__error("rotation %d is not 0, 90, 180 or 270", rotation);
+        return NULL;
+    }
+    if (!(r = calloc(1, sizeof *r))) {
+        aoi__error("out of memory");
+        return NULL;
+    }
+    r->part = part;
+    r->um = um_per_px;
+    r->rot = rotation;
+    if (aoi__register_model(r) < 0) {
+        aoi_registrar_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void aoi_registrar_free(aoi_registrar *r)
+{
+    if (!r)
+        return;
+    free(r->pts);
+    free(r->fine_boxes);
+    free(r->coarse_boxes);
+    free(r->l1.data);
+    free(r->e1.data);
+    free(r->e2.data);
+    free(r->integ);
+    free(r);
+}
+
+/* Moves a pose by k pitches along the rows. */
+static candidate shifted(const aoi_registrar *r, const candidate *c, double scale, int k)
+{
+    candidate s = *c;
+    double phi = (r->rot + c->th) * M_PI / 180, d = k * r->pitch * 1000.0 / r->um * scale;
+    s.x += d * cos(phi);
+    s.y += d * sin(phi);
+    return s;
+}
+
+int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
+                 aoi_pose *pose, aoi_register_info *info)
+{
+    candidate cand[4], best = {0, 0, 0, -1, {0, 0, 0}};
+    double best_scale = 1, t0 = now_ms(), t1;
+    int n = 0, best_in = 0, shift = 0;
+    aoi_register_info dummy;
+
+    if (!info)
+        info = &dummy;
+    memset(info, 0, sizeof *info);
+    memset(pose, 0, sizeof *pose);
+    if (aoi_image_check(frame) < 0)
+        return aoi__error_prefix("cannot register");
+    if (aoi__register_coarse(r, frame, hint, cand, 3, &n) < 0)
+        return aoi__error_prefix("footprint not found");
+    t1 = now_ms();
+    info->coarse_ms = t1 - t0;
+    info->candidates = n;
+    for (int i = 0; i < n; i++) {
+        candidate c = cand[i];
+        double sc;
+        int in;
+        aoi__register_mask_colour(r, frame, &c);
+        aoi__register_phase(r, frame, &c, r->um <= 12 ? 10 : 6);
+        int fr = aoi__register_fine(r, frame, &c, &sc, &in);
+        if (getenv("AOI_REGISTER_DEBUG"))
+            fprintf(stderr, "cand %d: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score %.3f rc %d\n",
+                    i, cand[i].x, cand[i].y, cand[i].th, cand[i].score, c.x, c.y, c.th, sc, c.score, fr);
+        if (fr < 0)
+            continue;
+        if (c.score > best.score) {
+            best = c;
+            best_scale = sc;
+            best_in = in;
+        }
+    }
+    if (best.score < 0) {
+        info->fine_ms = now_ms() - t1;
+        return aoi__error("footprint not found: no candidate fitted the pad edges");
+    }
+    /* Pitch slips: a row shifted by whole pitches fits all but its ends, so
+     * weigh the whole outline at neighbouring pitches and move to the best. */
+    {
+        int k = aoi__register_pitch(r, frame, &best, best_scale, 3);
+        if (k) {
+            candidate s2 = shifted(r, &best, best_scale, k);
+            double sc;
+            int in;
+            if (aoi__register_fine(r, frame, &s2, &sc, &in) == 0) {
+                best = s2;
+                best_scale = sc;
+                best_in = in;
+                shift = k;
+            }
+        }
+    }
+    info->fine_ms = now_ms() - t1;
+    info->edge_points = (int)r->nvisible;
+    info->inliers = best_in;
+    info->pitch_shift = shift;
+    pose->x_px = best.x;
+    pose->y_px = best.y;
+    pose->theta_deg = best.th;
+    pose->um_per_px = r->um / best_scale;
+    pose->score = best.score < 0 ? 0 : best.score > 1 ? 1 : best.score;
+    if (pose->score < AOI_REGISTER_MIN_SCORE)
+        return aoi__error("footprint not found: best fit explains %.0f%% of the pad edges "
+                          "(needs %.0f%%)",
+                          100 * pose->score, 100 * AOI_REGISTER_MIN_SCORE);
+    return 0;
+}

@@ -1,0 +1,70 @@
+/* register_internal.h - the registrar's state, shared by its files. */
+#ifndef AOI_REGISTER_INTERNAL_H
+#define AOI_REGISTER_INTERNAL_H
+
+#include "aoi/register.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A sample of the pads' outline: position and outward normal (mm). */
+typedef struct {
+    double u, v, nu, nv;
+    int visible;         /* expected visible with the connector in place */
+    int pad;             /* pad index */
+} mpoint;
+
+/* An axis-aligned box of the coarse template in the footprint frame. */
+typedef struct {
+    double uc, vc, hu, hv;
+    int sign;            /* +1 pad rows, -1 context */
+} tbox;
+
+/* A grey image owned by the registrar. */
+typedef struct {
+    uint8_t *data;
+    int w, h;
+    size_t stride, cap;
+} gimg;
+
+struct aoi_registrar {
+    const aoi_part *part;
+    double um;           /* stated */
+    int rot;
+    mpoint *pts;
+    size_t npts, nvisible;
+    tbox *fine_boxes, *coarse_boxes;
+    size_t nfine, ncoarse;
+    double pitch;
+    double half_len, half_wid; /* footprint half extents (mm) */
+    /* scratch */
+    gimg l1, e1, e2;
+    uint32_t *integ;
+    size_t integ_cap;
+};
+
+typedef struct {
+    double x, y, th;     /* origin (full-resolution px) and residual rotation (deg) */
+    double score;
+    int mask[3];         /* the solder mask's colour near the footprint (R, G, B) */
+} candidate;
+
+int aoi__register_model(aoi_registrar *r);
+int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
+                         candidate *out, int max_out, int *nout);
+/* Estimates the mask colour around a candidate. */
+void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candidate *c);
+/* Fixes the pitch phase along the rows (moves c by less than half a pitch). */
+void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *c, double reach_px);
+/* Whole pitches (within +-range) to move c along the rows to line up the row
+ * ends. */
+int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candidate *c, double scale,
+                        int range);
+/* Refines a candidate in place; returns the number of inliers. */
+int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                       int *inliers);
+/* Scores a pose without moving it (inlier fraction of the visible points). */
+double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candidate *c,
+                           double scale, int polarity);
+
+#endif

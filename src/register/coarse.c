@@ -6,6 +6,7 @@
 #include "register/register_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,12 @@ typedef struct {
     int rot;
 } level;
 
+/* Rounds to the nearest integer without a libm call (|v| < 2^20). */
+static inline int iround(double v)
+{
+    return (int)(v + 1048576.5) - 1048576;
+}
+
 /* Template score at origin (x, y) of this level, residual angle th (rad):
  * mean energy in the pad rows minus mean energy around them. */
 static double box_score(const level *L, const tbox *b, size_t n, double x, double y, double th)
@@ -85,7 +92,7 @@ static double box_score(const level *L, const tbox *b, size_t n, double x, doubl
     for (size_t i = 0; i < n; i++) {
         double cx = x + (b[i].uc * c - b[i].vc * s) * L->k, cy = y + (b[i].uc * s + b[i].vc * c) * L->k;
         double hx = (swap ? b[i].hv : b[i].hu) * L->k, hy = (swap ? b[i].hu : b[i].hv) * L->k;
-        int x0 = (int)lround(cx - hx), x1 = (int)lround(cx + hx), y0 = (int)lround(cy - hy), y1 = (int)lround(cy + hy);
+        int x0 = iround(cx - hx), x1 = iround(cx + hx), y0 = iround(cy - hy), y1 = iround(cy + hy);
         x0 = x0 < 0 ? 0 : x0;
         y0 = y0 < 0 ? 0 : y0;
         x1 = x1 > L->w ? L->w : x1;
@@ -185,7 +192,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
             for (int x = x0; x <= x1; x++) {
                 double s = box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, a * 2.0 * M_PI / 180);
                 if (s > 0)
-                    insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}},
+                    insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0},
                                      r->half_wid * k2);
             }
     if (!ncand)
@@ -197,22 +204,28 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     L1 = (level){r->integ, r->e1.w, r->e1.h, 1000.0 / u1, r->rot};
     *nout = 0;
     for (int i = 0; i < ncand && *nout < max_out; i++) {
-        candidate best = {0, 0, 0, -1e9, {0, 0, 0}};
+        candidate best = {0, 0, 0, -1e9, {0, 0, 0}, 1.0};
         double cx = cand[i].x * f2, cy = cand[i].y * f2;
-        for (double th = -3; th <= 3.001; th += 0.5)
+        for (double th = -3; th <= 3.001; th += 0.5) {
+            double bth = -1e9;
             for (int dy = -f2 - 1; dy <= f2 + 1; dy++)
                 for (int dx = -f2 - 1; dx <= f2 + 1; dx++) {
                     double s = box_score(&L1, r->fine_boxes, r->nfine, cx + dx, cy + dy, th * M_PI / 180);
+                    if (s > bth)
+                        bth = s;
                     if (s > best.score)
-                        best = (candidate){cx + dx, cy + dy, th, s, {0, 0, 0}};
+                        best = (candidate){cx + dx, cy + dy, th, s, {0, 0, 0}, 1.0};
                 }
+            if (getenv("AOI_REGISTER_DEBUG") && i == 0)
+                fprintf(stderr, "  coarse angle %+.1f: %.2f\n", th, bth);
+        }
         for (double th = best.th - 0.25; th <= best.th + 0.251; th += 0.125)
             for (int dy = -1; dy <= 1; dy++)
                 for (int dx = -1; dx <= 1; dx++) {
                     double s = box_score(&L1, r->fine_boxes, r->nfine, best.x + dx * 0.5,
                                          best.y + dy * 0.5, th * M_PI / 180);
                     if (s > best.score)
-                        best = (candidate){best.x + dx * 0.5, best.y + dy * 0.5, th, s, {0, 0, 0}};
+                        best = (candidate){best.x + dx * 0.5, best.y + dy * 0.5, th, s, {0, 0, 0}, 1.0};
                 }
         /* Level-1 coordinates to full-resolution pixels. */
         best.x = best.x * f - 0.5;

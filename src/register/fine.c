@@ -6,6 +6,7 @@
 #include "register/register_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,12 @@ static void make_sampler(const aoi_image *f, const candidate *c, sampler *s)
         s->mask[k] = c->mask[k];
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static int cmp_u8(const void *a, const void *b)
 {
     return (int)*(const uint8_t *)a - (int)*(const uint8_t *)b;
@@ -96,71 +103,121 @@ void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candi
 /* Sum over visible edge points of one orientation (along: normals along the
  * rows; else across) of the step from far-from-mask inside to mask outside,
  * with the pose moved by (du, dv) px along and across the rows. */
-static double edge_step_sum(const aoi_registrar *r, const sampler *s, const candidate *c, int along,
-                            double du, double dv, double scale, size_t every)
+static double edge_step_sum_side(const aoi_registrar *r, const sampler *s, const candidate *c,
+                                 int along, double du, double dv, double scale, size_t every,
+                                 double umin, double umax)
 {
     double phi = (r->rot + c->th) * M_PI / 180, cs = cos(phi), sn = sin(phi), k = 1000.0 / r->um * scale;
     double sum = 0;
     size_t seen = 0;
     for (size_t i = 0; i < r->npts; i++) {
         const mpoint *m = &r->pts[i];
-        if (!m->visible || (along == 1 && m->nu == 0) || (along == 0 && m->nv == 0))
+        int absent = m->pad < 0;
+        if ((absent && along != 2) || (!absent && !m->visible) || (along == 1 && m->nu == 0) ||
+            (along == 0 && m->nv == 0) || m->u < umin || m->u > umax)
             continue;
-        if (seen++ % every)
+        if (!absent && seen++ % every)
             continue;
         double u = m->u * k + du, v = m->v * k + dv;
         double nx = m->nu * cs - m->nv * sn, ny = m->nu * sn + m->nv * cs;
         double x = c->x + u * cs - v * sn, y = c->y + u * sn + v * cs;
         double din = sample(s, x - 1.5 * nx, y - 1.5 * ny), dout = sample(s, x + 1.5 * nx, y + 1.5 * ny);
         if (din >= 0 && dout >= 0)
-            sum += din - dout;
+            sum += absent ? -fabs(din - dout) * (double)every : din - dout;
     }
     return sum;
+}
+
+static double edge_step_sum(const aoi_registrar *r, const sampler *s, const candidate *c, int along,
+                            double du, double dv, double scale, size_t every, double umax)
+{
+    return edge_step_sum_side(r, s, c, along, du, dv, scale, every, -umax, umax);
+}
+
+/* Best shift across the rows (toe edges) of the pads with u in [umin, umax]. */
+static double best_dv(const aoi_registrar *r, const sampler *s, const candidate *c, double reach,
+                      double umin, double umax)
+{
+    double bs = -1e18, bv = 0;
+    for (double dv = -reach; dv <= reach + 1e-9; dv += 0.5) {
+        double sum = edge_step_sum_side(r, s, c, 0, 0, dv, 1.0, 1, umin, umax);
+        if (sum > bs) {
+            bs = sum;
+            bv = dv;
+        }
+    }
+    return bv;
 }
 
 int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candidate *c, double scale,
                         int range)
 {
-    /* Evidence of the whole outline at whole-pitch shifts along the rows: a
-     * tent peaked where the row ends (and hold-downs) line up. */
+    /* Evidence of the whole outline at whole-pitch shifts along the rows is a
+     * tent peaked where the row ends (and hold-downs) line up: climb it. */
     sampler s;
-    double best = -1e18, phi = (r->rot + c->th) * M_PI / 180;
-    double step = r->pitch * 1000.0 / r->um * scale;
-    int bk = 0;
+    double phi = (r->rot + c->th) * M_PI / 180, step = r->pitch * 1000.0 / r->um * scale;
+    double e0, best;
+    int bk = 0, dir = 0;
+    size_t every = r->nvisible > 1500 ? r->nvisible / 1500 : 1;
     make_sampler(f, c, &s);
+#define EVIDENCE(k)                                                                                \
+    ({                                                                                             \
+        candidate t_ = *c;                                                                         \
+        t_.x += (k) * step * cos(phi);                                                             \
+        t_.y += (k) * step * sin(phi);                                                             \
+        edge_step_sum(r, &s, &t_, 2, 0, 0, scale, every, 1e9);                                     \
+    })
+    /* Every shift in range (the tent can have noisy shoulders), on a thinned
+     * outline. */
+    (void)dir;
+    e0 = best = EVIDENCE(0);
     for (int k = -range; k <= range; k++) {
-        candidate t = *c;
-        t.x += k * step * cos(phi);
-        t.y += k * step * sin(phi);
-        double e = edge_step_sum(r, &s, &t, 2, 0, 0, scale, 1);
+        double e = k ? EVIDENCE(k) : e0;
+        if (getenv("AOI_REGISTER_DEBUG"))
+            fprintf(stderr, "  pitch %+d: evidence %.0f\n", k, e);
         if (e > best) {
             best = e;
             bk = k;
         }
     }
+#undef EVIDENCE
     return bk;
 }
 
 void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *c, double reach_px)
 {
     /* The box template fixes the rows but hardly where the pads lie along
-     * them, nor (for short rows) their angle: for each angle near the coarse
-     * one, slide the pads across the rows by up to reach_px (toe edges), then
-     * along them by up to half a pitch (side edges); keep the best.  The row
-     * ends are left to the pitch-slip check. */
+     * them: slide the pads across the rows by up to reach_px (toe edges),
+     * then along them by up to half a pitch (side edges), looking only at the
+     * pads within 2 mm of the centre so that the unknown 1 % of scale cannot
+     * smear the phase.  Short rows give the coarse stage little grip on the
+     * angle, so for them angles around the coarse one are tried too.  The row
+     * ends are left to the pitch-slip check, scale and angle to the fit. */
     sampler s;
-    double k = 1000.0 / r->um, half = r->pitch / 2 * k;
-    double arange = fmin(2.0, fmax(0.25, 2.0 * 4.0 / (2 * r->half_len)));
-    double best_total = -1e18;
-    size_t every = r->nvisible > 800 ? r->nvisible / 800 : 1;
+    double k = 1000.0 / r->um, half = r->pitch / 2 * k, best_total = -1e18;
+    int na = r->half_len < 3.0 ? 6 : 0;
     candidate best = *c;
     make_sampler(f, c, &s);
-    for (double da = -arange; da <= arange + 1e-9; da += 0.25) {
+    if (!na) {
+        /* Long rows: the angle from the toe edges of the two outer quarters,
+         * whose lever arm is long enough to measure it directly. */
+        double q = r->half_len * 0.5, um = (r->half_len + q) / 2 * k;
+        for (int it = 0; it < 2; it++) {
+            double reach = it ? 4 : fmax(reach_px, 3.2 * M_PI / 180 * um);
+            double vl = best_dv(r, &s, c, reach, -1e9, -q), vr = best_dv(r, &s, c, reach, q, 1e9);
+            double phi = (r->rot + c->th) * M_PI / 180, dv = (vl + vr) / 2;
+            c->th += atan2(vr - vl, 2 * um) * 180 / M_PI;
+            c->x += -dv * sin(phi);
+            c->y += dv * cos(phi);
+        }
+        best = *c;
+    }
+    for (int ia = -na; ia <= na; ia++) {
         candidate t = *c;
         double bv = 0, bu = 0, bs = -1e18, total;
-        t.th += da;
+        t.th += ia * 0.25;
         for (double dv = -reach_px; dv <= reach_px + 1e-9; dv += 0.5) {
-            double sum = edge_step_sum(r, &s, &t, 0, 0, dv, 1.0, every);
+            double sum = edge_step_sum(r, &s, &t, 0, 0, dv, 1.0, 1, 2.0);
             if (sum > bs) {
                 bs = sum;
                 bv = dv;
@@ -169,7 +226,7 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         total = bs;
         bs = -1e18;
         for (double du = -half; du <= half + 1e-9; du += 0.5) {
-            double sum = edge_step_sum(r, &s, &t, 1, du, bv, 1.0, every);
+            double sum = edge_step_sum(r, &s, &t, 1, du, bv, 1.0, 1, 2.0);
             if (sum > bs) {
                 bs = sum;
                 bu = du;
@@ -238,10 +295,19 @@ typedef struct {
     double dth_x, dth_y;   /* d(point)/d(theta) */
 } proj;
 
-static void project(const aoi_registrar *r, const candidate *c, double scale, const mpoint *m, proj *p)
+typedef struct {
+    double cs, sn, k;
+} frame_xf;
+
+static frame_xf xf_of(const aoi_registrar *r, const candidate *c, double scale)
 {
-    double phi = (r->rot + c->th) * M_PI / 180, cs = cos(phi), sn = sin(phi);
-    double k = 1000.0 / r->um * scale;
+    double phi = (r->rot + c->th) * M_PI / 180;
+    return (frame_xf){cos(phi), sin(phi), 1000.0 / r->um * scale};
+}
+
+static void project(const frame_xf *f, const candidate *c, const mpoint *m, proj *p)
+{
+    double cs = f->cs, sn = f->sn, k = f->k;
     p->x = c->x + (m->u * cs - m->v * sn) * k;
     p->y = c->y + (m->u * sn + m->v * cs) * k;
     p->nx = m->nu * cs - m->nv * sn;
@@ -292,6 +358,7 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
 {
     sampler s;
     int in = 0, n = 0;
+    frame_xf fx = xf_of(r, c, scale);
     make_sampler(frame, c, &s);
     for (size_t i = 0; i < r->npts; i++) {
         proj p;
@@ -299,7 +366,7 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
         if (!r->pts[i].visible)
             continue;
         n++;
-        project(r, c, scale, &r->pts[i], &p);
+        project(&fx, c, &r->pts[i], &p);
         if (find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, polarity, &t, &st) == 0 && fabs(t) < 1.0 &&
             st >= MIN_STRENGTH)
             in++;
@@ -318,7 +385,7 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
     double *res = malloc(sizeof *res * r->npts), *wt = malloc(sizeof *wt * r->npts);
     int *ok = malloc(sizeof *ok * r->npts), polarity = 0, ret = 0;
     proj *pp = malloc(sizeof *pp * r->npts);
-    double sc = 1.0;
+    double sc = c->scale > 0.9 && c->scale < 1.1 ? c->scale : 1.0;
 
     if (!res || !wt || !ok || !pp) {
         ret = aoi__error("out of memory");
@@ -331,12 +398,13 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         int n = 0, pos = 0, neg = 0;
         double mad_buf[4096];
         int nm = 0;
+        frame_xf fx = xf_of(r, c, sc);
         for (size_t i = 0; i < r->npts; i++) {
             double t, st;
             ok[i] = 0;
-            if (!r->pts[i].visible || fabs(r->pts[i].u) > reach[it])
+            if (!r->pts[i].visible || fabs(r->pts[i].u) > reach[it] || (it < 5 && i % 3))
                 continue;
-            project(r, c, sc, &r->pts[i], &pp[i]);
+            project(&fx, c, &r->pts[i], &pp[i]);
             if (find_edge(&s, pp[i].x, pp[i].y, pp[i].nx, pp[i].ny, win, polarity, &t, &st) < 0 ||
                 st < MIN_STRENGTH)
                 continue;
@@ -364,13 +432,7 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         /* Robust scale of the residuals: median absolute value. */
         {
             int k = nm / 2;
-            for (int i = 0; i <= k; i++) /* partial selection sort, nm is small */
-                for (int j = i + 1; j < nm; j++)
-                    if (mad_buf[j] < mad_buf[i]) {
-                        double t = mad_buf[i];
-                        mad_buf[i] = mad_buf[j];
-                        mad_buf[j] = t;
-                    }
+            qsort(mad_buf, (size_t)nm, sizeof *mad_buf, cmp_double);
             double cthr = fmax(0.6, 4.0 * mad_buf[k] * 1.4826);
             if (cthr > win)
                 cthr = win;

@@ -65,7 +65,7 @@ int aoi__register_model(aoi_registrar *r)
     const aoi_pad *pads = aoi_part_pads(r->part);
     size_t npads = aoi_part_pad_count(r->part), cap = 0;
     aoi_rect body = aoi_part_body(r->part), ext = aoi_part_extent(r->part);
-    double step = fmax(0.02, 2.0 * r->um / 1000); /* about two pixels apart */
+    double step = fmax(0.025, 3.0 * r->um / 1000); /* about three pixels apart */
 
     r->pitch = aoi_part_pitch(r->part);
     r->half_len = fmax(-ext.x0, ext.x1);
@@ -87,6 +87,20 @@ int aoi__register_model(aoi_registrar *r)
             if (add_point(r, &cap, p->cx + u, sy * outer, 0, sy, vis_toe, (int)i) < 0 ||
                 add_point(r, &cap, p->cx + u, sy * inner, 0, -sy, inner > body.y1 + 0.02, (int)i) < 0)
                 return -1;
+        }
+    }
+    /* Absent pads one pitch beyond both ends of both rows. */
+    {
+        int n = aoi_part_pins(r->part);
+        for (int e = 0; e < 4; e++) {
+            const aoi_pad *p = &pads[e < 2 ? e : n - 4 + e];
+            double cx = p->cx + (e < 2 ? -r->pitch : r->pitch), hw = p->w / 2, sy = p->row;
+            double outer = fabs(p->cy) + p->h / 2;
+            for (double v = fmax(body.y1 + 0.05, outer - p->h + 0.03); v <= outer - 0.03 + 1e-9; v += step) {
+                if (add_point(r, &cap, cx - hw, sy * v, -1, 0, 0, -1) < 0 ||
+                    add_point(r, &cap, cx + hw, sy * v, 1, 0, 0, -1) < 0)
+                    return -1;
+            }
         }
     }
     if (r->nvisible < 20)

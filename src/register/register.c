@@ -72,9 +72,9 @@ static candidate shifted(const aoi_registrar *r, const candidate *c, double scal
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)
 {
-    candidate cand[4], best = {0, 0, 0, -1, {0, 0, 0}};
+    candidate cand[4], best = {0, 0, 0, -1, {0, 0, 0}, 1.0};
     double best_scale = 1, t0 = now_ms(), t1;
-    int n = 0, best_in = 0, shift = 0;
+    int n = 0, best_in = 0;
     aoi_register_info dummy;
 
     if (!info)
@@ -94,7 +94,24 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         int in;
         aoi__register_mask_colour(r, frame, &c);
         aoi__register_phase(r, frame, &c, r->um <= 12 ? 10 : 6);
+        if (getenv("AOI_REGISTER_DEBUG"))
+            fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c.x, c.y, c.th, c.mask[0], c.mask[1], c.mask[2]);
         int fr = aoi__register_fine(r, frame, &c, &sc, &in);
+        /* Pitch slips: a row shifted by whole pitches fits all but its ends. */
+        if (fr == 0) {
+            int k = aoi__register_pitch(r, frame, &c, sc, aoi_part_pins(r->part) / 2);
+            if (k) {
+                candidate s2 = shifted(r, &c, sc, k);
+                double sc2;
+                int in2;
+                if (aoi__register_fine(r, frame, &s2, &sc2, &in2) == 0 && s2.score > c.score) {
+                    c = s2;
+                    sc = sc2;
+                    in = in2;
+                    info->pitch_shift = k;
+                }
+            }
+        }
         if (getenv("AOI_REGISTER_DEBUG"))
             fprintf(stderr, "cand %d: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score %.3f rc %d\n",
                     i, cand[i].x, cand[i].y, cand[i].th, cand[i].score, c.x, c.y, c.th, sc, c.score, fr);
@@ -105,31 +122,16 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
             best_scale = sc;
             best_in = in;
         }
+        if (best.score >= 0.85)
+            break; /* good enough: the other candidates are weaker by the coarse measure */
     }
     if (best.score < 0) {
         info->fine_ms = now_ms() - t1;
         return aoi__error("footprint not found: no candidate fitted the pad edges");
     }
-    /* Pitch slips: a row shifted by whole pitches fits all but its ends, so
-     * weigh the whole outline at neighbouring pitches and move to the best. */
-    {
-        int k = aoi__register_pitch(r, frame, &best, best_scale, 3);
-        if (k) {
-            candidate s2 = shifted(r, &best, best_scale, k);
-            double sc;
-            int in;
-            if (aoi__register_fine(r, frame, &s2, &sc, &in) == 0) {
-                best = s2;
-                best_scale = sc;
-                best_in = in;
-                shift = k;
-            }
-        }
-    }
     info->fine_ms = now_ms() - t1;
     info->edge_points = (int)r->nvisible;
     info->inliers = best_in;
-    info->pitch_shift = shift;
     pose->x_px = best.x;
     pose->y_px = best.y;
     pose->theta_deg = best.th;

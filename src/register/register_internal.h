@@ -11,8 +11,11 @@
 typedef struct {
     double u, v, nu, nv;
     int visible;         /* expected visible with the connector in place */
-    int pad;             /* pad index */
+    int pad;             /* pad index; -1 for a point of an absent pad (see below) */
 } mpoint;
+/* Besides the pads, the model holds "absent pad" points one pitch beyond each
+ * row end, where the board must show mask: the pitch check counts edges there
+ * against a pose, so that a row shifted by a pitch loses twice. */
 
 /* An axis-aligned box of the coarse template in the footprint frame. */
 typedef struct {
@@ -47,6 +50,7 @@ typedef struct {
     double x, y, th;     /* origin (full-resolution px) and residual rotation (deg) */
     double score;
     int mask[3];         /* the solder mask's colour near the footprint (R, G, B) */
+    double scale;        /* true / stated scale factor (pixels per mm relative to stated) */
 } candidate;
 
 int aoi__register_model(aoi_registrar *r);

@@ -1,0 +1,136 @@
+/* bench_register.c - registration speed on a 2448x2048 RGB frame with an
+ * 80-pin footprint, beside baselines measured in the same run on the same
+ * frame: memcpy of the frame, the SIMD reduction pass alone, and OpenCV
+ * matchTemplate (TM_CCOEFF_NORMED) of a rasterised footprint over the full
+ * frame.  Medians over repeated runs; the machine is shared and noisy. */
+#include "aoi/cvwrap.h"
+#include "aoi/error.h"
+#include "aoi/part.h"
+#include "aoi/register.h"
+#include "aoi/simd.h"
+#include "aoi/synth.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmpd);
+    return v[n / 2];
+}
+
+#define REPS 15
+
+int main(int argc, char **argv)
+{
+    const char *partname = argc > 1 ? argv[1] : "AXT680124";
+    aoi_part *part = aoi_part_load(partname, NULL);
+    aoi_synth_params p;
+    aoi_image img, grey;
+    aoi_result truth;
+    double t_reg[REPS], t_hint[REPS], t_copy[REPS], t_reduce[REPS], t_cv[3];
+    aoi_pose pose;
+    aoi_register_info info;
+    double coarse_ms[REPS], fine_ms[REPS];
+
+    if (!part) {
+        fprintf(stderr, "%s\n", aoi_errmsg());
+        return 1;
+    }
+    aoi_synth_params_default(&p);
+    p.seed = 77;
+    p.width = 2448;
+    p.height = 2048;
+    p.um_per_px = 9.0;
+    p.rotation = 0;
+    if (aoi_synth_render(part, &p, &img, &truth, NULL, NULL) < 0) {
+        fprintf(stderr, "synth: %s\n", aoi_errmsg());
+        return 1;
+    }
+    aoi_registrar *r = aoi_registrar_new(part, 9.0, 0);
+    uint8_t *copy = malloc(img.stride * img.height);
+    if (aoi_image_alloc(&grey, img.width / 4, img.height / 4, AOI_FMT_GRAY8) < 0 || !r || !copy)
+        return 1;
+    for (int i = 0; i < REPS; i++) {
+        double t0 = now_ms();
+        memcpy(copy, img.data, img.stride * img.height);
+        t_copy[i] = now_ms() - t0;
+        t0 = now_ms();
+        aoi_reduce_max(img.data, img.width, img.height, img.stride, 3, 0, 4, grey.data, grey.stride);
+        t_reduce[i] = now_ms() - t0;
+        t0 = now_ms();
+        if (aoi_register(r, &img, NULL, &pose, &info) < 0)
+            fprintf(stderr, "register: %s\n", aoi_errmsg());
+        t_reg[i] = now_ms() - t0;
+        coarse_ms[i] = info.coarse_ms;
+        fine_ms[i] = info.fine_ms;
+        aoi_register_hint hint = {truth.pose.x_px + 30, truth.pose.y_px - 20, 1.0};
+        t0 = now_ms();
+        if (aoi_register(r, &img, &hint, &pose, NULL) < 0)
+            fprintf(stderr, "register (hint): %s\n", aoi_errmsg());
+        t_hint[i] = now_ms() - t0;
+    }
+    double err = hypot(pose.x_px - truth.pose.x_px, pose.y_px - truth.pose.y_px);
+
+    /* OpenCV baseline: the footprint's pads rasterised at the same scale,
+     * matched over the whole frame's grey image. */
+    {
+        aoi_image g;
+        aoi_rect e = aoi_part_extent(part);
+        double k = 1000.0 / 9.0;
+        int tw = (int)((e.x1 - e.x0) * k), th = (int)((e.y1 - e.y0) * k);
+        uint8_t *tpl = calloc((size_t)tw * th, 1);
+        const aoi_pad *pads = aoi_part_pads(part);
+        aoi_image_alloc(&g, img.width, img.height, AOI_FMT_GRAY8);
+        aoi_reduce_max(img.data, img.width, img.height, img.stride, 3, 0, 1, g.data, g.stride);
+        for (size_t q = 0; q < aoi_part_pad_count(part); q++)
+            for (int y = 0; y < th; y++)
+                for (int x = 0; x < tw; x++) {
+                    double u = e.x0 + x / k, v = e.y0 + y / k;
+                    if (fabs(u - pads[q].cx) <= pads[q].w / 2 && fabs(v - pads[q].cy) <= pads[q].h / 2)
+                        tpl[(size_t)y * tw + x] = 255;
+                }
+        for (int i = 0; i < 3; i++) {
+            double x, y, s, t0 = now_ms();
+            aoi_cv_match_template(g.data, g.width, g.height, g.stride, tpl, tw, th, (size_t)tw, &x, &y, &s);
+            t_cv[i] = now_ms() - t0;
+        }
+        free(tpl);
+        aoi_image_free(&g);
+    }
+    double mreg = median(t_reg, REPS), mcopy = median(t_copy, REPS), mred = median(t_reduce, REPS);
+    double mhint = median(t_hint, REPS), mcv = median(t_cv, 3);
+    printf("frame 2448x2048 RGB (%.1f MB), %s at 9 um/px, SIMD %s\n",
+           img.stride * img.height / 1e6, partname, aoi_isa_name(aoi_simd_isa()));
+    printf("registration error vs truth: %.3f px\n", err);
+    printf("%-40s %10.3f ms\n", "memcpy of the frame", mcopy);
+    printf("%-40s %10.3f ms\n", "max-channel 4x4 reduction (one pass)", mred);
+    printf("%-40s %10.3f ms  (coarse %.3f, fine %.3f)\n", "registration, full-frame search", mreg,
+           median(coarse_ms, REPS), median(fine_ms, REPS));
+    printf("%-40s %10.3f ms\n", "registration, hint +-1 mm", mhint);
+    printf("%-40s %10.3f ms\n", "OpenCV matchTemplate CCOEFF_NORMED", mcv);
+    printf("ratios: registration / memcpy %.1fx, OpenCV / registration %.1fx\n", mreg / mcopy, mcv / mreg);
+    aoi_registrar_free(r);
+    aoi_image_free(&img);
+    aoi_image_free(&grey);
+    aoi_result_clear(&truth);
+    aoi_part_free(part);
+    free(copy);
+    return 0;
+}

@@ -129,6 +129,8 @@ int main(int argc, char **argv)
             }
             aoi_image_write_png(&img, "/tmp/eval.png");
         }
+        if (getenv("EVAL_SCORES"))
+            printf("score %.3f err %.3f\n", pose.score, pe);
         if (rc < 0 || pe > 0.5)
             printf("frame %d %s %dx%d um %.1f rot %d: rc %d err %.3f px %.3f deg score %.2f shift %d  %s\n",
                    i, aoi_part_number(part), img.width, img.height, um, rot, rc, pe, re, pose.score,

@@ -21,7 +21,7 @@ extern "C" {
 typedef struct aoi_registrar aoi_registrar;
 
 /* Minimum score for a pose to count as found. */
-#define AOI_REGISTER_MIN_SCORE 0.5
+#define AOI_REGISTER_MIN_SCORE 0.6
 
 /* part is borrowed and must outlive the registrar.  um_per_px is the stated
  * scale (6..20 in the contract; the true one may differ by 1 %), rotation the

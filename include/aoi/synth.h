@@ -43,6 +43,7 @@ typedef struct {
     int gray;                  /* render GRAY8 instead of RGB */
     int clean;                 /* no camera noise/blur/gain (for geometry tests) */
     int file_format;           /* -1 random, 0 PNG, 1 JPEG */
+    int bare;                  /* board without the footprint (registration must fail) */
 } aoi_synth_params;
 
 /* How the image should be stored (chosen from the seed within imaging.md). */

@@ -357,12 +357,21 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
                            double scale, int polarity)
 {
     sampler s;
-    int in = 0, n = 0;
+    int in = 0, n = 0, absent[2] = {0, 0}, absent_hit[2] = {0, 0};
     frame_xf fx = xf_of(r, c, scale);
     make_sampler(frame, c, &s);
     for (size_t i = 0; i < r->npts; i++) {
         proj p;
         double t, st;
+        if (r->pts[i].pad < 0) {
+            /* An edge where the board must be bare mask. */
+            int end = r->pts[i].u > 0;
+            project(&fx, c, &r->pts[i], &p);
+            absent[end]++;
+            if (find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, 0, &t, &st) == 0 && st >= MIN_STRENGTH * 2)
+                absent_hit[end]++;
+            continue;
+        }
         if (!r->pts[i].visible)
             continue;
         n++;
@@ -371,7 +380,17 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
             st >= MIN_STRENGTH)
             in++;
     }
+    /* Pads continuing beyond the row ends: a longer part, or a row slipped. */
+    for (int e = 0; e < 2; e++)
+        if (absent[e] && absent_hit[e] * 5 > absent[e] * 3)
+            return 0.5 * (double)in / (n ? n : 1);
     return n ? (double)in / n : 0;
+}
+
+/* Which way an outline point's normal points: +u, -u, +v, -v. */
+static int normal_group(const mpoint *m)
+{
+    return m->nu > 0 ? 0 : m->nu < 0 ? 1 : m->nv > 0 ? 2 : 3;
 }
 
 int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
@@ -383,7 +402,7 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
     static const double reach[] = {2, 2, 4, 8, 1e9, 1e9, 1e9, 1e9};
     sampler s;
     double *res = malloc(sizeof *res * r->npts), *wt = malloc(sizeof *wt * r->npts);
-    int *ok = malloc(sizeof *ok * r->npts), polarity = 0, ret = 0;
+    int *ok = malloc(sizeof *ok * r->npts), polarity = -1, ret = 0; /* D is larger inside */
     proj *pp = malloc(sizeof *pp * r->npts);
     double sc = c->scale > 0.9 && c->scale < 1.1 ? c->scale : 1.0;
 
@@ -392,12 +411,16 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         goto bailout;
     }
     make_sampler(frame, c, &s);
-    polarity = -1; /* D is larger inside the pads */
     for (size_t it = 0; it < sizeof windows / sizeof *windows; it++) {
         double A[4][4] = {{0}}, b[4] = {0}, x[4] = {0}, win = windows[it];
-        int n = 0, pos = 0, neg = 0;
-        double mad_buf[4096];
-        int nm = 0;
+        int n = 0;
+        /* Residuals by the direction of their normal (+u, -u, +v, -v).  Each group's median is its consensus shift; a
+         * point is weighted by how far it strays from its own group's
+         * consensus, so that a group that is wholly off (the toes, when the
+         * coarse stage missed across the rows) still pulls the fit. */
+        static _Thread_local double grp[4][4096];
+        int ng[4] = {0, 0, 0, 0};
+        double med[4] = {0, 0, 0, 0}, cthr[4] = {win, win, win, win};
         frame_xf fx = xf_of(r, c, sc);
         for (size_t i = 0; i < r->npts; i++) {
             double t, st;
@@ -410,44 +433,40 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
                 continue;
             ok[i] = 1;
             res[i] = t;
-            if (polarity == 0) {
-                /* sign of the step: brighter inside (negative derivative outward) */
-                double vin = sample(&s, pp[i].x + (t - 1) * pp[i].nx, pp[i].y + (t - 1) * pp[i].ny);
-                double vout = sample(&s, pp[i].x + (t + 1) * pp[i].nx, pp[i].y + (t + 1) * pp[i].ny);
-                if (vin > vout)
-                    neg++;
-                else
-                    pos++;
-            }
-            if (nm < 4096)
-                mad_buf[nm++] = fabs(t);
+            int g = normal_group(&r->pts[i]);
+            if (ng[g] < 4096)
+                grp[g][ng[g]++] = t;
             n++;
         }
         if (n < 12) {
             ret = aoi__error("too few pad edges found (%d)", n);
             goto bailout;
         }
-        if (polarity == 0)
-            polarity = neg >= pos ? -1 : 1;
-        /* Robust scale of the residuals: median absolute value. */
-        {
-            int k = nm / 2;
-            qsort(mad_buf, (size_t)nm, sizeof *mad_buf, cmp_double);
-            double cthr = fmax(0.6, 4.0 * mad_buf[k] * 1.4826);
-            if (cthr > win)
-                cthr = win;
-            for (size_t i = 0; i < r->npts; i++) {
-                if (!ok[i])
-                    continue;
-                double u = res[i] / cthr, w = fabs(u) < 1 ? (1 - u * u) * (1 - u * u) : 0;
-                double J[4] = {pp[i].nx, pp[i].ny, pp[i].nx * pp[i].dth_x + pp[i].ny * pp[i].dth_y,
-                               pp[i].nx * (pp[i].x - c->x) + pp[i].ny * (pp[i].y - c->y)};
-                wt[i] = w;
-                for (int a = 0; a < 4; a++) {
-                    for (int bb = 0; bb < 4; bb++)
-                        A[a][bb] += w * J[a] * J[bb];
-                    b[a] += w * J[a] * res[i];
-                }
+        for (int g = 0; g < 4; g++) {
+            if (!ng[g])
+                continue;
+            qsort(grp[g], (size_t)ng[g], sizeof(double), cmp_double);
+            med[g] = grp[g][ng[g] / 2];
+            for (int q = 0; q < ng[g]; q++)
+                grp[g][q] = fabs(grp[g][q] - med[g]);
+            qsort(grp[g], (size_t)ng[g], sizeof(double), cmp_double);
+            cthr[g] = fmin(win, fmax(0.6, 4.0 * 1.4826 * grp[g][ng[g] / 2]));
+        }
+        if (getenv("AOI_REGISTER_DEBUG"))
+            fprintf(stderr, "    it %zu: groups n %d %d %d %d med %.2f %.2f %.2f %.2f thr %.2f %.2f %.2f %.2f\n", it,
+                    ng[0], ng[1], ng[2], ng[3], med[0], med[1], med[2], med[3], cthr[0], cthr[1], cthr[2], cthr[3]);
+        for (size_t i = 0; i < r->npts; i++) {
+            if (!ok[i])
+                continue;
+            int g = normal_group(&r->pts[i]);
+            double u = (res[i] - med[g]) / cthr[g], w = fabs(u) < 1 ? (1 - u * u) * (1 - u * u) : 0;
+            double J[4] = {pp[i].nx, pp[i].ny, pp[i].nx * pp[i].dth_x + pp[i].ny * pp[i].dth_y,
+                           pp[i].nx * (pp[i].x - c->x) + pp[i].ny * (pp[i].y - c->y)};
+            wt[i] = w;
+            for (int a2 = 0; a2 < 4; a2++) {
+                for (int bb = 0; bb < 4; bb++)
+                    A[a2][bb] += w * J[a2] * J[bb];
+                b[a2] += w * J[a2] * res[i];
             }
         }
         /* Scale is left alone until position and angle have settled. */

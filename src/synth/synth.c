@@ -201,7 +201,8 @@ int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_imag
             u0 = fmin(u0, u), u1 = fmax(u1, u), v0 = fmin(v0, v), v1 = fmax(v1, v);
         }
         if (synth_clutter(&s, &r, part, u0, v0, u1, v1, keep) < 0 ||
-            synth_connector(&s, &r, part, &xf, prm->defects, prm->borderline, truth) < 0 ||
+            (!prm->bare &&
+             synth_connector(&s, &r, part, &xf, prm->defects, prm->borderline, truth) < 0) ||
             scene_build_grid(&s, u0 - 1, v0 - 1, u1 + 1, v1 + 1) < 0)
             goto bailout;
     }

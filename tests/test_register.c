@@ -1,0 +1,185 @@
+/* test_register.c - registration: accuracy on generated frames spanning the
+ * contract, no pitch slips, no confident pose where the part is not, every
+ * pixel format and stride, bad input. */
+#include "aoi/error.h"
+#include "aoi/part.h"
+#include "aoi/register.h"
+#include "aoi/synth.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    aoi_part *part;
+    aoi_image img;
+    aoi_result truth;
+    int rot;
+    double um;
+} frame;
+
+static void make(frame *f, const char *part, uint64_t seed, unsigned defects, int bare)
+{
+    aoi_synth_params p;
+    memset(f, 0, sizeof *f);
+    f->part = aoi_part_load(part, NULL);
+    cr_assert_not_null(f->part, "%s", aoi_errmsg());
+    aoi_synth_params_default(&p);
+    p.seed = seed;
+    p.defects = defects;
+    p.bare = bare;
+    cr_assert_eq(aoi_synth_render(f->part, &p, &f->img, &f->truth, NULL, NULL), 0, "%s", aoi_errmsg());
+    f->rot = atoi(strstr(f->truth.extra_json, "\"rotation\":") + 11);
+    f->um = strtod(strstr(f->truth.extra_json, "\"um_per_px_stated\":") + 19, NULL);
+}
+
+static void drop(frame *f)
+{
+    aoi_image_free(&f->img);
+    aoi_result_clear(&f->truth);
+    aoi_part_free(f->part);
+}
+
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+Test(register, accuracy_over_the_contract, .timeout = 600)
+{
+    static const char *parts[] = {"AXT640124", "AXT540124", "AXT620124", "AXT560124"};
+    enum { N = 24 };
+    double err[N], rerr[N];
+    int found = 0;
+    for (int i = 0; i < N; i++) {
+        frame f;
+        aoi_pose pose;
+        make(&f, parts[i % 4], 9000 + (uint64_t)i, i % 3 ? 0 : 1u << (i / 3 % 6), 0);
+        aoi_registrar *r = aoi_registrar_new(f.part, f.um, f.rot);
+        cr_assert_not_null(r, "%s", aoi_errmsg());
+        int rc = aoi_register(r, &f.img, NULL, &pose, NULL);
+        double e = hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px);
+        /* Never a pitch slip, found or not. */
+        cr_expect(e * f.um / 1000 < 0.2 || rc < 0, "frame %d: confident pose %.1f px off", i, e);
+        if (rc < 0)
+            cr_log_info("frame %d (%s, %.1f um/px, rot %d): %s", i, parts[i % 4], f.um, f.rot, aoi_errmsg());
+        if (rc == 0) {
+            err[found] = e;
+            rerr[found] = fabs(pose.theta_deg - f.truth.pose.theta_deg);
+            found++;
+        }
+        aoi_registrar_free(r);
+        drop(&f);
+    }
+    qsort(err, (size_t)found, sizeof *err, cmpd);
+    qsort(rerr, (size_t)found, sizeof *rerr, cmpd);
+    /* Known gap (issue 4): a few weak fits are still refused (never confident
+     * and wrong); this bounds how many. */
+    cr_expect(found >= N - 3, "found %d of %d", found, N);
+    cr_expect(err[found / 2] <= 0.05, "median position error %.3f px", err[found / 2]);
+    cr_expect(err[(found * 9) / 10] <= 1.0, "90th percentile %.3f px", err[(found * 9) / 10]);
+    cr_expect(rerr[found / 2] <= 0.02, "median rotation error %.4f deg", rerr[found / 2]);
+}
+
+Test(register, no_confident_pose_without_the_part, .timeout = 600)
+{
+    static const char *parts[] = {"AXT640124", "AXT540124", "AXT610124", "AXT680124"};
+    for (int i = 0; i < 8; i++) {
+        frame f;
+        aoi_pose pose;
+        int mode = i % 3; /* bare board, another part, a wrong scale */
+        make(&f, parts[i % 4], 7000 + (uint64_t)i, 0, mode == 0);
+        aoi_part *other = aoi_part_load(parts[(i + 1) % 4], NULL);
+        aoi_registrar *r = aoi_registrar_new(mode == 1 ? other : f.part, mode == 2 ? f.um * 1.35 : f.um, f.rot);
+        cr_assert_not_null(r);
+        cr_expect_eq(aoi_register(r, &f.img, NULL, &pose, NULL), -1, "case %d mode %d: found with score %.2f", i, mode, pose.score);
+        cr_expect(strstr(aoi_errmsg(), "not found") != NULL, "%s", aoi_errmsg());
+        cr_expect(pose.score < AOI_REGISTER_MIN_SCORE);
+        aoi_registrar_free(r);
+        aoi_part_free(other);
+        drop(&f);
+    }
+}
+
+/* Repacks an RGB frame into another format with a padded, odd stride. */
+static aoi_image repack(const aoi_image *src, aoi_format fmt, uint8_t **buf)
+{
+    int bpp = aoi_format_bpp(fmt), ro, go, bo;
+    size_t stride = (size_t)src->width * bpp + 13;
+    aoi_image out = {NULL, src->width, src->height, stride, fmt};
+    *buf = malloc(stride * src->height + 1);
+    out.data = *buf + 1; /* unaligned rows */
+    aoi_format_rgb_offsets(fmt, &ro, &go, &bo);
+    for (int y = 0; y < src->height; y++)
+        for (int x = 0; x < src->width; x++) {
+            const uint8_t *s = src->data + (size_t)y * src->stride + 3 * x;
+            uint8_t *d = out.data + (size_t)y * stride + (size_t)x * bpp;
+            if (bpp == 1) {
+                d[0] = (uint8_t)((77 * s[0] + 150 * s[1] + 29 * s[2] + 128) >> 8);
+                continue;
+            }
+            if (bpp == 4)
+                memset(d, 0x5A, 4);
+            d[ro] = s[0];
+            d[go] = s[1];
+            d[bo] = s[2];
+        }
+    return out;
+}
+
+Test(register, every_format_and_stride_gives_the_same_pose, .timeout = 300)
+{
+    frame f;
+    aoi_pose ref, pose;
+    make(&f, "AXT630124", 4242, 0, 0);
+    aoi_registrar *r = aoi_registrar_new(f.part, f.um, f.rot);
+    cr_assert_eq(aoi_register(r, &f.img, NULL, &ref, NULL), 0, "%s", aoi_errmsg());
+    for (int fmt = 0; fmt < AOI_FMT_COUNT; fmt++) {
+        uint8_t *buf;
+        aoi_image img = repack(&f.img, (aoi_format)fmt, &buf);
+        cr_expect_eq(aoi_register(r, &img, NULL, &pose, NULL), 0, "%s: %s",
+                     aoi_format_name((aoi_format)fmt), aoi_errmsg());
+        double tol = fmt == AOI_FMT_GRAY8 ? 0.5 : 1e-6;
+        cr_expect(fabs(pose.x_px - ref.x_px) <= tol && fabs(pose.y_px - ref.y_px) <= tol,
+                  "%s: (%.4f, %.4f) vs (%.4f, %.4f)", aoi_format_name((aoi_format)fmt), pose.x_px,
+                  pose.y_px, ref.x_px, ref.y_px);
+        free(buf);
+    }
+    /* A hint of +-1 mm around a point 0.3 mm away finds the same pose. */
+    aoi_register_hint hint = {ref.x_px + 300 / f.um, ref.y_px - 200 / f.um, 1.0};
+    cr_expect_eq(aoi_register(r, &f.img, &hint, &pose, NULL), 0, "%s", aoi_errmsg());
+    cr_expect(hypot(pose.x_px - ref.x_px, pose.y_px - ref.y_px) < 0.05);
+    aoi_registrar_free(r);
+    drop(&f);
+}
+
+Test(register, bad_input_is_an_error_not_a_crash)
+{
+    aoi_part *p = aoi_part_load("AXT640124", NULL);
+    aoi_pose pose;
+    uint8_t tiny[64 * 3] = {0};
+    cr_expect_null(aoi_registrar_new(p, 0, 0));
+    cr_expect(strstr(aoi_errmsg(), "scale") != NULL);
+    cr_expect_null(aoi_registrar_new(p, 10, 45));
+    cr_expect(strstr(aoi_errmsg(), "rotation 45") != NULL);
+    aoi_registrar *r = aoi_registrar_new(p, 10, 0);
+    aoi_image none = {NULL, 100, 100, 300, AOI_FMT_RGB};
+    cr_expect_eq(aoi_register(r, &none, NULL, &pose, NULL), -1);
+    cr_expect(strstr(aoi_errmsg(), "no pixel data") != NULL, "%s", aoi_errmsg());
+    aoi_image small = {tiny, 8, 8, 24, AOI_FMT_RGB};
+    cr_expect_eq(aoi_register(r, &small, NULL, &pose, NULL), -1);
+    cr_expect(strstr(aoi_errmsg(), "too small") != NULL, "%s", aoi_errmsg());
+    aoi_image narrow = {tiny, 64, 1, 10, AOI_FMT_RGB};
+    cr_expect_eq(aoi_register(r, &narrow, NULL, &pose, NULL), -1);
+    cr_expect(strstr(aoi_errmsg(), "stride") != NULL, "%s", aoi_errmsg());
+    /* A black frame. */
+    aoi_image black;
+    cr_assert_eq(aoi_image_alloc(&black, 640, 480, AOI_FMT_RGB), 0);
+    cr_expect_eq(aoi_register(r, &black, NULL, &pose, NULL), -1);
+    cr_expect(strstr(aoi_errmsg(), "not found") != NULL, "%s", aoi_errmsg());
+    aoi_image_free(&black);
+    aoi_registrar_free(r);
+    aoi_part_free(p);
+}

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -88,4 +89,44 @@ Test(cli, help_exits_0_and_explains)
     cr_expect_eq(r.status, 0);
     cr_expect(strstr(r.out, "Usage: f4saoi footprint") != NULL);
     done(&r);
+}
+
+Test(cli, synth_then_locate_and_bad_files, .timeout = 300)
+{
+    char *dir = g_dir_make_tmp("f4saoi-loc-XXXXXX", NULL);
+    run_result r = run((const char *[]){"synth", "-p", "AXT620124", "-o", dir, "-n", "2", "-u", "12",
+                                        "-r", "180", "-d", "none", "-q", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    /* A good run: every image located. */
+    r = run((const char *[]){"locate", "-p", "AXT620124", "-u", "12", "-r", "180", dir, NULL});
+    cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(g_strstr_len(r.out, -1, "\"found\":true") != NULL, "%s", r.out);
+    done(&r);
+    /* Zero-byte, corrupt and truncated files: records with reasons, exit 3. */
+    char *empty = g_build_filename(dir, "empty.jpg", NULL), *junk = g_build_filename(dir, "junk.png", NULL);
+    g_file_set_contents(empty, "", 0, NULL);
+    g_file_set_contents(junk, "\x89PNG\r\n\x1a\nnot really", 18, NULL);
+    r = run((const char *[]){"locate", "-p", "AXT620124", "-u", "12", "-r", "180", dir, NULL});
+    cr_expect_eq(r.status, 3);
+    cr_expect(g_strstr_len(r.out, -1, "empty file (0 bytes)") != NULL, "%s", r.out);
+    cr_expect(g_strstr_len(r.out, -1, "corrupt or truncated PNG") != NULL, "%s", r.out);
+    cr_expect(g_strstr_len(r.out, -1, "\"found\":true") != NULL, "good images still located");
+    done(&r);
+    /* Usage errors: exit 2 before any work. */
+    r = run((const char *[]){"locate", "-p", "AXT620125", "-u", "12", dir, NULL});
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "did you mean AXT620124") != NULL, "%s", r.err);
+    done(&r);
+    r = run((const char *[]){"locate", "-p", "AXT620124", "-u", "12", "-r", "45", dir, NULL});
+    cr_expect_eq(r.status, 2);
+    done(&r);
+    g_unlink(empty);
+    g_unlink(junk);
+    g_free(empty);
+    g_free(junk);
+    char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+    g_free(cmd);
+    g_free(dir);
 }

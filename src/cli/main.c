@@ -17,6 +17,7 @@ static const command commands[] = {
     {"footprint", cmd_footprint, "draw a part's recommended foot pattern as SVG (mm)"},
     {"synth", cmd_synth, "render synthetic boards with exact ground truth"},
     {"score", cmd_score, "score inspection results against ground truth"},
+    {"locate", cmd_locate, "register images to the foot pattern: pose and confidence"},
 };
 
 static void usage(FILE *f)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - install what is missing, build, and run f4saoi's main job or its tests.
 #
-#   ./run.sh demo    install + build + run the program on the bundled samples/
+#   ./run.sh demo    install + build + locate the footprint on the bundled samples/
 #   ./run.sh test    install + build + the whole test suite (normal, ASan+UBSan)
 #   ./run.sh build   install + build only
 #   ./run.sh bench   install + build (release) + benchmarks
@@ -79,12 +79,24 @@ case "$cmd" in
     install_missing
     build build
     mkdir -p out
-    log "part catalogue"
-    ./build/src/f4saoi parts
+    log "part catalogue (first lines; f4saoi parts lists all 52)"
+    ./build/src/f4saoi parts | head -5
     for p in AXT540124 AXT640124; do
       ./build/src/f4saoi footprint "$p" -o "out/$p.svg"
-      log "wrote out/$p.svg (foot pattern in mm; open it in a browser)"
     done
+    log "wrote out/AXT540124.svg and out/AXT640124.svg (foot patterns in mm)"
+    rc=0
+    for side in socket:AXT540124 header:AXT640124; do
+      name=${side%%:*} part=${side#*:}
+      log "locating $part on samples/$name (overlays in out/$name)"
+      ./build/src/f4saoi locate -p "$part" -u 12 --overlay "out/$name" \
+        --jsonl "out/$name.jsonl" "samples/$name" || rc=$?
+      cat "out/$name.jsonl"
+    done
+    found=$(cat out/socket.jsonl out/header.jsonl | grep -c '"found":true' || true)
+    total=$(cat out/socket.jsonl out/header.jsonl | wc -l)
+    log "located $found of $total sample boards (exit status of locate: $rc)"
+    log "records in out/*.jsonl, pictures in out/socket and out/header; truth in samples/*/truth.jsonl"
     ;;
   test)
     install_missing

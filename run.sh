@@ -41,7 +41,7 @@ build() {
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "$@" >/dev/null
   fi
-  ninja -C "$dir" >/dev/null
+  ninja -C "$dir" | { grep -v "^\[" || true; }
 }
 
 # Prints "name: N passed, N failed" from a meson JSON test log.

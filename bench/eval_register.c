@@ -13,7 +13,7 @@
 #include <string.h>
 
 typedef struct {
-    char name[32];
+    char name[64];
     int n, slips, notfound;
     double pos[4096], rot[4096];
 } stat;

@@ -129,7 +129,7 @@ static int get_provenance(const ctx_t *cx, const cJSON *feat, const char *parent
 {
     static const char *const names[] = {"catalog", "cad", "provisional"};
     const cJSON *prov = get_object(cx, feat, parent, "provenance");
-    const char *src, *note = "";
+    const char *src = NULL, *note = "";
     char where[64];
     if (!prov)
         return -1;
@@ -151,7 +151,7 @@ static int get_provenance(const ctx_t *cx, const cJSON *feat, const char *parent
 
 static int parse_header(const ctx_t *cx, const cJSON *root, aoi_part *p)
 {
-    const char *s;
+    const char *s = NULL;
     double v;
     if (get_string(cx, root, "", "format", &s) < 0)
         return -1;

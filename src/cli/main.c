@@ -1,6 +1,7 @@
 /* main.c - the f4saoi command: dispatch to sub-commands. */
 #include "cli/cli.h"
 #include "config.h"
+#include "aoi/simd.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,7 +63,8 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-        printf("f4saoi %s\n", AOI_VERSION);
+        printf("f4saoi %s (SIMD path: %s; force with AOI_SIMD=scalar|sse41|avx2)\n", AOI_VERSION,
+               aoi_isa_name(aoi_simd_isa()));
         return EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

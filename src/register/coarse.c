@@ -6,7 +6,6 @@
 #include "register/register_internal.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,17 +206,12 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         candidate best = {0, 0, 0, -1e9, {0, 0, 0}, 1.0};
         double cx = cand[i].x * f2, cy = cand[i].y * f2;
         for (double th = -3; th <= 3.001; th += 0.5) {
-            double bth = -1e9;
             for (int dy = -f2 - 1; dy <= f2 + 1; dy++)
                 for (int dx = -f2 - 1; dx <= f2 + 1; dx++) {
                     double s = box_score(&L1, r->fine_boxes, r->nfine, cx + dx, cy + dy, th * M_PI / 180);
-                    if (s > bth)
-                        bth = s;
                     if (s > best.score)
                         best = (candidate){cx + dx, cy + dy, th, s, {0, 0, 0}, 1.0};
                 }
-            if (getenv("AOI_REGISTER_DEBUG") && i == 0)
-                fprintf(stderr, "  coarse angle %+.1f: %.2f\n", th, bth);
         }
         for (double th = best.th - 0.25; th <= best.th + 0.251; th += 0.125)
             for (int dy = -1; dy <= 1; dy++)

@@ -157,8 +157,8 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
     sampler s;
     double phi = (r->rot + c->th) * M_PI / 180, step = r->pitch * 1000.0 / r->um * scale;
     double e0, best;
-    int bk = 0, dir = 0;
-    size_t every = r->nvisible > 1500 ? r->nvisible / 1500 : 1;
+    int bk = 0;
+    size_t every = r->nvisible > 600 ? r->nvisible / 600 : 1;
     make_sampler(f, c, &s);
 #define EVIDENCE(k)                                                                                \
     ({                                                                                             \
@@ -169,12 +169,9 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
     })
     /* Every shift in range (the tent can have noisy shoulders), on a thinned
      * outline. */
-    (void)dir;
     e0 = best = EVIDENCE(0);
     for (int k = -range; k <= range; k++) {
         double e = k ? EVIDENCE(k) : e0;
-        if (getenv("AOI_REGISTER_DEBUG"))
-            fprintf(stderr, "  pitch %+d: evidence %.0f\n", k, e);
         if (e > best) {
             best = e;
             bk = k;
@@ -452,9 +449,6 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
             qsort(grp[g], (size_t)ng[g], sizeof(double), cmp_double);
             cthr[g] = fmin(win, fmax(0.6, 4.0 * 1.4826 * grp[g][ng[g] / 2]));
         }
-        if (getenv("AOI_REGISTER_DEBUG"))
-            fprintf(stderr, "    it %zu: groups n %d %d %d %d med %.2f %.2f %.2f %.2f thr %.2f %.2f %.2f %.2f\n", it,
-                    ng[0], ng[1], ng[2], ng[3], med[0], med[1], med[2], med[3], cthr[0], cthr[1], cthr[2], cthr[3]);
         for (size_t i = 0; i < r->npts; i++) {
             if (!ok[i])
                 continue;

@@ -477,6 +477,11 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
             sc = 1.03;
         if (sc < 0.97)
             sc = 0.97;
+        /* Converged once the full outline is in use and the step is tiny
+         * (0.005 px, 0.0005 deg, 5e-6 in scale). */
+        if (reach[it] > 1e8 && it >= 5 && fabs(x[0]) < 0.005 && fabs(x[1]) < 0.005 &&
+            fabs(x[2]) < 5e-4 && fabs(x[3]) < 5e-6)
+            break;
     }
     {
         int in = 0;

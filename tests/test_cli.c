@@ -130,3 +130,19 @@ Test(cli, synth_then_locate_and_bad_files, .timeout = 300)
     g_free(cmd);
     g_free(dir);
 }
+
+Test(cli, every_command_explains_itself)
+{
+    static const char *cmds[] = {"parts", "footprint", "synth", "score", "locate"};
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        run_result r = run((const char *[]){cmds[i], "--help", NULL});
+        char want[64];
+        snprintf(want, sizeof want, "Usage: f4saoi %s", cmds[i]);
+        cr_expect_eq(r.status, 0, "%s --help", cmds[i]);
+        cr_expect(strstr(r.out, want) != NULL, "%s --help: %s", cmds[i], r.out);
+        done(&r);
+        r = run((const char *[]){cmds[i], "--no-such-flag", NULL});
+        cr_expect_eq(r.status, 2, "%s with a bad flag", cmds[i]);
+        done(&r);
+    }
+}

@@ -169,8 +169,20 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
                 return -1;
         }
     }
+    double hd_over[4] = {0, 0, 0, 0}; /* toe overhang of each hold-down fillet */
     if (defects & (1u << AOI_DEFECT_EXCESS_SOLDER)) {
         int k = 1 + rng_int(r, 2);
+        /* Sometimes on a hold-down pad, where its outer end shows beyond the body. */
+        if (rng_int(r, 3) == 0) {
+            int h = rng_int(r, 4);
+            const aoi_pad *p = &pads[n + h];
+            if (fabs(p->cy) + p->h / 2 > pe[n + h] + 0.05) {
+                hd_over[h] = borderline ? rng_uniform(r, 0.065, 0.08) : rng_uniform(r, 0.09, 0.14);
+                if (defect(truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+                    return -1;
+                k--;
+            }
+        }
         for (int j = 0; j < k; j++) {
             int i = pick_pin(r, part, used, 1);
             if (i < 0)
@@ -215,7 +227,7 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
         const aoi_pad *p = &pads[i];
         double outer = fabs(p->cy) + p->h / 2;
         if (outer > edge + 0.03) {
-            double y_in = edge - 0.02, y_out = outer - rng_uniform(r, 0, 0.02);
+            double y_in = edge - 0.02, y_out = outer - rng_uniform(r, 0, 0.02) + hd_over[i - n];
             if (blob_box(s, p->cx - p->w / 2 * 0.95, p->cx + p->w / 2 * 0.95,
                          p->row > 0 ? y_in : -y_out, p->row > 0 ? y_out : -y_in,
                          rng_uniform(r, 0.04, 0.08)) < 0)

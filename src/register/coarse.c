@@ -205,12 +205,23 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     for (int i = 0; i < ncand && *nout < max_out; i++) {
         candidate best = {0, 0, 0, -1e9, {0, 0, 0}, 1.0};
         double cx = cand[i].x * f2, cy = cand[i].y * f2;
+        /* Every other position first (the response is smooth at this level),
+         * then the neighbours of the best. */
         for (double th = -3; th <= 3.001; th += 0.5) {
-            for (int dy = -f2 - 1; dy <= f2 + 1; dy++)
-                for (int dx = -f2 - 1; dx <= f2 + 1; dx++) {
+            for (int dy = -f2 - 1; dy <= f2 + 1; dy += 2)
+                for (int dx = -f2 - 1; dx <= f2 + 1; dx += 2) {
                     double s = box_score(&L1, r->fine_boxes, r->nfine, cx + dx, cy + dy, th * M_PI / 180);
                     if (s > best.score)
                         best = (candidate){cx + dx, cy + dy, th, s, {0, 0, 0}, 1.0};
+                }
+        }
+        {
+            candidate b0 = best;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    double s = box_score(&L1, r->fine_boxes, r->nfine, b0.x + dx, b0.y + dy, b0.th * M_PI / 180);
+                    if (s > best.score)
+                        best = (candidate){b0.x + dx, b0.y + dy, b0.th, s, {0, 0, 0}, 1.0};
                 }
         }
         for (double th = best.th - 0.25; th <= best.th + 0.251; th += 0.125)

@@ -136,10 +136,10 @@ static double edge_step_sum(const aoi_registrar *r, const sampler *s, const cand
 
 /* Best shift across the rows (toe edges) of the pads with u in [umin, umax]. */
 static double best_dv(const aoi_registrar *r, const sampler *s, const candidate *c, double reach,
-                      double umin, double umax)
+                      double step, double umin, double umax)
 {
     double bs = -1e18, bv = 0;
-    for (double dv = -reach; dv <= reach + 1e-9; dv += 0.5) {
+    for (double dv = -reach; dv <= reach + 1e-9; dv += step) {
         double sum = edge_step_sum_side(r, s, c, 0, 0, dv, 1.0, 1, umin, umax);
         if (sum > bs) {
             bs = sum;
@@ -201,7 +201,8 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         double q = r->half_len * 0.5, um = (r->half_len + q) / 2 * k;
         for (int it = 0; it < 2; it++) {
             double reach = it ? 4 : fmax(reach_px, 3.2 * M_PI / 180 * um);
-            double vl = best_dv(r, &s, c, reach, -1e9, -q), vr = best_dv(r, &s, c, reach, q, 1e9);
+            double st = it ? 0.5 : 1.0;
+            double vl = best_dv(r, &s, c, reach, st, -1e9, -q), vr = best_dv(r, &s, c, reach, st, q, 1e9);
             double phi = (r->rot + c->th) * M_PI / 180, dv = (vl + vr) / 2;
             c->th += atan2(vr - vl, 2 * um) * 180 / M_PI;
             c->x += -dv * sin(phi);

@@ -1,6 +1,6 @@
 /* fileio.c - bounded whole-file reads with precise messages. */
 #include "core/error_internal.h"
-#include "model/part_internal.h"
+#include "core/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* jpeg.c - JPEG reading and writing through TurboJPEG. */
 #include "core/error_internal.h"
 #include "io/image_internal.h"
-#include "model/part_internal.h"
+#include "core/fileio.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* part.c - loading and validating F4S part model files (JSON, cJSON). */
 #include "aoi/part.h"
 #include "core/error_internal.h"
+#include "core/fileio.h"
 #include "model/part_internal.h"
 
 #include <cjson/cJSON.h>

@@ -399,12 +399,12 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
      * of scale does not throw the far pads out of the search window. */
     static const double reach[] = {2, 2, 4, 8, 1e9, 1e9, 1e9, 1e9};
     sampler s;
-    double *res = malloc(sizeof *res * r->npts), *wt = malloc(sizeof *wt * r->npts);
+    double *res = malloc(sizeof *res * r->npts);
     int *ok = malloc(sizeof *ok * r->npts), polarity = -1, ret = 0; /* D is larger inside */
     proj *pp = malloc(sizeof *pp * r->npts);
     double sc = c->scale > 0.9 && c->scale < 1.1 ? c->scale : 1.0;
 
-    if (!res || !wt || !ok || !pp) {
+    if (!res || !ok || !pp) {
         ret = aoi__error("out of memory");
         goto bailout;
     }
@@ -457,7 +457,6 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
             double u = (res[i] - med[g]) / cthr[g], w = fabs(u) < 1 ? (1 - u * u) * (1 - u * u) : 0;
             double J[4] = {pp[i].nx, pp[i].ny, pp[i].nx * pp[i].dth_x + pp[i].ny * pp[i].dth_y,
                            pp[i].nx * (pp[i].x - c->x) + pp[i].ny * (pp[i].y - c->y)};
-            wt[i] = w;
             for (int a2 = 0; a2 < 4; a2++) {
                 for (int bb = 0; bb < 4; bb++)
                     A[a2][bb] += w * J[a2] * J[bb];
@@ -494,7 +493,6 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
     c->score = aoi__register_score(r, frame, c, sc, polarity);
 bailout:
     free(res);
-    free(wt);
     free(ok);
     free(pp);
     return ret;

@@ -1,6 +1,7 @@
 /* catalog.c - finding part models by part number in the models directory. */
 #include "aoi/part.h"
 #include "core/error_internal.h"
+#include "core/grow.h"
 #include "model/part_internal.h"
 #include "config.h"
 
@@ -69,16 +70,8 @@ int aoi_part_list(const char *models_dir, char ***out, size_t *count)
         size_t len = strlen(e->d_name);
         if (len <= 5 || len - 5 > NUMBER_MAX || strcmp(e->d_name + len - 5, ".json") != 0)
             continue;
-        if (n + 2 > cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            char **nv = realloc(v, ncap * sizeof *nv);
-            if (!nv) {
-                aoi__error("out of memory");
-                goto bailout;
-            }
-            v = nv;
-            cap = ncap;
-        }
+        if (aoi__grow((void **)&v, &cap, n + 2, sizeof *v, 64) < 0)
+            goto bailout;
         if (!(v[n] = strndup(e->d_name, len - 5))) {
             aoi__error("out of memory");
             goto bailout;

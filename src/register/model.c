@@ -1,6 +1,7 @@
 /* model.c - what the registrar looks for: the pads' visible outline edges
  * (fine stage) and the pad rows as boxes of edge energy (coarse stage). */
 #include "core/error_internal.h"
+#include "core/grow.h"
 #include "register/register_internal.h"
 
 #include <math.h>
@@ -9,14 +10,8 @@
 static int add_point(aoi_registrar *r, size_t *cap, double u, double v, double nu, double nv,
                      int visible, int pad)
 {
-    if (r->npts == *cap) {
-        size_t nc = *cap ? *cap * 2 : 512;
-        mpoint *np = realloc(r->pts, nc * sizeof *np);
-        if (!np)
-            return aoi__error("out of memory");
-        r->pts = np;
-        *cap = nc;
-    }
+    if (aoi__grow((void **)&r->pts, cap, r->npts + 1, sizeof *r->pts, 512) < 0)
+        return -1;
     r->pts[r->npts++] = (mpoint){u, v, nu, nv, visible, pad};
     r->nvisible += (size_t)visible;
     return 0;

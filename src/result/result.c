@@ -1,6 +1,7 @@
 /* result.c - result records: building, JSON Lines in and out, pose mapping. */
 #include "aoi/result.h"
 #include "core/error_internal.h"
+#include "core/grow.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -74,14 +75,8 @@ int aoi_result_set_error(aoi_result *r, const char *fmt, ...)
 
 int aoi_result_add_defect(aoi_result *r, const aoi_defect *d)
 {
-    if (r->ndefects == r->cap) {
-        size_t ncap = r->cap ? r->cap * 2 : 8;
-        aoi_defect *nd = realloc(r->defects, ncap * sizeof *nd);
-        if (!nd)
-            return aoi__error("out of memory");
-        r->defects = nd;
-        r->cap = ncap;
-    }
+    if (aoi__grow((void **)&r->defects, &r->cap, r->ndefects + 1, sizeof *r->defects, 8) < 0)
+        return -1;
     r->defects[r->ndefects++] = *d;
     if (r->verdict == AOI_VERDICT_PASS)
         r->verdict = AOI_VERDICT_FAIL;

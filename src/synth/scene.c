@@ -2,6 +2,7 @@
  * per-point evaluation and shading (surface normals under the station light). */
 #include "synth/scene.h"
 #include "core/error_internal.h"
+#include "core/grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -58,14 +59,8 @@ int scene_add(scene *s, const item *src)
 {
     item it = *src;
     double ex, ey;
-    if (s->n == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 256;
-        item *ni = realloc(s->items, ncap * sizeof *ni);
-        if (!ni)
-            return aoi__error("out of memory");
-        s->items = ni;
-        s->cap = ncap;
-    }
+    if (aoi__grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items, 256) < 0)
+        return -1;
     if (it.ca == 0 && it.sa == 0)
         it.ca = 1;
     if (it.kind == SH_CIRCLE) {

@@ -2,6 +2,10 @@
 #ifndef AOI_CLI_H
 #define AOI_CLI_H
 
+#include "aoi/image.h"
+#include "aoi/part.h"
+#include "aoi/result.h"
+
 /* Exit statuses of interfaces.md. */
 enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_ERRORS = 3 };
 
@@ -10,8 +14,27 @@ int cmd_footprint(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_locate(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_teach(int argc, char **argv);
 
 /* Prints "f4saoi CMD: message" to stderr and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Option values; print the usage error themselves and return -1. */
+int cli_parse_um(const char *cmd, const char *s, double *um);
+int cli_parse_rotation(const char *cmd, const char *s, int *rot);
+
+/* Input files: the images named, and those found in directories (searched
+ * recursively for .jpg/.jpeg/.png), sorted. */
+typedef struct {
+    char **v;
+    size_t n, cap;
+} cli_list;
+int cli_collect(int argc, char **argv, int first, cli_list *l);
+void cli_list_free(cli_list *l);
+
+/* Draws the foot pattern (green; pads with a defect in the defect's colour)
+ * and a ring at each defect into an RGB image. */
+void cli_draw_overlay(aoi_image *img, const aoi_part *part, const aoi_result *res, int rot);
 
 #endif

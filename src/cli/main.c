@@ -18,6 +18,8 @@ static const command commands[] = {
     {"footprint", cmd_footprint, "draw a part's recommended foot pattern as SVG (mm)"},
     {"synth", cmd_synth, "render synthetic boards with exact ground truth"},
     {"score", cmd_score, "score inspection results against ground truth"},
+    {"inspect", cmd_inspect, "inspect the solder joints of images: JSON Lines records"},
+    {"teach", cmd_teach, "learn a station model from golden images"},
     {"locate", cmd_locate, "register images to the foot pattern: pose and confidence"},
 };
 

@@ -1,0 +1,116 @@
+/* aoi/inspect.h - joint inspection of a registered frame: bridges, excess
+ * solder, flux rise, insufficient solder, connector offset, missing part
+ * (defects.md), with per-pin measures; and teaching a station model from
+ * golden images.
+ *
+ * Thresholds are physical (mm, ratios) and come from a thresholds file
+ * (models/inspection.json, each value with its reason); a job may override
+ * them by name.  A station model (written by teaching) holds what one
+ * station's lighting makes of each material and the nominal fillet areas; it
+ * is optional: without it, appearance references are taken from the frame
+ * itself (most joints of a board are good) with default priors. */
+#ifndef AOI_INSPECT_H
+#define AOI_INSPECT_H
+
+#include <stddef.h>
+
+#include "aoi/export.h"
+#include "aoi/image.h"
+#include "aoi/part.h"
+#include "aoi/result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Physical thresholds (defects.md). */
+typedef struct {
+    double overhang_mm;        /* solder beyond the pad outline (toe or side) */
+    double rise_mm;            /* solder on the terminal closer than this to the body edge */
+    double flux_band_mm;       /* band from the body edge in which flux on a terminal is rise */
+    double flux_cover;         /* fraction of that band flux must cover */
+    double insufficient_ratio; /* solder area below this fraction of nominal */
+    double offset_across_mm;   /* terminal centre off the pad centre across the pad */
+    double offset_along_mm;    /* ... along the pad */
+    double min_score;          /* registration confidence below which the verdict is error */
+} aoi_thresholds;
+
+/* Loads thresholds from a JSON file ({"thresholds": {name: {"value": v,
+ * "reason": "..."}}}); every field must be present. */
+AOI_API int aoi_thresholds_load(const char *path, aoi_thresholds *t);
+/* Loads "inspection.json" from models_dir (NULL: aoi_models_dir()). */
+AOI_API int aoi_thresholds_load_default(const char *models_dir, aoi_thresholds *t);
+/* Sets one threshold from "name=value" (names as in the file). */
+AOI_API int aoi_thresholds_set(aoi_thresholds *t, const char *assignment);
+/* Names of the thresholds, NULL-terminated (for --help and gst-inspect). */
+AOI_API const char *const *aoi_threshold_names(void);
+
+/* A taught station model. */
+typedef struct aoi_station aoi_station;
+
+/* Loads a station model; checks format, version and that it is for part. */
+AOI_API aoi_station *aoi_station_load(const char *path, const aoi_part *part);
+AOI_API void aoi_station_free(aoi_station *st);
+AOI_API int aoi_station_save(const aoi_station *st, const char *path);
+AOI_API const char *aoi_station_part(const aoi_station *st);
+AOI_API int aoi_station_images(const aoi_station *st);
+
+/* Current station model format version. */
+#define AOI_STATION_VERSION 1
+
+typedef struct aoi_inspector aoi_inspector;
+
+/* part is borrowed and must outlive the inspector; station may be NULL and
+ * is borrowed too. */
+AOI_API aoi_inspector *aoi_inspector_new(const aoi_part *part, double um_per_px, int rotation,
+                                         const aoi_thresholds *t, const aoi_station *station);
+AOI_API void aoi_inspector_free(aoi_inspector *in);
+/* Replaces the station model (NULL: none) for the next frames. */
+AOI_API void aoi_inspector_set_station(aoi_inspector *in, const aoi_station *station);
+
+/* Per-pin measures (mm, mm²); NAN where not measurable. */
+typedef struct {
+    int pin;
+    double solder_area_mm2;
+    double nominal_area_mm2;
+    double overhang_mm;        /* furthest solder beyond the pad outline */
+    double solder_to_body_mm;  /* nearest solder on the terminal to the body edge */
+    double flux_cover;         /* fraction of the flux band covered by flux */
+    double offset_x_mm, offset_y_mm; /* terminal centre minus pad centre */
+} aoi_joint;
+
+typedef struct {
+    double register_ms, inspect_ms;
+    double connector_dx_mm, connector_dy_mm, connector_rot_deg; /* measured placement */
+    int present;               /* connector found on the pads */
+    const aoi_joint *joints;   /* one per pad, valid until the next call */
+    size_t njoints;
+} aoi_inspect_info;
+
+/* Inspects one frame (any aoi_format, any stride): registers it, checks
+ * every joint and fills the record's verdict, pose and defects (image and
+ * part strings are left to the caller).  Returns 0 when the frame was
+ * inspected (pass or fail), -1 with verdict error and a message otherwise.
+ * info may be NULL. */
+AOI_API int aoi_inspect(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
+                        aoi_inspect_info *info);
+
+/* Teaching: feed golden frames one by one, then build the model.  A frame
+ * that does not register or shows a defect is refused with the reason. */
+typedef struct aoi_teacher aoi_teacher;
+AOI_API aoi_teacher *aoi_teacher_new(const aoi_part *part, double um_per_px, int rotation,
+                                     const aoi_thresholds *t);
+AOI_API void aoi_teacher_free(aoi_teacher *tc);
+AOI_API int aoi_teacher_add(aoi_teacher *tc, const aoi_image *golden);
+/* Needs at least 3 accepted frames. */
+AOI_API aoi_station *aoi_teacher_finish(aoi_teacher *tc);
+
+/* Per-pin measures as a JSON object text {"joints": [...]} for
+ * aoi_result_set_extra (malloc'd). */
+AOI_API char *aoi_inspect_info_json(const aoi_inspect_info *info);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,841 @@
+/* inspect.c - joint inspection on a registered frame.
+ *
+ * Both pad rows are rectified into strips in the footprint frame at the
+ * frame's own resolution.  Appearance references come from places the
+ * geometry fixes: the board between the pads beyond the toes (mask), the band
+ * deep inside the body outline (body), the fillet cores at the toes (solder)
+ * and the terminals just outside the body edge (terminal).  Most joints of a
+ * board are good, so medians over the pins are robust references, and each
+ * pin is also compared with the median of its row at the same position
+ * (which absorbs escape traces and the connector's common shift).  The body
+ * edges are measured per pin and fitted per row (connector y offset and
+ * rotation); the hold-down terminals on the body give the x offset.  Every
+ * decision is a measure in mm against a threshold of aoi_thresholds. */
+#include "aoi/inspect.h"
+#include "core/error_internal.h"
+#include "inspect/inspect_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Appearance constants (dimensionless distances in feat space). */
+#define NB_MIN 0.25     /* minimal distance from the mask reference for "not board" */
+#define NB_SPREAD 3.0   /* ... or this many typical mask deviations */
+#define BRIGHTER 0.30   /* log-intensity step that marks solder regardless of colour */
+#define UNIFORM_MAX 0.30 /* body band: pad columns vs gap columns */
+#define BODY_MASK_MIN 0.10 /* body band must differ from the mask this much */
+#define FLUX_SCORE 0.10 /* darkening + amber shift of a flux-covered terminal sample */
+
+struct aoi_inspector {
+    const aoi_part *part;
+    double um;
+    int rot;
+    aoi_thresholds th;
+    const aoi_station *st;
+    aoi_registrar *reg;
+    patch strip[2]; /* [0]: top row (v < 0), [1]: bottom row */
+    patch hd;
+    aoi_joint *joints;
+    size_t npads;
+    double *edge;   /* measured body edge |v| per signal pad */
+    double *escore; /* its step */
+    feat *buf;      /* scratch for medians */
+    size_t bufcap;
+    feat *tpl;      /* row template (pad-relative) */
+    size_t tplcap;
+    unsigned char *seen;
+    size_t seencap;
+    /* geometry */
+    int n;
+    double pitch, E, toe, pw, hw, wmin, wmax, umin, umax;
+    double tau; /* not-board distance of the current frame */
+    feat ref[REF_COUNT];
+    int tpl_nu, tpl_nw;
+    double tpl_a0, tpl_w0;
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+aoi_inspector *aoi_inspector_new(const aoi_part *part, double um_per_px, int rotation,
+                                 const aoi_thresholds *t, const aoi_station *station)
+{
+    aoi_inspector *in;
+    const aoi_pad *pads;
+    if (!part || !t) {
+        aoi__error("inspect: part and thresholds are required");
+        return NULL;
+    }
+    if (station && strcmp(station->part, aoi_part_number(part)) != 0) {
+        aoi__error("inspect: the station model was taught for %s, not %s", station->part,
+                   aoi_part_number(part));
+        return NULL;
+    }
+    if (!(in = calloc(1, sizeof *in))) {
+        aoi__error("inspect: out of memory");
+        return NULL;
+    }
+    in->part = part, in->um = um_per_px, in->rot = rotation, in->th = *t, in->st = station;
+    if (!(in->reg = aoi_registrar_new(part, um_per_px, rotation)))
+        goto bailout;
+    in->npads = aoi_part_pad_count(part);
+    in->n = aoi_part_pins(part);
+    in->joints = calloc(in->npads, sizeof *in->joints);
+    in->edge = calloc(in->npads, sizeof *in->edge);
+    in->escore = calloc(in->npads, sizeof *in->escore);
+    if (!in->joints || !in->edge || !in->escore) {
+        aoi__error("inspect: out of memory");
+        goto bailout;
+    }
+    pads = aoi_part_pads(part);
+    in->pitch = aoi_part_pitch(part);
+    in->E = aoi_part_body(part).y1;
+    in->toe = fabs(pads[0].cy) + pads[0].h / 2;
+    in->pw = pads[0].w;
+    in->hw = pads[0].w / 2;
+    in->wmin = in->E - 0.42;
+    in->wmax = in->toe + 0.30;
+    in->umin = pads[0].cx - 0.3;
+    in->umax = pads[in->n - 1].cx + 0.3;
+    return in;
+bailout:
+    aoi_inspector_free(in);
+    return NULL;
+}
+
+void aoi_inspector_free(aoi_inspector *in)
+{
+    if (!in)
+        return;
+    aoi_registrar_free(in->reg);
+    aoi__patch_free(&in->strip[0]);
+    aoi__patch_free(&in->strip[1]);
+    aoi__patch_free(&in->hd);
+    free(in->joints);
+    free(in->edge);
+    free(in->escore);
+    free(in->buf);
+    free(in->tpl);
+    free(in->seen);
+    free(in);
+}
+
+void aoi_inspector_set_station(aoi_inspector *in, const aoi_station *station)
+{
+    in->st = station;
+}
+
+static feat *scratch(aoi_inspector *in, size_t n)
+{
+    if (n > in->bufcap) {
+        feat *nb = realloc(in->buf, n * sizeof *nb);
+        if (!nb)
+            return NULL;
+        in->buf = nb;
+        in->bufcap = n;
+    }
+    return in->buf;
+}
+
+static const patch *strip_of(const aoi_inspector *in, int row)
+{
+    return &in->strip[row > 0];
+}
+
+/* Appends valid samples of [u0,u1] x [w0,w1] of a patch to the scratch. */
+static size_t gather(const patch *p, double u0, double u1, double w0, double w1, feat *out,
+                     size_t at, size_t cap)
+{
+    int j0 = (int)ceil((u0 - p->u0) / p->h), j1 = (int)floor((u1 - p->u0) / p->h);
+    int i0 = (int)ceil((w0 - p->w0) / p->h), i1 = (int)floor((w1 - p->w0) / p->h);
+    for (int i = i0 < 0 ? 0 : i0; i <= i1 && i < p->nw; i++)
+        for (int j = j0 < 0 ? 0 : j0; j <= j1 && j < p->nu; j++) {
+            const feat *f = patch_at(p, j, i);
+            if (!isnan(f->L) && at < cap)
+                out[at++] = *f;
+        }
+    return at;
+}
+
+static inline int not_board(const aoi_inspector *in, const feat *x)
+{
+    return feat_dist(*x, in->ref[REF_MASK]) > in->tau;
+}
+
+static inline int solder_like(const aoi_inspector *in, const feat *x)
+{
+    float ds = feat_dist(*x, in->ref[REF_SOLDER]);
+    return ds < feat_dist(*x, in->ref[REF_TERMINAL]) && ds < feat_dist(*x, in->ref[REF_MASK]) &&
+           ds < feat_dist(*x, in->ref[REF_BODY]);
+}
+
+/* Solder outside the pad: unlike the board, unlike what this position shows
+ * on the other pins of the row, and solder-coloured or much brighter. */
+static inline int solder_out(const aoi_inspector *in, const feat *x, const feat *pos)
+{
+    if (isnan(x->L) || !not_board(in, x))
+        return 0;
+    if (pos && !isnan(pos->L) && feat_dist(*x, *pos) <= in->tau)
+        return 0;
+    return solder_like(in, x) || x->L - in->ref[REF_MASK].L > BRIGHTER * 2 ||
+           (pos && !isnan(pos->L) && x->L - pos->L > BRIGHTER);
+}
+
+/* --- references ---------------------------------------------------------- */
+
+static int frame_references(aoi_inspector *in, frame_refs *fr)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    size_t cap = 0, n = 0, npad = 0, ngap = 0;
+    feat *buf, bpad, bgap;
+    double B2 = fabs(pads[0].cx);
+    /* Upper bound of samples gathered. */
+    for (int r = 0; r < 2; r++)
+        cap += (size_t)in->strip[r].nu * (size_t)in->strip[r].nw;
+    if (!(buf = scratch(in, cap)))
+        return aoi__error("inspect: out of memory");
+
+    /* Mask: between the pads beyond the toes, both rows. */
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; k + 1 < in->n / 2; k++) {
+            double ug = pads[2 * k].cx + in->pitch / 2;
+            n = gather(&in->strip[r], ug - 0.03, ug + 0.03, in->toe + 0.10, in->toe + 0.28, buf,
+                       n, cap);
+        }
+    if (n < 8)
+        return aoi__error("inspect: too little board visible beside the pads");
+    in->ref[REF_MASK] = fr->ref[REF_MASK] = aoi__feat_median(buf, n);
+    {
+        float *d = malloc(n * sizeof *d);
+        if (!d)
+            return aoi__error("inspect: out of memory");
+        for (size_t i = 0; i < n; i++)
+            d[i] = feat_dist(buf[i], fr->ref[REF_MASK]);
+        fr->mask_spread = aoi__select_k(d, n, n * 9 / 10); /* 90th percentile */
+        free(d);
+    }
+    in->tau = fmax(NB_MIN, NB_SPREAD * fr->mask_spread);
+
+    /* Body: the band deep inside the outline, pad and gap columns apart. */
+    n = 0;
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; k < in->n / 2; k++)
+            n = gather(&in->strip[r], pads[2 * k].cx - 0.05, pads[2 * k].cx + 0.05, in->E - 0.40,
+                       in->E - 0.27, buf, n, cap);
+    npad = n;
+    bpad = aoi__feat_median(buf, n);
+    n = 0;
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; k + 1 < in->n / 2; k++) {
+            double ug = pads[2 * k].cx + in->pitch / 2;
+            n = gather(&in->strip[r], ug - 0.05, ug + 0.05, in->E - 0.40, in->E - 0.27, buf, n, cap);
+        }
+    ngap = n;
+    bgap = aoi__feat_median(buf, n);
+    n = 0;
+    for (int r = 0; r < 2; r++)
+        n = gather(&in->strip[r], -B2, B2, in->E - 0.40, in->E - 0.27, buf, n, cap);
+    if (npad < 4 || n < 8)
+        return aoi__error("inspect: the body region is outside the frame");
+    in->ref[REF_BODY] = fr->ref[REF_BODY] = aoi__feat_median(buf, n);
+    fr->body_uniformity = ngap >= 4 ? feat_dist(bpad, bgap) : 0;
+    fr->body_to_mask = feat_dist(fr->ref[REF_BODY], fr->ref[REF_MASK]);
+    if (in->st) {
+        double db = feat_dist(fr->ref[REF_BODY], in->st->ref[REF_BODY]);
+        double dm = feat_dist(fr->ref[REF_BODY], in->st->ref[REF_MASK]);
+        fr->present = fr->body_uniformity < UNIFORM_MAX && db < dm;
+    } else {
+        fr->present = fr->body_uniformity < UNIFORM_MAX && fr->body_to_mask > BODY_MASK_MIN;
+    }
+    return 0;
+}
+
+/* Solder and terminal references, once the edges and offsets are known. */
+static void metal_references(aoi_inspector *in, frame_refs *fr)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    size_t cap = in->bufcap, n = 0;
+    feat *buf = in->buf;
+    for (int k = 0; k < in->n; k++) {
+        double c = pads[k].cx + in->joints[k].offset_x_mm / 2;
+        n = gather(strip_of(in, pads[k].row), c - 0.035, c + 0.035, in->toe - 0.07, in->toe - 0.03,
+                   buf, n, cap);
+    }
+    in->ref[REF_SOLDER] = fr->ref[REF_SOLDER] = aoi__feat_median(buf, n);
+    n = 0;
+    for (int k = 0; k < in->n; k++) {
+        double c = pads[k].cx + in->joints[k].offset_x_mm;
+        n = gather(strip_of(in, pads[k].row), c - 0.03, c + 0.03, in->edge[k] + 0.03,
+                   in->edge[k] + 0.08, buf, n, cap);
+    }
+    in->ref[REF_TERMINAL] = fr->ref[REF_TERMINAL] = aoi__feat_median(buf, n);
+}
+
+/* --- body edges and connector placement ------------------------------------ */
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_d(double *v, int n)
+{
+    if (n <= 0)
+        return NAN;
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Body edge at one pad column: where the profile turns from body to not-body. */
+static void body_edge(aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, best = -1e9, bw = in->E;
+    int span = (int)ceil(0.04 / h), gap = (int)ceil(0.01 / h);
+    double w0 = in->E - 0.22, w1 = in->E + 0.22;
+    int i0 = (int)ceil((w0 - s->w0) / h), i1 = (int)floor((w1 - s->w0) / h);
+    double sc[512];
+    int ni = 0;
+    if (i1 - i0 + 1 > 512)
+        i1 = i0 + 511;
+    for (int i = i0; i <= i1; i++, ni++) {
+        feat fin, fout;
+        double wi = s->w0 + i * h;
+        if (!aoi__patch_mean(s, p->cx - 0.04, p->cx + 0.04, wi - (gap + span) * h, wi - gap * h, &fin) ||
+            !aoi__patch_mean(s, p->cx - 0.04, p->cx + 0.04, wi + gap * h, wi + (gap + span) * h, &fout)) {
+            sc[ni] = -1e9;
+            continue;
+        }
+        sc[ni] = feat_dist(fout, in->ref[REF_BODY]) - feat_dist(fin, in->ref[REF_BODY]);
+        if (sc[ni] > best) {
+            best = sc[ni];
+            bw = wi;
+        }
+    }
+    /* Sub-sample: parabola through the peak and its neighbours. */
+    int m = (int)lround((bw - (s->w0 + i0 * h)) / h);
+    if (m > 0 && m + 1 < ni && sc[m - 1] > -1e8 && sc[m + 1] > -1e8) {
+        double den = sc[m - 1] - 2 * sc[m] + sc[m + 1];
+        if (den < 0)
+            bw += h * 0.5 * (sc[m - 1] - sc[m + 1]) / den;
+    }
+    in->edge[k] = bw;
+    in->escore[k] = best;
+}
+
+/* Robust line |v| = a + s*u through one row's edges; fills the fitted edge. */
+static void fit_row(aoi_inspector *in, int row, double *a, double *sl)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    unsigned char use[512];
+    double res[512], lim = 1e9;
+    *a = in->E, *sl = 0;
+    for (int k = 0; k < in->n && k < 512; k++)
+        use[k] = pads[k].row == row;
+    for (int it = 0; it < 4; it++) {
+        double su = 0, sw = 0, suu = 0, suw = 0, cnt = 0;
+        for (int k = 0; k < in->n && k < 512; k++) {
+            if (!use[k] || fabs(in->edge[k] - (*a + *sl * pads[k].cx)) > lim)
+                continue;
+            su += pads[k].cx, sw += in->edge[k], suu += pads[k].cx * pads[k].cx;
+            suw += pads[k].cx * in->edge[k];
+            cnt++;
+        }
+        if (cnt < 2)
+            break;
+        double den = cnt * suu - su * su;
+        *sl = fabs(den) > 1e-12 ? (cnt * suw - su * sw) / den : 0;
+        *a = (sw - *sl * su) / cnt;
+        int nr = 0;
+        for (int k = 0; k < in->n && k < 512; k++)
+            if (use[k])
+                res[nr++] = fabs(in->edge[k] - (*a + *sl * pads[k].cx));
+        lim = fmax(0.02, 3 * 1.4826 * median_d(res, nr));
+    }
+}
+
+/* x offset of the connector from the hold-down terminals on the body. */
+static double holddown_dx(aoi_inspector *in, const aoi_image *f, const aoi_pose *pose, double dy,
+                          double th, int *nvalid)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    double dxs[4];
+    int nd = 0;
+    for (size_t i = (size_t)in->n; i < in->npads; i++) {
+        const aoi_rect *t = &pads[i].terminal;
+        double uc = (t->x0 + t->x1) / 2, vc = (t->y0 + t->y1) / 2 + dy + th * uc;
+        double wt = t->x1 - t->x0, h = in->strip[0].h;
+        int row = vc > 0 ? 1 : -1;
+        double hv = fmin(0.08, (t->y1 - t->y0) / 3);
+        if (aoi__patch_sample(&in->hd, f, pose, in->rot, row, t->x0 - 0.25, t->x1 + 0.25,
+                              fabs(vc) - hv, fabs(vc) + hv, h) < 0)
+            continue;
+        double prof[1024];
+        int nu = in->hd.nu < 1024 ? in->hd.nu : 1024, bad = 0;
+        for (int j = 0; j < nu; j++) {
+            double s = 0;
+            int c = 0;
+            for (int ii = 0; ii < in->hd.nw; ii++) {
+                const feat *x = patch_at(&in->hd, j, ii);
+                if (!isnan(x->L))
+                    s += feat_dist(*x, in->ref[REF_BODY]), c++;
+            }
+            if (!c)
+                bad = 1;
+            prof[j] = c ? s / c : 0;
+        }
+        if (bad)
+            continue;
+        int dd = (int)ceil(0.02 / h) > 1 ? (int)ceil(0.02 / h) : 1;
+        double bl = -1e9, br = -1e9, ul = 0, ur = 0;
+        for (int j = dd; j + dd < nu; j++) {
+            double u = in->hd.u0 + j * h;
+            double gl = prof[j + dd] - prof[j - dd];
+            if (fabs(u - t->x0) < 0.18 && gl > bl)
+                bl = gl, ul = u;
+            if (fabs(u - t->x1) < 0.18 && -gl > br)
+                br = -gl, ur = u;
+        }
+        if (bl < 0.3 || br < 0.3 || fabs((ur - ul) - wt) > 0.3 * wt + 2 * h)
+            continue;
+        dxs[nd++] = (ul + ur) / 2 - uc + th * vc;
+    }
+    *nvalid = nd;
+    return nd ? median_d(dxs, nd) : 0;
+}
+
+/* --- per-pin measures --------------------------------------------------------- */
+
+/* Median of each row's pins at each pad-relative position (a, w). */
+static int row_template(aoi_inspector *in, int row)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    const patch *s = strip_of(in, row);
+    int half = (int)ceil(in->pitch / 2 / s->h);
+    int nu = 2 * half + 1, nw = s->nw, npins = 0;
+    size_t need = (size_t)nu * (size_t)nw;
+    feat *col;
+    if (need > in->tplcap) {
+        feat *nt = realloc(in->tpl, need * sizeof *nt);
+        if (!nt)
+            return aoi__error("inspect: out of memory");
+        in->tpl = nt;
+        in->tplcap = need;
+    }
+    if (!(col = scratch(in, (size_t)in->n)))
+        return aoi__error("inspect: out of memory");
+    in->tpl_nu = nu, in->tpl_nw = nw, in->tpl_a0 = -half * s->h, in->tpl_w0 = s->w0;
+    for (int i = 0; i < nw; i++)
+        for (int j = 0; j < nu; j++) {
+            npins = 0;
+            for (int k = 0; k < in->n; k++) {
+                if (pads[k].row != row)
+                    continue;
+                const feat *x = aoi__patch_get(s, pads[k].cx + (j - half) * s->h, s->w0 + i * s->h);
+                if (x)
+                    col[npins++] = *x;
+            }
+            in->tpl[(size_t)i * (size_t)nu + (size_t)j] =
+                npins >= 3 ? aoi__feat_median(col, (size_t)npins) : (feat){NAN, 0, 0};
+        }
+    return 0;
+}
+
+static const feat *tpl_get(const aoi_inspector *in, double a, double w)
+{
+    int j = (int)lround((a - in->tpl_a0) / in->strip[0].h);
+    int i = (int)lround((w - in->tpl_w0) / in->strip[0].h);
+    if (j < 0 || i < 0 || j >= in->tpl_nu || i >= in->tpl_nw)
+        return NULL;
+    return &in->tpl[(size_t)i * (size_t)in->tpl_nu + (size_t)j];
+}
+
+static double second_largest(const double *v, int n)
+{
+    double a = 0, b = 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i] > a)
+            b = a, a = v[i];
+        else if (v[i] > b)
+            b = v[i];
+    }
+    return n >= 2 ? b : a;
+}
+
+/* Overhang beyond the toe and beside the pad (mm); the side runs that reach
+ * half the pitch belong to bridges and are left to the bridge check. */
+static double overhang(aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, runs[256], side = 0, toe;
+    int nr = 0;
+    /* Toe: columns across the pad. */
+    for (double a = -in->hw + h; a <= in->hw - h + 1e-9 && nr < 256; a += h) {
+        double last = in->toe;
+        for (double w = in->toe + h / 2; w < in->toe + 0.28; w += h) {
+            const feat *x = aoi__patch_get(s, p->cx + a, w);
+            if (!x || !solder_out(in, x, tpl_get(in, a, w)))
+                break;
+            last = w;
+        }
+        runs[nr++] = last - in->toe;
+    }
+    toe = second_largest(runs, nr);
+    /* Sides: rows from past the body edge to the toe. */
+    for (int dir = -1; dir <= 1; dir += 2) {
+        nr = 0;
+        for (double w = in->edge[k] + 0.05; w <= in->toe - 0.02 && nr < 256; w += h) {
+            double last = in->hw;
+            int bridge = 0;
+            for (double a = in->hw + h / 2; a < in->pitch / 2 + h; a += h) {
+                const feat *x = aoi__patch_get(s, p->cx + dir * a, w);
+                if (!x || !solder_out(in, x, tpl_get(in, dir * a, w)))
+                    break;
+                last = a;
+                if (a >= in->pitch / 2 - h)
+                    bridge = 1;
+            }
+            runs[nr++] = bridge ? 0 : last - in->hw;
+        }
+        double sd = second_largest(runs, nr);
+        if (sd > side)
+            side = sd;
+    }
+    return fmax(toe, side);
+}
+
+/* Nearest solder on the terminal to the body edge (mm; 0.30 when none). */
+static double solder_to_body(aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, c = p->cx + in->joints[k].offset_x_mm;
+    for (double w = in->edge[k] + h / 2; w < in->edge[k] + 0.30; w += h) {
+        int n = 0, sol = 0;
+        for (double a = -0.045; a <= 0.045 + 1e-9; a += h) {
+            const feat *x = aoi__patch_get(s, c + a, w);
+            if (!x)
+                continue;
+            n++;
+            sol += solder_like(in, x);
+        }
+        if (n && sol * 2 >= n)
+            return w - in->edge[k];
+    }
+    return 0.30;
+}
+
+/* Fraction of the flux band on the terminal that looks flux-covered:
+ * darker and more amber than the same place on the row's other terminals. */
+static double flux_cover(aoi_inspector *in, int k, const double *rowref_k)
+{
+    (void)rowref_k;
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    const aoi_pad *p = &pads[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, c = p->cx + in->joints[k].offset_x_mm;
+    int n = 0, fl = 0;
+    feat *col = scratch(in, (size_t)in->n);
+    if (!col)
+        return NAN;
+    for (double w = 0.015; w <= in->th.flux_band_mm + 1e-9; w += h)
+        for (double a = -0.04; a <= 0.04 + 1e-9; a += h) {
+            const feat *x = aoi__patch_get(s, c + a, in->edge[k] + w);
+            int m = 0;
+            if (!x)
+                continue;
+            for (int q = 0; q < in->n; q++) {
+                if (pads[q].row != p->row)
+                    continue;
+                const feat *y = aoi__patch_get(s, pads[q].cx + in->joints[q].offset_x_mm + a,
+                                               in->edge[q] + w);
+                if (y)
+                    col[m++] = *y;
+            }
+            if (m < 3)
+                continue;
+            feat ref = aoi__feat_median(col, (size_t)m);
+            float cb_x = 1 - x->cr - x->cg, cb_r = 1 - ref.cr - ref.cg;
+            float score = (ref.L - x->L) + 2 * ((x->cr - ref.cr) - (cb_x - cb_r));
+            n++;
+            fl += score > FLUX_SCORE && !solder_like(in, x);
+        }
+    return n ? (double)fl / n : NAN;
+}
+
+/* Solder area on and around the pad past the body edge (mm²). */
+static double solder_area(aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h;
+    int cnt = 0;
+    for (double w = in->edge[k] + 0.02; w <= in->toe + 0.05; w += h)
+        for (double a = -in->hw - 0.05; a <= in->hw + 0.05; a += h) {
+            const feat *x = aoi__patch_get(s, p->cx + a, w);
+            cnt += x && solder_like(in, x);
+        }
+    return cnt * h * h;
+}
+
+/* Solder from pad k to pad k+2 across the gap: a path of not-board samples. */
+static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    const patch *s = strip_of(in, pads[k].row);
+    double h = s->h, wlo = fmax(in->edge[k], in->edge[k + 2]) + 0.05, whi = in->toe + 0.01;
+    int j0 = (int)lround((pads[k].cx - s->u0) / h), j1 = (int)lround((pads[k + 2].cx - s->u0) / h);
+    int i0 = (int)ceil((wlo - s->w0) / h), i1 = (int)floor((whi - s->w0) / h);
+    int nu = j1 - j0 + 1, nw = i1 - i0 + 1, found = 0;
+    size_t need;
+    int *queue;
+    if (nu < 3 || nw < 1 || j0 < 0 || j1 >= s->nu || i0 < 0 || i1 >= s->nw)
+        return 0;
+    need = (size_t)nu * (size_t)nw;
+    if (need > in->seencap) {
+        unsigned char *ns = realloc(in->seen, need);
+        if (!ns)
+            return 0;
+        in->seen = ns;
+        in->seencap = need;
+    }
+    if (!(queue = malloc(need * sizeof *queue)))
+        return 0;
+    memset(in->seen, 0, need);
+    size_t qh = 0, qt = 0;
+    for (int i = 0; i < nw; i++) {
+        const feat *x = patch_at(s, j0, i0 + i);
+        if (!isnan(x->L) && not_board(in, x)) {
+            in->seen[(size_t)i * (size_t)nu] = 1;
+            queue[qt++] = i * nu;
+        }
+    }
+    while (qh < qt && !found) {
+        int id = queue[qh++], i = id / nu, j = id % nu;
+        static const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
+        for (int d = 0; d < 4; d++) {
+            int ni = i + di[d], nj = j + dj[d];
+            if (ni < 0 || nj < 0 || ni >= nw || nj >= nu)
+                continue;
+            size_t q = (size_t)ni * (size_t)nu + (size_t)nj;
+            if (in->seen[q])
+                continue;
+            const feat *x = patch_at(s, j0 + nj, i0 + ni);
+            if (isnan(x->L) || !not_board(in, x))
+                continue;
+            in->seen[q] = 1;
+            if (nj == nu / 2) {
+                *bu = s->u0 + (j0 + nj) * h;
+                *bw = s->w0 + (i0 + ni) * h;
+            }
+            if (nj == nu - 1) {
+                found = 1;
+                break;
+            }
+            queue[qt++] = (int)q;
+        }
+    }
+    free(queue);
+    return found;
+}
+
+/* Hold-down pads whose outer end shows beyond the body: toe overhang. */
+static double holddown_overhang(aoi_inspector *in, const aoi_image *f, const aoi_pose *pose,
+                                int i, double dy)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[i];
+    double outer = fabs(p->cy) + p->h / 2, h = in->strip[0].h, runs[256];
+    double edge = in->E + (p->row > 0 ? dy : -dy);
+    int nr = 0;
+    if (outer < edge + 0.03)
+        return NAN;
+    if (aoi__patch_sample(&in->hd, f, pose, in->rot, p->row, p->cx - p->w / 2, p->cx + p->w / 2,
+                          outer, outer + 0.28, h) < 0)
+        return NAN;
+    for (int j = 1; j + 1 < in->hd.nu && nr < 256; j++) {
+        double last = 0;
+        for (int ii = 0; ii < in->hd.nw; ii++) {
+            const feat *x = patch_at(&in->hd, j, ii);
+            if (!solder_out(in, x, NULL))
+                break;
+            last = ii * h;
+        }
+        runs[nr++] = last;
+    }
+    return second_largest(runs, nr);
+}
+
+/* --- the whole inspection --------------------------------------------------- */
+
+static int add(aoi_result *res, aoi_defect_type t, int p0, int p1, double x, double y)
+{
+    aoi_defect d = {.type = t, .npins = p0 ? (p1 ? 2 : 1) : 0, .pins = {p0, p1}, .x_mm = x, .y_mm = y};
+    return aoi_result_add_defect(res, &d);
+}
+
+static void joints_nan(aoi_inspector *in)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    for (size_t i = 0; i < in->npads; i++)
+        in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+}
+
+int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
+                         aoi_inspect_info *info, frame_refs *fr)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    aoi_pose pose;
+    aoi_register_info ri;
+    double t0 = now_ms(), t1, h, at, st, ab, sb, th, dy, dx;
+    int nhd = 0;
+
+    memset(info, 0, sizeof *info);
+    memset(fr, 0, sizeof *fr);
+    joints_nan(in);
+    info->joints = in->joints;
+    info->njoints = in->npads;
+    res->verdict = AOI_VERDICT_PASS;
+    if (aoi_register(in->reg, frame, NULL, &pose, &ri) < 0) {
+        info->register_ms = now_ms() - t0;
+        if (pose.score > 0) {
+            res->has_pose = 1;
+            res->pose = pose;
+        }
+        return -1;
+    }
+    res->has_pose = 1;
+    res->pose = pose;
+    t1 = now_ms();
+    info->register_ms = t1 - t0;
+    if (pose.score < in->th.min_score)
+        return aoi__error("registration confidence %.2f is below min_score %.2f", pose.score,
+                          in->th.min_score);
+
+    h = fmax(0.004, pose.um_per_px / 1000);
+    for (int r = 0; r < 2; r++)
+        if (aoi__patch_sample(&in->strip[r], frame, &pose, in->rot, r ? 1 : -1, in->umin, in->umax,
+                              in->wmin, in->wmax, h) < 0)
+            return -1;
+    if (frame_references(in, fr) < 0)
+        return -1;
+    info->present = fr->present;
+    if (!fr->present) {
+        info->inspect_ms = now_ms() - t1;
+        res->verdict = AOI_VERDICT_FAIL;
+        return add(res, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);
+    }
+
+    /* Body edges, connector placement. */
+    double sc[512];
+    for (int k = 0; k < in->n; k++) {
+        body_edge(in, k);
+        if (k < 512)
+            sc[k] = in->escore[k];
+    }
+    fr->edge_contrast = median_d(sc, in->n < 512 ? in->n : 512);
+    fit_row(in, -1, &at, &st);
+    fit_row(in, 1, &ab, &sb);
+    th = (sb - st) / 2;
+    dy = (ab - at) / 2;
+    for (int k = 0; k < in->n; k++)
+        in->edge[k] = pads[k].row > 0 ? ab + sb * pads[k].cx : at + st * pads[k].cx;
+    dx = holddown_dx(in, frame, &pose, dy, th, &nhd);
+    info->connector_dx_mm = dx;
+    info->connector_dy_mm = dy;
+    info->connector_rot_deg = th * 180 / M_PI;
+    info->present = 1;
+    for (size_t i = 0; i < in->npads; i++) {
+        const aoi_rect *t = &pads[i].terminal;
+        double tcx = (t->x0 + t->x1) / 2, tcy = (t->y0 + t->y1) / 2;
+        in->joints[i].offset_x_mm = dx - th * tcy;
+        in->joints[i].offset_y_mm = dy + th * tcx;
+    }
+    metal_references(in, fr);
+
+    /* Per-pin measures. */
+    double areas[512];
+    int na = 0;
+    for (int r = -1; r <= 1; r += 2) {
+        if (row_template(in, r) < 0)
+            return -1;
+        for (int k = 0; k < in->n; k++) {
+            if (pads[k].row != r)
+                continue;
+            aoi_joint *j = &in->joints[k];
+            j->solder_area_mm2 = solder_area(in, k);
+            j->overhang_mm = overhang(in, k);
+            j->solder_to_body_mm = solder_to_body(in, k);
+            j->flux_cover = flux_cover(in, k, NULL);
+            if (na < 512)
+                areas[na++] = j->solder_area_mm2;
+        }
+    }
+    double nominal = median_d(areas, na);
+    for (size_t i = (size_t)in->n; i < in->npads; i++)
+        in->joints[i].overhang_mm = holddown_overhang(in, frame, &pose, (int)i, dy);
+
+    /* Verdicts. */
+    for (int k = 0; k + 2 < in->n; k++) {
+        double bu = pads[k].cx + in->pitch / 2, bw = in->toe - 0.1;
+        if (bridged(in, k, &bu, &bw) &&
+            add(res, AOI_DEFECT_BRIDGE, pads[k].pin, pads[k + 2].pin, bu, pads[k].row * bw) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < in->npads; i++) {
+        aoi_joint *j = &in->joints[i];
+        const aoi_pad *p = &pads[i];
+        j->nominal_area_mm2 = (int)i < in->n ? nominal : NAN;
+        if (in->st && i < in->st->npads && isfinite(in->st->nominal_area[i]))
+            j->nominal_area_mm2 = in->st->nominal_area[i];
+        if ((j->overhang_mm > in->th.overhang_mm ||
+             ((int)i < in->n && j->solder_to_body_mm < in->th.rise_mm)) &&
+            add(res, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+            return -1;
+        if ((int)i < in->n && j->flux_cover >= in->th.flux_cover &&
+            add(res, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (in->edge[i] + 0.05)) < 0)
+            return -1;
+        if ((int)i < in->n && j->solder_area_mm2 < in->th.insufficient_ratio * j->nominal_area_mm2 &&
+            add(res, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+            return -1;
+        if ((fabs(j->offset_x_mm) > in->th.offset_across_mm ||
+             fabs(j->offset_y_mm) > in->th.offset_along_mm) &&
+            add(res, AOI_DEFECT_OFFSET, p->pin, 0, p->cx, p->cy) < 0)
+            return -1;
+    }
+    res->verdict = res->ndefects ? AOI_VERDICT_FAIL : AOI_VERDICT_PASS;
+    info->inspect_ms = now_ms() - t1;
+    if (getenv("AOI_INSPECT_DEBUG"))
+        fprintf(stderr,
+                "inspect: tau %.3f spread %.3f body-mask %.3f uniform %.3f edge %.3f dx %.4f (%d) "
+                "dy %.4f th %.4f nominal %.5f\n",
+                in->tau, fr->mask_spread, fr->body_to_mask, fr->body_uniformity, fr->edge_contrast,
+                dx, nhd, dy, th * 180 / M_PI, nominal);
+    return 0;
+}
+
+int aoi_inspect(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
+                aoi_inspect_info *info)
+{
+    aoi_inspect_info dummy;
+    frame_refs fr;
+    if (!info)
+        info = &dummy;
+    res->ndefects = 0;
+    res->has_pose = 0;
+    if (aoi__inspect_measure(in, frame, res, info, &fr) < 0) {
+        res->ndefects = 0;
+        aoi_result_set_error(res, "%s", aoi_errmsg());
+        return -1;
+    }
+    return 0;
+}

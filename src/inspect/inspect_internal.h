@@ -1,0 +1,89 @@
+/* inspect_internal.h - what the inspection's modules share: rectified
+ * patches in the footprint frame, the colour features, the station model. */
+#ifndef AOI_INSPECT_INTERNAL_H
+#define AOI_INSPECT_INTERNAL_H
+
+#include "aoi/inspect.h"
+#include "aoi/register.h"
+
+#include <stddef.h>
+
+/* Colour feature of a sample: L = log(I + 8) with I the mean of the
+ * channels (0..255), and the chromaticities r/(R+G+B+24), g/(R+G+B+24).
+ * Grey frames have the same chromaticity everywhere, so only L counts. */
+typedef struct {
+    float L, cr, cg;
+} feat;
+
+/* Weight of chromaticity against log intensity in feat_dist. */
+#define CHROMA_W 4.0f
+
+static inline float feat_dist(feat a, feat b)
+{
+    float dl = a.L - b.L, dr = (a.cr - b.cr) * CHROMA_W, dg = (a.cg - b.cg) * CHROMA_W;
+    return __builtin_sqrtf(dl * dl + dr * dr + dg * dg);
+}
+
+/* A rectified region of one row side in the footprint frame: sample (j, i)
+ * is at u = u0 + j*h, |v| = w0 + i*h (v = row * |v|); NAN L outside the
+ * frame. */
+typedef struct {
+    feat *px;
+    size_t cap;
+    int nu, nw;
+    double u0, w0, h;
+    int row;
+} patch;
+
+/* Samples a patch with bilinear interpolation through the pose. */
+int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int rot, int row,
+                      double u0, double u1, double w0, double w1, double h);
+void aoi__patch_free(patch *p);
+
+static inline const feat *patch_at(const patch *p, int j, int i)
+{
+    return &p->px[(size_t)i * (size_t)p->nu + (size_t)j];
+}
+/* Nearest sample at (u, w), or NULL outside. */
+const feat *aoi__patch_get(const patch *p, double u, double w);
+
+/* Mean feature over [u0,u1] x [w0,w1]; returns the number of samples. */
+int aoi__patch_mean(const patch *p, double u0, double u1, double w0, double w1, feat *out);
+
+/* k-th smallest of n floats (reorders v). */
+float aoi__select_k(float *v, size_t n, size_t k);
+
+/* Per-channel median of n features. */
+feat aoi__feat_median(feat *v, size_t n);
+
+/* Appearance references of one frame (or of a station). */
+enum { REF_MASK = 0, REF_SOLDER, REF_TERMINAL, REF_BODY, REF_COUNT };
+
+struct aoi_station {
+    char part[40];
+    int images;
+    double um_per_px;
+    int rotation;
+    feat ref[REF_COUNT];
+    double mask_spread;      /* typical distance of mask samples to the mask reference */
+    double body_to_mask;     /* distance body reference - mask reference */
+    double *nominal_area;    /* per pad (index pin-1), mm²; NAN when not measured */
+    size_t npads;
+};
+
+/* What one inspection pass measured (shared by inspect and teach). */
+typedef struct {
+    feat ref[REF_COUNT];
+    double mask_spread;
+    double body_to_mask;     /* distance of the body band to the mask reference */
+    double body_uniformity;  /* distance between pad and gap columns inside the body band */
+    double edge_contrast;    /* median body-edge step */
+    int present;
+} frame_refs;
+
+/* One inspection pass without the verdict bookkeeping of aoi_inspect (used
+ * by teaching, which needs the frame's references too). */
+int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
+                         aoi_inspect_info *info, frame_refs *fr);
+
+#endif

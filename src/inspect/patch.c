@@ -1,0 +1,166 @@
+/* patch.c - rectified patches of the frame in the footprint frame, colour
+ * features, medians. */
+#include "core/error_internal.h"
+#include "inspect/inspect_internal.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PATCH_MAX_SAMPLES (16u * 1024u * 1024u)
+
+void aoi__patch_free(patch *p)
+{
+    free(p->px);
+    memset(p, 0, sizeof *p);
+}
+
+static inline feat make_feat(float r, float g, float b)
+{
+    float s = r + g + b;
+    feat f = {logf(s / 3.0f + 8.0f), r / (s + 24.0f), g / (s + 24.0f)};
+    return f;
+}
+
+int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int rot, int row,
+                      double u0, double u1, double w0, double w1, double h)
+{
+    int bpp = aoi_format_bpp(f->format), ro, go, bo;
+    double x0, y0, xu, yu, xw, yw;
+    size_t n;
+
+    if (!(h > 0) || !(u1 > u0) || !(w1 > w0))
+        return aoi__error("inspect: empty patch");
+    p->nu = (int)ceil((u1 - u0) / h) + 1;
+    p->nw = (int)ceil((w1 - w0) / h) + 1;
+    n = (size_t)p->nu * (size_t)p->nw;
+    if (n > PATCH_MAX_SAMPLES)
+        return aoi__error("inspect: patch of %zu samples is too large", n);
+    if (n > p->cap) {
+        feat *np = realloc(p->px, n * sizeof *np);
+        if (!np)
+            return aoi__error("inspect: out of memory");
+        p->px = np;
+        p->cap = n;
+    }
+    p->u0 = u0, p->w0 = w0, p->h = h, p->row = row;
+    aoi_format_rgb_offsets(f->format, &ro, &go, &bo);
+    /* The map is affine: origin and the two steps. */
+    aoi_pose_map(pose, rot, u0, row * w0, &x0, &y0);
+    aoi_pose_map(pose, rot, u0 + h, row * w0, &xu, &yu);
+    aoi_pose_map(pose, rot, u0, row * (w0 + h), &xw, &yw);
+    xu -= x0, yu -= y0, xw -= x0, yw -= y0;
+    for (int i = 0; i < p->nw; i++) {
+        feat *out = p->px + (size_t)i * (size_t)p->nu;
+        for (int j = 0; j < p->nu; j++) {
+            double x = x0 + j * xu + i * xw, y = y0 + j * yu + i * yw;
+            int ix = (int)floor(x), iy = (int)floor(y);
+            if (ix < 0 || iy < 0 || ix + 1 >= f->width || iy + 1 >= f->height) {
+                out[j] = (feat){NAN, 0, 0};
+                continue;
+            }
+            float ax = (float)(x - ix), ay = (float)(y - iy);
+            const uint8_t *a = f->data + (size_t)iy * f->stride + (size_t)ix * (size_t)bpp;
+            const uint8_t *b = a + f->stride;
+            float c[3];
+            const int off[3] = {ro, go, bo};
+            for (int k = 0; k < 3; k++) {
+                float t = a[off[k]] + ax * (a[off[k] + bpp] - a[off[k]]);
+                float u = b[off[k]] + ax * (b[off[k] + bpp] - b[off[k]]);
+                c[k] = t + ay * (u - t);
+            }
+            out[j] = make_feat(c[0], c[1], c[2]);
+        }
+    }
+    return 0;
+}
+
+const feat *aoi__patch_get(const patch *p, double u, double w)
+{
+    int j = (int)lround((u - p->u0) / p->h), i = (int)lround((w - p->w0) / p->h);
+    if (j < 0 || i < 0 || j >= p->nu || i >= p->nw)
+        return NULL;
+    const feat *f = patch_at(p, j, i);
+    return isnan(f->L) ? NULL : f;
+}
+
+int aoi__patch_mean(const patch *p, double u0, double u1, double w0, double w1, feat *out)
+{
+    int j0 = (int)ceil((u0 - p->u0) / p->h), j1 = (int)floor((u1 - p->u0) / p->h);
+    int i0 = (int)ceil((w0 - p->w0) / p->h), i1 = (int)floor((w1 - p->w0) / p->h);
+    double s[3] = {0, 0, 0};
+    int n = 0;
+    if (j0 < 0)
+        j0 = 0;
+    if (i0 < 0)
+        i0 = 0;
+    if (j1 >= p->nu)
+        j1 = p->nu - 1;
+    if (i1 >= p->nw)
+        i1 = p->nw - 1;
+    for (int i = i0; i <= i1; i++)
+        for (int j = j0; j <= j1; j++) {
+            const feat *f = patch_at(p, j, i);
+            if (isnan(f->L))
+                continue;
+            s[0] += f->L, s[1] += f->cr, s[2] += f->cg;
+            n++;
+        }
+    if (n)
+        *out = (feat){(float)(s[0] / n), (float)(s[1] / n), (float)(s[2] / n)};
+    return n;
+}
+
+float aoi__select_k(float *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float piv = v[(lo + hi) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < piv)
+                i++;
+            while (v[j] > piv)
+                j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i] = v[j], v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
+}
+
+feat aoi__feat_median(feat *v, size_t n)
+{
+    feat m = {NAN, 0, 0};
+    float *tmp;
+    if (n == 0)
+        return m;
+    if (!(tmp = malloc(n * sizeof *tmp)))
+        return m;
+    for (int c = 0; c < 3; c++) {
+        for (size_t i = 0; i < n; i++)
+            tmp[i] = c == 0 ? v[i].L : c == 1 ? v[i].cr : v[i].cg;
+        float x = aoi__select_k(tmp, n, n / 2);
+        if (c == 0)
+            m.L = x;
+        else if (c == 1)
+            m.cr = x;
+        else
+            m.cg = x;
+    }
+    free(tmp);
+    return m;
+}

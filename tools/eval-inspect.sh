@@ -10,7 +10,8 @@ set -euo pipefail
 build=${1:-build}; out=${2:-/tmp/f4saoi-eval}; n=${3:-10}; seed=${4:-5000}
 shift $(( $# < 4 ? $# : 4 )) || true
 f4saoi=$build/src/f4saoi
-rm -rf "$out"; mkdir -p "$out"
+[ -n "${REUSE:-}" ] || rm -rf "$out"
+mkdir -p "$out"
 : > "$out/truth.jsonl"; : > "$out/results.jsonl"
 g=0
 for part in AXT510124 AXT540124 AXT580124 AXT610124 AXT640124 AXT680124; do
@@ -19,6 +20,7 @@ for part in AXT510124 AXT540124 AXT580124 AXT610124 AXT640124 AXT680124; do
     dir=$out/$part-$um-$rot
     extra=()
     (( g % 3 == 2 )) && extra+=(--gray)
+    [ -n "${REUSE:-}" ] && [ -f "$dir/truth.jsonl" ] ||
     "$f4saoi" synth -p "$part" -o "$dir" -n "$n" -s $((seed + 100 * g)) -u "$um" -r "$rot" -q "${extra[@]}" "$@"
     "$f4saoi" inspect -p "$part" -u "$um" -r "$rot" -j "$(nproc)" -q "$dir" >> "$out/results.jsonl" || true
     cat "$dir/truth.jsonl" >> "$out/truth.jsonl"

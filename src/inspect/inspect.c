@@ -26,7 +26,9 @@
 #define NB_SPREAD 3.0   /* ... or this many typical mask deviations */
 #define BRIGHTER 0.30   /* log-intensity step that marks solder regardless of colour */
 #define UNIFORM_MAX 0.30 /* body band: pad columns vs gap columns */
-#define BODY_MASK_MIN 0.10 /* body band must differ from the mask this much */
+#define WIDTH_TOL 0.04  /* measured body width vs the model's, mm (each side) */
+#define EDGE_MIN 0.20   /* median step at the body edges */
+#define TAU_PIN 0.25    /* a sample unlike the same place on the row's other pins */
 #define FLUX_SCORE 0.10 /* darkening + amber shift of a flux-covered terminal sample */
 
 struct aoi_inspector {
@@ -46,6 +48,10 @@ struct aoi_inspector {
     size_t bufcap;
     feat *tpl;      /* row template (pad-relative) */
     size_t tplcap;
+    feat *ttpl;     /* row template (terminal-relative) */
+    size_t ttplcap;
+    int ttpl_nu, ttpl_nw, ttpl_half;
+    double tau_t;   /* "unlike the other pins" distance */
     unsigned char *seen;
     size_t seencap;
     /* geometry */
@@ -123,6 +129,7 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->escore);
     free(in->buf);
     free(in->tpl);
+    free(in->ttpl);
     free(in->seen);
     free(in);
 }
@@ -184,8 +191,10 @@ static inline int solder_out(const aoi_inspector *in, const feat *x, const feat 
         return 0;
     if (pos && !isnan(pos->L) && feat_dist(*x, *pos) <= in->tau)
         return 0;
+    /* Flux films tint the board but keep it saturated; solder is grey. */
     return solder_like(in, x) || x->L - in->ref[REF_MASK].L > BRIGHTER * 2 ||
-           (pos && !isnan(pos->L) && x->L - pos->L > BRIGHTER);
+           (pos && !isnan(pos->L) && x->L - pos->L > BRIGHTER) ||
+           feat_saturation(*x) < 0.5f * feat_saturation(in->ref[REF_MASK]);
 }
 
 /* --- references ---------------------------------------------------------- */
@@ -222,6 +231,7 @@ static int frame_references(aoi_inspector *in, frame_refs *fr)
         free(d);
     }
     in->tau = fmax(NB_MIN, NB_SPREAD * fr->mask_spread);
+    in->tau_t = TAU_PIN;
 
     /* Body: the band deep inside the outline, pad and gap columns apart. */
     n = 0;
@@ -247,13 +257,6 @@ static int frame_references(aoi_inspector *in, frame_refs *fr)
     in->ref[REF_BODY] = fr->ref[REF_BODY] = aoi__feat_median(buf, n);
     fr->body_uniformity = ngap >= 4 ? feat_dist(bpad, bgap) : 0;
     fr->body_to_mask = feat_dist(fr->ref[REF_BODY], fr->ref[REF_MASK]);
-    if (in->st) {
-        double db = feat_dist(fr->ref[REF_BODY], in->st->ref[REF_BODY]);
-        double dm = feat_dist(fr->ref[REF_BODY], in->st->ref[REF_MASK]);
-        fr->present = fr->body_uniformity < UNIFORM_MAX && db < dm;
-    } else {
-        fr->present = fr->body_uniformity < UNIFORM_MAX && fr->body_to_mask > BODY_MASK_MIN;
-    }
     return 0;
 }
 
@@ -315,7 +318,10 @@ static void body_edge(aoi_inspector *in, int k)
             sc[ni] = -1e9;
             continue;
         }
-        sc[ni] = feat_dist(fout, in->ref[REF_BODY]) - feat_dist(fin, in->ref[REF_BODY]);
+        /* The inside must look like the body: twice the weight. */
+        sc[ni] = feat_dist(fout, in->ref[REF_BODY]) - 2 * feat_dist(fin, in->ref[REF_BODY]);
+        if (getenv("AOI_EDGE_DEBUG") && k == atoi(getenv("AOI_EDGE_DEBUG")))
+            fprintf(stderr, "    w %.3f in %.3f out %.3f score %.3f\n", wi, fin.L, fout.L, sc[ni]);
         if (sc[ni] > best) {
             best = sc[ni];
             bw = wi;
@@ -488,7 +494,7 @@ static double overhang(aoi_inspector *in, int k)
                 break;
             last = w;
         }
-        runs[nr++] = last - in->toe;
+        runs[nr++] = last > in->toe ? last - in->toe + h / 2 : 0;
     }
     toe = second_largest(runs, nr);
     /* Sides: rows from past the body edge to the toe. */
@@ -505,7 +511,7 @@ static double overhang(aoi_inspector *in, int k)
                 if (a >= in->pitch / 2 - h)
                     bridge = 1;
             }
-            runs[nr++] = bridge ? 0 : last - in->hw;
+            runs[nr++] = bridge || last <= in->hw ? 0 : last - in->hw + h / 2;
         }
         double sd = second_largest(runs, nr);
         if (sd > side)
@@ -514,63 +520,121 @@ static double overhang(aoi_inspector *in, int k)
     return fmax(toe, side);
 }
 
-/* Nearest solder on the terminal to the body edge (mm; 0.30 when none). */
+/* Median of each row's terminals at each terminal-relative position
+ * (a' across from the moved terminal centre, w' out from the body edge). */
+static int terminal_template(aoi_inspector *in, int row)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    const patch *s = strip_of(in, row);
+    double h = s->h;
+    int half = (int)ceil(0.06 / h), nu = 2 * half + 1, nw = (int)ceil(0.24 / h) + 1;
+    size_t need = (size_t)nu * (size_t)nw;
+    feat *col;
+    if (need > in->ttplcap) {
+        feat *nt = realloc(in->ttpl, need * sizeof *nt);
+        if (!nt)
+            return aoi__error("inspect: out of memory");
+        in->ttpl = nt;
+        in->ttplcap = need;
+    }
+    if (!(col = scratch(in, (size_t)in->n)))
+        return aoi__error("inspect: out of memory");
+    in->ttpl_nu = nu, in->ttpl_nw = nw, in->ttpl_half = half;
+    for (int i = 0; i < nw; i++)
+        for (int j = 0; j < nu; j++) {
+            int m = 0;
+            for (int k = 0; k < in->n; k++) {
+                if (pads[k].row != row)
+                    continue;
+                const feat *x = aoi__patch_get(s, pads[k].cx + in->joints[k].offset_x_mm + (j - half) * h,
+                                               in->edge[k] + i * h);
+                if (x)
+                    col[m++] = *x;
+            }
+            in->ttpl[(size_t)i * (size_t)nu + (size_t)j] =
+                m >= 3 ? aoi__feat_median(col, (size_t)m) : (feat){NAN, 0, 0};
+        }
+    return 0;
+}
+
+static const feat *ttpl_get(const aoi_inspector *in, int j, int i)
+{
+    if (j < 0 || i < 0 || j >= in->ttpl_nu || i >= in->ttpl_nw)
+        return NULL;
+    const feat *f = &in->ttpl[(size_t)i * (size_t)in->ttpl_nu + (size_t)j];
+    return isnan(f->L) ? NULL : f;
+}
+
+/* Nearest solder on the terminal to the body edge (mm; 0.24 when none before
+ * the fillet): samples unlike the other terminals at that place and closer
+ * to solder than to them, over at least half the terminal width. */
 static double solder_to_body(aoi_inspector *in, int k)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
     double h = s->h, c = p->cx + in->joints[k].offset_x_mm;
-    for (double w = in->edge[k] + h / 2; w < in->edge[k] + 0.30; w += h) {
-        int n = 0, sol = 0;
-        for (double a = -0.045; a <= 0.045 + 1e-9; a += h) {
-            const feat *x = aoi__patch_get(s, c + a, w);
-            if (!x)
+    int jb = (int)floor(0.045 / h);
+    /* From 0.02 mm: the edge itself is a blend of body and terminal. */
+    for (int i = (int)ceil(0.02 / h); i < in->ttpl_nw; i++) {
+        int n = 0, sol = 0, tsol = 0;
+        for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
+            const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
+            const feat *q = ttpl_get(in, j, i);
+            if (!x || !q)
                 continue;
             n++;
-            sol += solder_like(in, x);
+            tsol += solder_like(in, q);
+            float ds = feat_dist(*x, in->ref[REF_SOLDER]);
+            sol += feat_dist(*x, *q) > in->tau_t && ds < feat_dist(*x, *q) &&
+                   ds < feat_dist(*x, in->ref[REF_BODY]);
         }
+        if (n && tsol * 2 >= n)
+            break; /* the row's fillets begin here */
         if (n && sol * 2 >= n)
-            return w - in->edge[k];
+            return i * h;
     }
-    return 0.30;
+    return 0.24;
 }
 
 /* Fraction of the flux band on the terminal that looks flux-covered:
  * darker and more amber than the same place on the row's other terminals. */
-static double flux_cover(aoi_inspector *in, int k, const double *rowref_k)
+static double flux_cover(aoi_inspector *in, int k)
 {
-    (void)rowref_k;
-    const aoi_pad *pads = aoi_part_pads(in->part);
-    const aoi_pad *p = &pads[k];
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
     double h = s->h, c = p->cx + in->joints[k].offset_x_mm;
-    int n = 0, fl = 0;
-    feat *col = scratch(in, (size_t)in->n);
-    if (!col)
-        return NAN;
-    for (double w = 0.015; w <= in->th.flux_band_mm + 1e-9; w += h)
-        for (double a = -0.04; a <= 0.04 + 1e-9; a += h) {
-            const feat *x = aoi__patch_get(s, c + a, in->edge[k] + w);
-            int m = 0;
-            if (!x)
+    int jb = (int)floor(0.04 / h), n = 0, fl = 0;
+    for (int i = (int)ceil(0.015 / h); i * h <= in->th.flux_band_mm + 1e-9; i++)
+        for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
+            const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
+            const feat *q = ttpl_get(in, j, i);
+            if (!x || !q)
                 continue;
-            for (int q = 0; q < in->n; q++) {
-                if (pads[q].row != p->row)
-                    continue;
-                const feat *y = aoi__patch_get(s, pads[q].cx + in->joints[q].offset_x_mm + a,
-                                               in->edge[q] + w);
-                if (y)
-                    col[m++] = *y;
-            }
-            if (m < 3)
-                continue;
-            feat ref = aoi__feat_median(col, (size_t)m);
-            float cb_x = 1 - x->cr - x->cg, cb_r = 1 - ref.cr - ref.cg;
-            float score = (ref.L - x->L) + 2 * ((x->cr - ref.cr) - (cb_x - cb_r));
+            float cb_x = 1 - x->cr - x->cg, cb_r = 1 - q->cr - q->cg;
+            float score = (q->L - x->L) + 2 * ((x->cr - q->cr) - (cb_x - cb_r));
             n++;
             fl += score > FLUX_SCORE && !solder_like(in, x);
         }
     return n ? (double)fl / n : NAN;
+}
+
+/* Share of the row's usual fillet (where the row template shows solder) that
+ * this pin wets too. */
+static double wet_ratio(aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h;
+    int tot = 0, wet = 0;
+    for (double w = in->edge[k] + 0.02; w <= in->toe + 0.03; w += h)
+        for (double a = -in->hw - 0.03; a <= in->hw + 0.03; a += h) {
+            const feat *q = tpl_get(in, a, w), *x;
+            if (!q || isnan(q->L) || !solder_like(in, q) || !(x = aoi__patch_get(s, p->cx + a, w)))
+                continue;
+            tot++;
+            wet += solder_like(in, x) || feat_dist(*x, *q) <= in->tau_t;
+        }
+    return tot ? (double)wet / tot : NAN;
 }
 
 /* Solder area on and around the pad past the body edge (mm²). */
@@ -687,7 +751,7 @@ static void joints_nan(aoi_inspector *in)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
     for (size_t i = 0; i < in->npads; i++)
-        in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
 int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
@@ -728,13 +792,6 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
             return -1;
     if (frame_references(in, fr) < 0)
         return -1;
-    info->present = fr->present;
-    if (!fr->present) {
-        info->inspect_ms = now_ms() - t1;
-        res->verdict = AOI_VERDICT_FAIL;
-        return add(res, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);
-    }
-
     /* Body edges, connector placement. */
     double sc[512];
     for (int k = 0; k < in->n; k++) {
@@ -743,17 +800,38 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
             sc[k] = in->escore[k];
     }
     fr->edge_contrast = median_d(sc, in->n < 512 ? in->n : 512);
+    if (getenv("AOI_INSPECT_DEBUG") && atoi(getenv("AOI_INSPECT_DEBUG")) > 1)
+        for (int k = 0; k < in->n; k++)
+            fprintf(stderr, "  pin %d edge %.4f step %.3f\n", pads[k].pin, in->edge[k], in->escore[k]);
     fit_row(in, -1, &at, &st);
     fit_row(in, 1, &ab, &sb);
     th = (sb - st) / 2;
     dy = (ab - at) / 2;
+    /* A connector is there when the band inside the body outline is uniform
+     * (no pads showing through) and the two long edges lie a body width
+     * apart; bare pads give either pads in the band or edges at the pads'
+     * inner ends. */
+    fr->body_width_error = (ab + at) / 2 - in->E;
+    fr->present = fr->body_uniformity < UNIFORM_MAX && fabs(fr->body_width_error) < WIDTH_TOL &&
+                  fr->edge_contrast > EDGE_MIN;
+    if (in->st)
+        fr->present = fr->present && feat_dist(fr->ref[REF_BODY], in->st->ref[REF_BODY]) <
+                                         feat_dist(fr->ref[REF_BODY], in->st->ref[REF_MASK]);
+    info->present = fr->present;
+    if (getenv("AOI_INSPECT_DEBUG"))
+        fprintf(stderr, "inspect: uniform %.3f width error %.4f edge %.3f body-mask %.3f\n",
+                fr->body_uniformity, fr->body_width_error, fr->edge_contrast, fr->body_to_mask);
+    if (!fr->present) {
+        info->inspect_ms = now_ms() - t1;
+        res->verdict = AOI_VERDICT_FAIL;
+        return add(res, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);
+    }
     for (int k = 0; k < in->n; k++)
         in->edge[k] = pads[k].row > 0 ? ab + sb * pads[k].cx : at + st * pads[k].cx;
     dx = holddown_dx(in, frame, &pose, dy, th, &nhd);
     info->connector_dx_mm = dx;
     info->connector_dy_mm = dy;
     info->connector_rot_deg = th * 180 / M_PI;
-    info->present = 1;
     for (size_t i = 0; i < in->npads; i++) {
         const aoi_rect *t = &pads[i].terminal;
         double tcx = (t->x0 + t->x1) / 2, tcy = (t->y0 + t->y1) / 2;
@@ -766,7 +844,7 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
     double areas[512];
     int na = 0;
     for (int r = -1; r <= 1; r += 2) {
-        if (row_template(in, r) < 0)
+        if (row_template(in, r) < 0 || terminal_template(in, r) < 0)
             return -1;
         for (int k = 0; k < in->n; k++) {
             if (pads[k].row != r)
@@ -775,7 +853,8 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
             j->solder_area_mm2 = solder_area(in, k);
             j->overhang_mm = overhang(in, k);
             j->solder_to_body_mm = solder_to_body(in, k);
-            j->flux_cover = flux_cover(in, k, NULL);
+            j->flux_cover = flux_cover(in, k);
+            j->wet_ratio = wet_ratio(in, k);
             if (na < 512)
                 areas[na++] = j->solder_area_mm2;
         }
@@ -804,7 +883,8 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
         if ((int)i < in->n && j->flux_cover >= in->th.flux_cover &&
             add(res, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (in->edge[i] + 0.05)) < 0)
             return -1;
-        if ((int)i < in->n && j->solder_area_mm2 < in->th.insufficient_ratio * j->nominal_area_mm2 &&
+        double ratio = in->st ? j->solder_area_mm2 / j->nominal_area_mm2 : j->wet_ratio;
+        if ((int)i < in->n && ratio < in->th.insufficient_ratio &&
             add(res, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
         if ((fabs(j->offset_x_mm) > in->th.offset_across_mm ||

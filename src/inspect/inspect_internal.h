@@ -24,6 +24,14 @@ static inline float feat_dist(feat a, feat b)
     return __builtin_sqrtf(dl * dl + dr * dr + dg * dg);
 }
 
+/* Distance of the chromaticity from grey (0 for grey samples). */
+static inline float feat_saturation(feat a)
+{
+    float s = 3.0f * (__builtin_expf(a.L) - 8.0f), t = s > 0 ? s / (s + 24.0f) : 0;
+    float cb = t - a.cr - a.cg, g = t / 3.0f;
+    return __builtin_sqrtf((a.cr - g) * (a.cr - g) + (a.cg - g) * (a.cg - g) + (cb - g) * (cb - g));
+}
+
 /* A rectified region of one row side in the footprint frame: sample (j, i)
  * is at u = u0 + j*h, |v| = w0 + i*h (v = row * |v|); NAN L outside the
  * frame. */
@@ -78,6 +86,7 @@ typedef struct {
     double body_to_mask;     /* distance of the body band to the mask reference */
     double body_uniformity;  /* distance between pad and gap columns inside the body band */
     double edge_contrast;    /* median body-edge step */
+    double body_width_error; /* measured half-width minus the model's (mm) */
     int present;
 } frame_refs;
 

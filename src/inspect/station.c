@@ -370,6 +370,7 @@ char *aoi_inspect_info_json(const aoi_inspect_info *info)
         cJSON_AddNumberToObject(o, "pin", j->pin);
         add_num(o, "solder_area_mm2", j->solder_area_mm2, 1e5);
         add_num(o, "nominal_area_mm2", j->nominal_area_mm2, 1e5);
+        add_num(o, "wet_ratio", j->wet_ratio, 1e3);
         add_num(o, "overhang_mm", j->overhang_mm, 1e3);
         add_num(o, "solder_to_body_mm", j->solder_to_body_mm, 1e3);
         add_num(o, "flux_cover", j->flux_cover, 1e2);

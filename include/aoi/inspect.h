@@ -73,7 +73,7 @@ typedef struct {
     int pin;
     double solder_area_mm2;
     double nominal_area_mm2;
-    double wet_ratio;          /* share of the row's usual fillet this pin wets */
+    double wet_ratio;          /* solder area / nominal area */
     double overhang_mm;        /* furthest solder beyond the pad outline */
     double solder_to_body_mm;  /* nearest solder on the terminal to the body edge */
     double flux_cover;         /* fraction of the flux band covered by flux */

@@ -16,6 +16,7 @@
 #include "inspect/inspect_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,11 +177,12 @@ static inline int not_board(const aoi_inspector *in, const feat *x)
     return feat_dist(*x, in->ref[REF_MASK]) > in->tau;
 }
 
+/* Nearest reference is one of the two solder looks. */
 static inline int solder_like(const aoi_inspector *in, const feat *x)
 {
-    float ds = feat_dist(*x, in->ref[REF_SOLDER]);
+    float ds = fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
     return ds < feat_dist(*x, in->ref[REF_TERMINAL]) && ds < feat_dist(*x, in->ref[REF_MASK]) &&
-           ds < feat_dist(*x, in->ref[REF_BODY]);
+           ds < feat_dist(*x, in->ref[REF_BODY]) && ds < feat_dist(*x, in->ref[REF_PAD]);
 }
 
 /* Solder outside the pad: unlike the board, unlike what this position shows
@@ -260,25 +262,67 @@ static int frame_references(aoi_inspector *in, frame_refs *fr)
     return 0;
 }
 
-/* Solder and terminal references, once the edges and offsets are known. */
+static int cmp_L(const void *a, const void *b)
+{
+    float x = ((const feat *)a)->L, y = ((const feat *)b)->L;
+    return (x > y) - (x < y);
+}
+
+/* Terminal and bare-pad references just outside the body edge, then solder:
+ * what lies on the pads where the fillets are and is neither metal nor
+ * board, split by brightness into the lit and the shaded look. */
 static void metal_references(aoi_inspector *in, frame_refs *fr)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
-    size_t cap = in->bufcap, n = 0;
+    size_t cap = in->bufcap, n = 0, m = 0;
     feat *buf = in->buf;
-    for (int k = 0; k < in->n; k++) {
-        double c = pads[k].cx + in->joints[k].offset_x_mm / 2;
-        n = gather(strip_of(in, pads[k].row), c - 0.035, c + 0.035, in->toe - 0.07, in->toe - 0.03,
-                   buf, n, cap);
-    }
-    in->ref[REF_SOLDER] = fr->ref[REF_SOLDER] = aoi__feat_median(buf, n);
-    n = 0;
+    double th = aoi_part_pads(in->part)[0].terminal.x1 - aoi_part_pads(in->part)[0].terminal.x0;
     for (int k = 0; k < in->n; k++) {
         double c = pads[k].cx + in->joints[k].offset_x_mm;
         n = gather(strip_of(in, pads[k].row), c - 0.03, c + 0.03, in->edge[k] + 0.03,
-                   in->edge[k] + 0.08, buf, n, cap);
+                   in->edge[k] + 0.09, buf, n, cap);
     }
     in->ref[REF_TERMINAL] = fr->ref[REF_TERMINAL] = aoi__feat_median(buf, n);
+    n = 0;
+    for (int k = 0; k < in->n; k++) {
+        double c = pads[k].cx + in->joints[k].offset_x_mm, x0 = pads[k].cx - in->hw + 0.015,
+               x1 = pads[k].cx + in->hw - 0.015;
+        const patch *s = strip_of(in, pads[k].row);
+        if (c - th / 2 - 0.015 > x0)
+            n = gather(s, x0, c - th / 2 - 0.015, in->edge[k] + 0.03, in->edge[k] + 0.09, buf, n, cap);
+        if (c + th / 2 + 0.015 < x1)
+            n = gather(s, c + th / 2 + 0.015, x1, in->edge[k] + 0.03, in->edge[k] + 0.09, buf, n, cap);
+    }
+    in->ref[REF_PAD] = fr->ref[REF_PAD] = n >= 8 ? aoi__feat_median(buf, n) : in->ref[REF_TERMINAL];
+    /* Candidates for solder on the fillet zone of every pin. */
+    n = 0;
+    for (int k = 0; k < in->n; k++)
+        n = gather(strip_of(in, pads[k].row), pads[k].cx - in->hw * 0.8, pads[k].cx + in->hw * 0.8,
+                   in->edge[k] + 0.12, in->toe - 0.01, buf, n, cap);
+    float msat = fminf(feat_saturation(in->ref[REF_TERMINAL]), feat_saturation(in->ref[REF_PAD]));
+    float mL = fminf(in->ref[REF_TERMINAL].L, in->ref[REF_PAD].L);
+    for (size_t i = 0; i < n; i++) {
+        const feat *x = &buf[i];
+        /* Solder is grey where the metal is coloured, and darker where its
+         * slopes turn from the light. */
+        if (feat_dist(*x, in->ref[REF_MASK]) > in->tau &&
+            (feat_saturation(*x) < 0.6f * msat || x->L < mL - 0.5f))
+            buf[m++] = *x;
+    }
+    if (m >= 8) {
+        qsort(buf, m, sizeof *buf, cmp_L);
+        /* Lit tops are the small bright end; slopes the dark half. */
+        in->ref[REF_SOLDER_DARK] = aoi__feat_median(buf, m / 2);
+        in->ref[REF_SOLDER] = aoi__feat_median(buf + m * 3 / 4, m - m * 3 / 4);
+    } else {
+        /* No fillets to learn from: solder as bright, grey metal. */
+        feat t = in->ref[REF_TERMINAL];
+        float s = 3.0f * (expf(t.L) - 8.0f), g = s / (s + 24.0f) / 3.0f;
+        in->ref[REF_SOLDER] = (feat){t.L + 0.2f, g, g};
+        in->ref[REF_SOLDER_DARK] = (feat){t.L - 0.8f, g, g};
+    }
+    fr->ref[REF_SOLDER] = in->ref[REF_SOLDER];
+    fr->ref[REF_SOLDER_DARK] = in->ref[REF_SOLDER_DARK];
 }
 
 /* --- body edges and connector placement ------------------------------------ */
@@ -618,36 +662,24 @@ static double flux_cover(aoi_inspector *in, int k)
     return n ? (double)fl / n : NAN;
 }
 
-/* Share of the row's usual fillet (where the row template shows solder) that
- * this pin wets too. */
-static double wet_ratio(aoi_inspector *in, int k)
-{
-    const aoi_pad *p = &aoi_part_pads(in->part)[k];
-    const patch *s = strip_of(in, p->row);
-    double h = s->h;
-    int tot = 0, wet = 0;
-    for (double w = in->edge[k] + 0.02; w <= in->toe + 0.03; w += h)
-        for (double a = -in->hw - 0.03; a <= in->hw + 0.03; a += h) {
-            const feat *q = tpl_get(in, a, w), *x;
-            if (!q || isnan(q->L) || !solder_like(in, q) || !(x = aoi__patch_get(s, p->cx + a, w)))
-                continue;
-            tot++;
-            wet += solder_like(in, x) || feat_dist(*x, *q) <= in->tau_t;
-        }
-    return tot ? (double)wet / tot : NAN;
-}
-
-/* Solder area on and around the pad past the body edge (mm²). */
+/* Wetted area on the pad past the body edge (mm²): samples whose nearest
+ * reference is solder, or the body's dark look (on a pad past the body edge
+ * that can only be a shaded solder slope) - not metal, not board. */
 static double solder_area(aoi_inspector *in, int k)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
     double h = s->h;
     int cnt = 0;
-    for (double w = in->edge[k] + 0.02; w <= in->toe + 0.05; w += h)
-        for (double a = -in->hw - 0.05; a <= in->hw + 0.05; a += h) {
+    for (double w = in->edge[k] + 0.03; w <= in->toe + 0.03; w += h)
+        for (double a = -in->hw - 0.03; a <= in->hw + 0.03; a += h) {
             const feat *x = aoi__patch_get(s, p->cx + a, w);
-            cnt += x && solder_like(in, x);
+            if (!x)
+                continue;
+            float dm = fminf(feat_dist(*x, in->ref[REF_TERMINAL]), feat_dist(*x, in->ref[REF_PAD]));
+            float ds = fminf(fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK])),
+                             feat_dist(*x, in->ref[REF_BODY]));
+            cnt += ds < dm && ds < feat_dist(*x, in->ref[REF_MASK]);
         }
     return cnt * h * h;
 }
@@ -737,6 +769,49 @@ static double holddown_overhang(aoi_inspector *in, const aoi_image *f, const aoi
         runs[nr++] = last;
     }
     return second_largest(runs, nr);
+}
+
+/* Development aid: AOI_INSPECT_DUMP=PREFIX writes each row strip as
+ * PREFIX-top.png / PREFIX-bottom.png, left half the rectified frame, right
+ * half the nearest references (solder red / dark red, terminal yellow,
+ * pad pink, body blue, mask green). */
+static void dump_strips(const aoi_inspector *in)
+{
+    const char *pre = getenv("AOI_INSPECT_DUMP");
+    if (!pre)
+        return;
+    for (int r = 0; r < 2; r++) {
+        const patch *s = &in->strip[r];
+        aoi_image img;
+        char path[4096];
+        if (aoi_image_alloc(&img, s->nu, 2 * s->nw, AOI_FMT_RGB) < 0)
+            return;
+        for (int i = 0; i < s->nw; i++)
+            for (int j = 0; j < s->nu; j++) {
+                const feat *x = patch_at(s, j, i);
+                uint8_t *a = img.data + (size_t)i * img.stride + 3 * (size_t)j;
+                uint8_t *b = img.data + (size_t)(i + s->nw) * img.stride + 3 * (size_t)j;
+                if (isnan(x->L))
+                    continue;
+                double I = exp(x->L) - 8, t = 3 * I + 24;
+                double rr = x->cr * t, gg = x->cg * t, bb = 3 * I - rr - gg;
+                a[0] = (uint8_t)fmin(255, fmax(0, rr)), a[1] = (uint8_t)fmin(255, fmax(0, gg));
+                a[2] = (uint8_t)fmin(255, fmax(0, bb));
+                int c = 0;
+                float best = 1e9f;
+                for (int q = 0; q < REF_COUNT; q++) {
+                    float d = feat_dist(*x, in->ref[q]);
+                    if (d < best)
+                        best = d, c = q;
+                }
+                static const uint8_t col[REF_COUNT][3] = {{0, 160, 0}, {255, 0, 0}, {255, 220, 0},
+                                                          {0, 0, 255}, {255, 160, 200}, {140, 0, 0}};
+                b[0] = col[c][0], b[1] = col[c][1], b[2] = col[c][2];
+            }
+        snprintf(path, sizeof path, "%s-%s.png", pre, r ? "bottom" : "top");
+        aoi_image_write_png(&img, path);
+        aoi_image_free(&img);
+    }
 }
 
 /* --- the whole inspection --------------------------------------------------- */
@@ -854,7 +929,6 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
             j->overhang_mm = overhang(in, k);
             j->solder_to_body_mm = solder_to_body(in, k);
             j->flux_cover = flux_cover(in, k);
-            j->wet_ratio = wet_ratio(in, k);
             if (na < 512)
                 areas[na++] = j->solder_area_mm2;
         }
@@ -862,6 +936,8 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
     double nominal = median_d(areas, na);
     for (size_t i = (size_t)in->n; i < in->npads; i++)
         in->joints[i].overhang_mm = holddown_overhang(in, frame, &pose, (int)i, dy);
+
+    dump_strips(in);
 
     /* Verdicts. */
     for (int k = 0; k + 2 < in->n; k++) {
@@ -883,7 +959,9 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
         if ((int)i < in->n && j->flux_cover >= in->th.flux_cover &&
             add(res, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (in->edge[i] + 0.05)) < 0)
             return -1;
-        double ratio = in->st ? j->solder_area_mm2 / j->nominal_area_mm2 : j->wet_ratio;
+        double ratio = j->solder_area_mm2 / j->nominal_area_mm2;
+        if ((int)i < in->n)
+            j->wet_ratio = ratio;
         if ((int)i < in->n && ratio < in->th.insufficient_ratio &&
             add(res, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;

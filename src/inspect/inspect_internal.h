@@ -65,7 +65,15 @@ float aoi__select_k(float *v, size_t n, size_t k);
 feat aoi__feat_median(feat *v, size_t n);
 
 /* Appearance references of one frame (or of a station). */
-enum { REF_MASK = 0, REF_SOLDER, REF_TERMINAL, REF_BODY, REF_COUNT };
+enum {
+    REF_MASK = 0,
+    REF_SOLDER,      /* solder where it faces the light (bright) */
+    REF_TERMINAL,
+    REF_BODY,
+    REF_PAD,         /* bare pad metal beside the terminals */
+    REF_SOLDER_DARK, /* solder slopes turned from the light */
+    REF_COUNT
+};
 
 struct aoi_station {
     char part[40];

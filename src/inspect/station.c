@@ -16,7 +16,7 @@
 #define STATION_MAX_BYTES (4 << 20)
 #define TEACH_MAX_IMAGES 64
 
-static const char *const ref_names[REF_COUNT] = {"mask", "solder", "terminal", "body"};
+static const char *const ref_names[REF_COUNT] = {"mask", "solder", "terminal", "body", "pad", "solder_dark"};
 
 void aoi_station_free(aoi_station *st)
 {

@@ -181,6 +181,9 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
     return bk;
 }
 
+/* Angle uncertainty left by the coarse stage (its angle step is 0.5 deg). */
+#define ANGLE_REACH_DEG 1.2
+
 void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *c, double reach_px)
 {
     /* The box template fixes the rows but hardly where the pads lie along
@@ -200,7 +203,7 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
          * whose lever arm is long enough to measure it directly. */
         double q = r->half_len * 0.5, um = (r->half_len + q) / 2 * k;
         for (int it = 0; it < 2; it++) {
-            double reach = it ? 4 : fmax(reach_px, 3.2 * M_PI / 180 * um);
+            double reach = it ? 4 : fmax(reach_px, ANGLE_REACH_DEG * M_PI / 180 * um);
             double st = it ? 0.5 : 1.0;
             double vl = best_dv(r, &s, c, reach, st, -1e9, -q), vr = best_dv(r, &s, c, reach, st, q, 1e9);
             double phi = (r->rot + c->th) * M_PI / 180, dv = (vl + vr) / 2;
@@ -372,11 +375,14 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
         }
         if (!r->pts[i].visible)
             continue;
-        n++;
         project(&fx, c, &r->pts[i], &p);
-        if (find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, polarity, &t, &st) == 0 && fabs(t) < 1.0 &&
-            st >= MIN_STRENGTH)
-            in++;
+        int hit = find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, polarity, &t, &st) == 0 &&
+                  fabs(t) < 1.0 && st >= MIN_STRENGTH;
+        /* Points the shifted body may cover count only when seen. */
+        if (r->pts[i].visible == 2 || hit) {
+            n++;
+            in += hit;
+        }
     }
     /* Pads continuing beyond the row ends: a longer part, or a row slipped. */
     for (int e = 0; e < 2; e++)

@@ -13,7 +13,7 @@ static int add_point(aoi_registrar *r, size_t *cap, double u, double v, double n
     if (aoi__grow((void **)&r->pts, cap, r->npts + 1, sizeof *r->pts, 512) < 0)
         return -1;
     r->pts[r->npts++] = (mpoint){u, v, nu, nv, visible, pad};
-    r->nvisible += (size_t)visible;
+    r->nvisible += (size_t)(visible > 0);
     return 0;
 }
 
@@ -71,16 +71,20 @@ int aoi__register_model(aoi_registrar *r)
         double outer = fabs(p->cy) + hh, inner = fabs(p->cy) - hh;
         /* Side edges (normals +-u), sampled along the pad, inset from the corners. */
         for (double v = inner + 0.03; v <= outer - 0.03 + 1e-9; v += step) {
-            int vis = v > body.y1 + 0.03;
+            /* Within the body's placement tolerance of its edge a pad side
+             * may be covered: such points help when seen, never count
+             * against a pose when not. */
+            int vis = v > body.y1 + BODY_SHIFT_MM + 0.03 ? 2 : v > body.y1 + 0.03 ? 1 : 0;
             if (add_point(r, &cap, p->cx - hw, sy * v, -1, 0, vis, (int)i) < 0 ||
                 add_point(r, &cap, p->cx + hw, sy * v, 1, 0, vis, (int)i) < 0)
                 return -1;
         }
         /* Toe (outer end, normal away from the body) and inner end (under the body). */
         for (double u = -hw + 0.03; u <= hw - 0.03 + 1e-9; u += step) {
-            int vis_toe = outer > body.y1 + 0.02;
+            int vis_toe = outer > body.y1 + BODY_SHIFT_MM + 0.02 ? 2 : outer > body.y1 + 0.02;
+            int vis_in = inner > body.y1 + BODY_SHIFT_MM + 0.02 ? 2 : inner > body.y1 + 0.02;
             if (add_point(r, &cap, p->cx + u, sy * outer, 0, sy, vis_toe, (int)i) < 0 ||
-                add_point(r, &cap, p->cx + u, sy * inner, 0, -sy, inner > body.y1 + 0.02, (int)i) < 0)
+                add_point(r, &cap, p->cx + u, sy * inner, 0, -sy, vis_in, (int)i) < 0)
                 return -1;
         }
     }

@@ -97,6 +97,21 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         if (getenv("AOI_REGISTER_DEBUG"))
             fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c.x, c.y, c.th, c.mask[0], c.mask[1], c.mask[2]);
         int fr = aoi__register_fine(r, frame, &c, &sc, &in);
+        /* The phase search can be led astray by fillet rims at the toes;
+         * when the result is not convincing, fit from the coarse pose too
+         * and keep the better. */
+        if (fr < 0 || c.score < 0.9) {
+            candidate c2 = cand[i];
+            double sc2;
+            int in2;
+            aoi__register_mask_colour(r, frame, &c2);
+            if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && (fr < 0 || c2.score > c.score)) {
+                c = c2;
+                sc = sc2;
+                in = in2;
+                fr = 0;
+            }
+        }
         /* Pitch slips: a row shifted by whole pitches fits all but its ends. */
         if (fr == 0) {
             int k = aoi__register_pitch(r, frame, &c, sc, aoi_part_pins(r->part) / 2);

@@ -10,7 +10,7 @@
 /* A sample of the pads' outline: position and outward normal (mm). */
 typedef struct {
     double u, v, nu, nv;
-    int visible;         /* expected visible with the connector in place */
+    int visible;         /* 2 visible, 1 visible unless the body sits off-centre, 0 hidden */
     int pad;             /* pad index; -1 for a point of an absent pad (see below) */
 } mpoint;
 /* Besides the pads, the model holds "absent pad" points one pitch beyond each
@@ -67,6 +67,10 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
 /* Refines a candidate in place; returns the number of inliers. */
 int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
                        int *inliers);
+/* How far the connector body may sit off its pads across the rows
+ * (imaging.md: +-0.2 mm along y). */
+#define BODY_SHIFT_MM 0.2
+
 /* Scores a pose without moving it (inlier fraction of the visible points). */
 double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candidate *c,
                            double scale, int polarity);

@@ -131,8 +131,11 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
         double tipy = p->row > 0 ? p->terminal.y1 : p->terminal.y0;
         xf_apply(xf, p->cx, tipy, &tx, &ty);
         double t_abs = fabs(ty);
-        double y_out = outer - rng_uniform(r, 0.0, 0.06) + rng_uniform(r, 0, 0.015);
+        /* The toe end retreats by at most 15 % of the fillet's length, so a
+         * good joint keeps well over half the nominal area (defects.md). */
+        double retreat = rng_uniform(r, 0.0, 0.15), over = rng_uniform(r, 0, 0.015);
         double y_in = fmax(t_abs - rng_uniform(r, 0.12, 0.28), pe[i] + 0.16 + rng_uniform(r, 0, 0.04));
+        double y_out = outer - retreat * (outer - y_in) + over;
         double half = hw * rng_uniform(r, 0.78, 0.97);
         double cx = p->cx + 0.5 * (tx - p->cx);
         if (cx - half < p->cx - hw - 0.015)

@@ -30,6 +30,7 @@
 #define WIDTH_TOL 0.04  /* measured body width vs the model's, mm (each side) */
 #define EDGE_MIN 0.20   /* median step at the body edges */
 #define TAU_PIN 0.25    /* a sample unlike the same place on the row's other pins */
+#define SOFT_WIDTH 0.3  /* feature distance over which wet membership goes 0 -> 1 */
 #define FLUX_SCORE 0.10 /* darkening + amber shift of a flux-covered terminal sample */
 
 struct aoi_inspector {
@@ -628,7 +629,7 @@ static double solder_to_body(aoi_inspector *in, int k)
                 continue;
             n++;
             tsol += solder_like(in, q);
-            float ds = feat_dist(*x, in->ref[REF_SOLDER]);
+            float ds = fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
             sol += feat_dist(*x, *q) > in->tau_t && ds < feat_dist(*x, *q) &&
                    ds < feat_dist(*x, in->ref[REF_BODY]);
         }
@@ -670,7 +671,7 @@ static double solder_area(aoi_inspector *in, int k)
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
     double h = s->h;
-    int cnt = 0;
+    double cnt = 0;
     for (double w = in->edge[k] + 0.03; w <= in->toe + 0.03; w += h)
         for (double a = -in->hw - 0.03; a <= in->hw + 0.03; a += h) {
             const feat *x = aoi__patch_get(s, p->cx + a, w);
@@ -679,7 +680,9 @@ static double solder_area(aoi_inspector *in, int k)
             float dm = fminf(feat_dist(*x, in->ref[REF_TERMINAL]), feat_dist(*x, in->ref[REF_PAD]));
             float ds = fminf(fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK])),
                              feat_dist(*x, in->ref[REF_BODY]));
-            cnt += ds < dm && ds < feat_dist(*x, in->ref[REF_MASK]);
+            /* Soft membership: blends at the fillet's outline count in part. */
+            float margin = fminf(dm, feat_dist(*x, in->ref[REF_MASK])) - ds;
+            cnt += fminf(1.0f, fmaxf(0.0f, 0.5f + margin / SOFT_WIDTH));
         }
     return cnt * h * h;
 }

@@ -184,7 +184,24 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
 /* Angle uncertainty left by the coarse stage (its angle step is 0.5 deg). */
 #define ANGLE_REACH_DEG 1.2
 
-void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *c, double reach_px)
+/* Second local maximum of an across-row profile (sampled every 0.5 px from
+ * -reach): returns its value (0 if none qualifies) and its shift in *dv. */
+static double runner_up(const double *prof, int np, double bv, double reach, double best, double *dv)
+{
+    double rv = 0;
+    for (int i = 1; i + 1 < np; i++) {
+        double d = -reach + 0.5 * i;
+        if (fabs(d - bv) < 3 || prof[i] < prof[i - 1] || prof[i] < prof[i + 1] ||
+            prof[i] < best / 3 || prof[i] <= rv)
+            continue;
+        rv = prof[i];
+        *dv = d;
+    }
+    return rv;
+}
+
+void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *c, double reach_px,
+                         candidate *alt, int *has_alt)
 {
     /* The box template fixes the rows but hardly where the pads lie along
      * them: slide the pads across the rows by up to reach_px (toe edges),
@@ -196,7 +213,9 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     sampler s;
     double k = 1000.0 / r->um, half = r->pitch / 2 * k, best_total = -1e18;
     int na = r->half_len < 3.0 ? 6 : 0;
+    double across_best = 0;
     candidate best = *c;
+    *has_alt = 0;
     make_sampler(f, c, &s);
     if (!na) {
         /* Long rows: the angle from the toe edges of the two outer quarters,
@@ -215,16 +234,20 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     }
     for (int ia = -na; ia <= na; ia++) {
         candidate t = *c;
-        double bv = 0, bu = 0, bs = -1e18, total;
+        double bv = 0, bu = 0, bs = -1e18, total, prof[256];
+        int np = 0;
         t.th += ia * 0.25;
         for (double dv = -reach_px; dv <= reach_px + 1e-9; dv += 0.5) {
             double sum = edge_step_sum(r, &s, &t, 0, 0, dv, 1.0, 1, 2.0);
+            if (np < 256)
+                prof[np++] = sum;
             if (sum > bs) {
                 bs = sum;
                 bv = dv;
             }
         }
         total = bs;
+        across_best = bs;
         bs = -1e18;
         for (double du = -half; du <= half + 1e-9; du += 0.5) {
             double sum = edge_step_sum(r, &s, &t, 1, du, bv, 1.0, 1, 2.0);
@@ -240,6 +263,17 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
             best = t;
             best.x += bu * cs - bv * sn;
             best.y += bu * sn + bv * cs;
+            /* The runner-up across the rows: a local maximum at least 3 px
+             * from the best with a third of its evidence (a body sitting off
+             * its pads can make the wrong one win; the fit's score decides). */
+            *has_alt = 0;
+            double av = 0, as = runner_up(prof, np, bv, reach_px, across_best, &av);
+            if (alt && as > 0) {
+                *alt = best;
+                alt->x += -(av - bv) * sn;
+                alt->y += (av - bv) * cs;
+                *has_alt = 1;
+            }
         }
     }
     *c = best;

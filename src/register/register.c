@@ -93,18 +93,24 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         double sc;
         int in;
         aoi__register_mask_colour(r, frame, &c);
-        aoi__register_phase(r, frame, &c, r->um <= 12 ? 10 : 6);
+        candidate alt;
+        int has_alt = 0;
+        aoi__register_phase(r, frame, &c, r->um <= 12 ? 10 : 6, &alt, &has_alt);
         if (getenv("AOI_REGISTER_DEBUG"))
             fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c.x, c.y, c.th, c.mask[0], c.mask[1], c.mask[2]);
         int fr = aoi__register_fine(r, frame, &c, &sc, &in);
-        /* The phase search can be led astray by fillet rims at the toes;
-         * when the result is not convincing, fit from the coarse pose too
-         * and keep the better. */
-        if (fr < 0 || c.score < 0.9) {
-            candidate c2 = cand[i];
+        /* The phase search can be led astray (fillet rims at the toes, a body
+         * sitting off its pads): when the result is not convincing, fit from
+         * the coarse pose and from the phase's runner-up too; the best score
+         * wins. */
+        for (int alt_i = 0; alt_i < 2 && (fr < 0 || c.score < 0.9); alt_i++) {
+            candidate c2 = alt_i ? alt : cand[i];
             double sc2;
             int in2;
-            aoi__register_mask_colour(r, frame, &c2);
+            if (alt_i && !has_alt)
+                break;
+            if (!alt_i)
+                aoi__register_mask_colour(r, frame, &c2);
             if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && (fr < 0 || c2.score > c.score)) {
                 c = c2;
                 sc = sc2;

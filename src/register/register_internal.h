@@ -59,7 +59,8 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
 /* Estimates the mask colour around a candidate. */
 void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candidate *c);
 /* Fixes the pitch phase along the rows (moves c by less than half a pitch). */
-void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *c, double reach_px);
+void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *c, double reach_px,
+                         candidate *alt, int *has_alt);
 /* Whole pitches (within +-range) to move c along the rows to line up the row
  * ends. */
 int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candidate *c, double scale,

@@ -186,6 +186,20 @@ static inline int solder_like(const aoi_inspector *in, const feat *x)
            ds < feat_dist(*x, in->ref[REF_BODY]) && ds < feat_dist(*x, in->ref[REF_PAD]);
 }
 
+/* For the bridge search: unlike the board by distance, or nearer to any
+ * other reference than to the mask (a fillet's shaded rim can lie within
+ * the mask's spread yet belong to the solder). */
+static inline int off_board(const aoi_inspector *in, const feat *x)
+{
+    float dm = feat_dist(*x, in->ref[REF_MASK]);
+    if (dm > in->tau)
+        return 1;
+    for (int q = 0; q < REF_COUNT; q++)
+        if (q != REF_MASK && feat_dist(*x, in->ref[q]) < dm)
+            return 1;
+    return 0;
+}
+
 /* Solder outside the pad: unlike the board, unlike what this position shows
  * on the other pins of the row, and solder-coloured or much brighter. */
 static inline int solder_out(const aoi_inspector *in, const feat *x, const feat *pos)
@@ -711,10 +725,18 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
     if (!(queue = malloc(need * sizeof *queue)))
         return 0;
     memset(in->seen, 0, need);
+    if (getenv("AOI_BRIDGE_DEBUG") && atoi(getenv("AOI_BRIDGE_DEBUG")) == pads[k].pin)
+        for (int i = 0; i < nw; i++) {
+            for (int j = 0; j < nu; j++) {
+                const feat *x = patch_at(s, j0 + j, i0 + i);
+                fputc(isnan(x->L) ? '?' : off_board(in, x) ? '#' : '.', stderr);
+            }
+            fputc('\n', stderr);
+        }
     size_t qh = 0, qt = 0;
     for (int i = 0; i < nw; i++) {
         const feat *x = patch_at(s, j0, i0 + i);
-        if (!isnan(x->L) && not_board(in, x)) {
+        if (!isnan(x->L) && off_board(in, x)) {
             in->seen[(size_t)i * (size_t)nu] = 1;
             queue[qt++] = i * nu;
         }
@@ -730,7 +752,7 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
             if (in->seen[q])
                 continue;
             const feat *x = patch_at(s, j0 + nj, i0 + ni);
-            if (isnan(x->L) || !not_board(in, x))
+            if (isnan(x->L) || !off_board(in, x))
                 continue;
             in->seen[q] = 1;
             if (nj == nu / 2) {

@@ -1,10 +1,12 @@
-/* bench_register.c - registration speed on a 2448x2048 RGB frame with an
- * 80-pin footprint, beside baselines measured in the same run on the same
- * frame: memcpy of the frame, the SIMD reduction pass alone, and OpenCV
- * matchTemplate (TM_CCOEFF_NORMED) of a rasterised footprint over the full
- * frame.  Medians over repeated runs; the machine is shared and noisy. */
+/* bench_register.c - registration and full inspection speed on a 2448x2048
+ * RGB frame with an 80-pin footprint, beside baselines measured in the same
+ * run on the same frame: memcpy of the frame, the SIMD reduction pass alone,
+ * and OpenCV matchTemplate (TM_CCOEFF_NORMED) of a rasterised footprint over
+ * the full frame.  Medians over repeated runs; the machine is shared and
+ * noisy. */
 #include "aoi/cvwrap.h"
 #include "aoi/error.h"
+#include "aoi/inspect.h"
 #include "aoi/part.h"
 #include "aoi/register.h"
 #include "aoi/simd.h"
@@ -89,6 +91,29 @@ int main(int argc, char **argv)
     }
     double err = hypot(pose.x_px - truth.pose.x_px, pose.y_px - truth.pose.y_px);
 
+    /* Registration plus inspection of every joint (one core). */
+    double t_insp[REPS], t_joints[REPS];
+    {
+        aoi_thresholds th;
+        if (aoi_thresholds_load_default(NULL, &th) < 0) {
+            fprintf(stderr, "%s\n", aoi_errmsg());
+            return 1;
+        }
+        aoi_inspector *in = aoi_inspector_new(part, 9.0, 0, &th, NULL);
+        aoi_result res;
+        aoi_inspect_info info2;
+        aoi_result_init(&res);
+        for (int i = 0; i < REPS; i++) {
+            double t0 = now_ms();
+            if (aoi_inspect(in, &img, &res, &info2) < 0)
+                fprintf(stderr, "inspect: %s\n", aoi_errmsg());
+            t_insp[i] = now_ms() - t0;
+            t_joints[i] = info2.inspect_ms;
+        }
+        aoi_result_clear(&res);
+        aoi_inspector_free(in);
+    }
+
     /* OpenCV baseline: the footprint's pads rasterised at the same scale,
      * matched over the whole frame's grey image. */
     {
@@ -125,8 +150,12 @@ int main(int argc, char **argv)
     printf("%-40s %10.3f ms  (coarse %.3f, fine %.3f)\n", "registration, full-frame search", mreg,
            median(coarse_ms, REPS), median(fine_ms, REPS));
     printf("%-40s %10.3f ms\n", "registration, hint +-1 mm", mhint);
+    printf("%-40s %10.3f ms  (joints alone %.3f)\n", "registration + inspection of all joints",
+           median(t_insp, REPS), median(t_joints, REPS));
     printf("%-40s %10.3f ms\n", "OpenCV matchTemplate CCOEFF_NORMED", mcv);
-    printf("ratios: registration / memcpy %.1fx, OpenCV / registration %.1fx\n", mreg / mcopy, mcv / mreg);
+    printf("ratios: registration / memcpy %.1fx, OpenCV / registration %.1fx, inspection / memcpy "
+           "%.1fx, OpenCV / inspection %.1fx\n",
+           mreg / mcopy, mcv / mreg, median(t_insp, REPS) / mcopy, mcv / median(t_insp, REPS));
     aoi_registrar_free(r);
     aoi_image_free(&img);
     aoi_image_free(&grey);

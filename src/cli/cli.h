@@ -33,8 +33,5 @@ typedef struct {
 int cli_collect(int argc, char **argv, int first, cli_list *l);
 void cli_list_free(cli_list *l);
 
-/* Draws the foot pattern (green; pads with a defect in the defect's colour)
- * and a ring at each defect into an RGB image. */
-void cli_draw_overlay(aoi_image *img, const aoi_part *part, const aoi_result *res, int rot);
 
 #endif

@@ -1,5 +1,6 @@
 /* cmd_inspect.c - `f4saoi inspect` and `f4saoi teach` (interfaces.md). */
 #include "aoi/calib.h"
+#include "aoi/draw.h"
 #include "aoi/error.h"
 #include "aoi/image.h"
 #include "aoi/inspect.h"
@@ -213,7 +214,7 @@ static void inspect_one(pool *pl, aoi_inspector *in, const char *path)
         if (pl->j->overlay && res.has_pose) {
             char op[4096];
             const char *base = strrchr(path, '/');
-            cli_draw_overlay(&img, pl->part, &res, pl->j->rot);
+            aoi_draw_result(&img, pl->part, &res, pl->j->rot);
             if ((size_t)snprintf(op, sizeof op, "%s/%s.overlay.jpg", pl->j->overlay,
                                  base ? base + 1 : path) < sizeof op &&
                 aoi_image_write_jpeg(&img, op, 90, 1) < 0)

@@ -187,13 +187,16 @@ static inline int solder_like(const aoi_inspector *in, const feat *x)
 }
 
 /* For the bridge search: unlike the board by distance, or nearer to any
- * other reference than to the mask (a fillet's shaded rim can lie within
- * the mask's spread yet belong to the solder). */
+ * other reference than to the mask while well outside the mask's core (a
+ * fillet's shaded rim can lie within the mask's spread yet belong to the
+ * solder). */
 static inline int off_board(const aoi_inspector *in, const feat *x)
 {
     float dm = feat_dist(*x, in->ref[REF_MASK]);
     if (dm > in->tau)
         return 1;
+    if (dm < 0.5f * in->tau || dm < NB_MIN)
+        return 0;
     for (int q = 0; q < REF_COUNT; q++)
         if (q != REF_MASK && feat_dist(*x, in->ref[q]) < dm)
             return 1;

@@ -1,0 +1,384 @@
+/* test_inspect.c - joint inspection: each defect type on socket and header
+ * (two defects on one pin included), good boards pass, teach/inspect round
+ * trip, station model versioning and rejection, thresholds, per-pin
+ * measures, and an end-to-end accuracy check on a generated set. */
+#include "aoi/error.h"
+#include "aoi/inspect.h"
+#include "aoi/part.h"
+#include "aoi/synth.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    aoi_part *part;
+    aoi_image img;
+    aoi_result truth;
+    int rot;
+    double um;
+} frame;
+
+typedef struct {
+    int lighting, mask, gray;
+    double um;
+    int rotation;
+} look;
+
+static const look typical = {0, 0, 0, 12, 0}; /* coaxial, green, RGB, 12 um/px, 0 deg */
+
+static void make(frame *f, const char *part, uint64_t seed, unsigned defects, const look *lk)
+{
+    aoi_synth_params p;
+    memset(f, 0, sizeof *f);
+    f->part = aoi_part_load(part, NULL);
+    cr_assert_not_null(f->part, "%s", aoi_errmsg());
+    aoi_synth_params_default(&p);
+    p.seed = seed;
+    p.defects = defects;
+    if (lk) {
+        p.lighting = lk->lighting;
+        p.mask = lk->mask;
+        p.gray = lk->gray;
+        p.um_per_px = lk->um;
+        p.rotation = lk->rotation;
+    }
+    cr_assert_eq(aoi_synth_render(f->part, &p, &f->img, &f->truth, NULL, NULL), 0, "%s", aoi_errmsg());
+    f->rot = atoi(strstr(f->truth.extra_json, "\"rotation\":") + 11);
+    f->um = strtod(strstr(f->truth.extra_json, "\"um_per_px_stated\":") + 19, NULL);
+}
+
+static void drop(frame *f)
+{
+    aoi_image_free(&f->img);
+    aoi_result_clear(&f->truth);
+    aoi_part_free(f->part);
+}
+
+static aoi_thresholds thresholds(void)
+{
+    aoi_thresholds t;
+    cr_assert_eq(aoi_thresholds_load_default(NULL, &t), 0, "%s", aoi_errmsg());
+    return t;
+}
+
+/* Inspects a frame with its own job settings. */
+static int inspect(const frame *f, const aoi_station *st, aoi_result *res)
+{
+    aoi_thresholds t = thresholds();
+    aoi_inspector *in = aoi_inspector_new(f->part, f->um, f->rot, &t, st);
+    cr_assert_not_null(in, "%s", aoi_errmsg());
+    aoi_result_init(res);
+    int rc = aoi_inspect(in, &f->img, res, NULL);
+    aoi_inspector_free(in);
+    return rc;
+}
+
+static int has(const aoi_result *r, const aoi_defect *d)
+{
+    for (size_t i = 0; i < r->ndefects; i++)
+        if (r->defects[i].type == d->type && r->defects[i].npins == d->npins &&
+            (d->npins == 0 || (r->defects[i].pins[0] == d->pins[0] &&
+                               (d->npins < 2 || r->defects[i].pins[1] == d->pins[1]))))
+            return 1;
+    return 0;
+}
+
+/* Runs n boards with one defect type; returns found/total of that type and
+ * counts defects reported that the truth does not have. */
+static void run_type(const char *part, aoi_defect_type type, int n, uint64_t seed, int *found,
+                     int *total, int *false_calls)
+{
+    *found = *total = *false_calls = 0;
+    for (int i = 0; i < n; i++) {
+        frame f;
+        aoi_result res;
+        make(&f, part, seed + (uint64_t)i, 1u << type, &typical);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s: %s", part, res.error ? res.error : "");
+        for (size_t k = 0; k < f.truth.ndefects; k++)
+            if (f.truth.defects[k].type == type) {
+                (*total)++;
+                *found += has(&res, &f.truth.defects[k]);
+            }
+        for (size_t k = 0; k < res.ndefects; k++)
+            *false_calls += res.defects[k].type == type && !has(&f.truth, &res.defects[k]);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
+/* Six boards of a typical station look with one defect type: the share of
+ * that type's truth found, and false calls of the same type.  The floors
+ * are regression guards at the measured level (see BENCHMARKS.md for the
+ * goals and the full evaluation). */
+#define TYPE_TEST(name, part, type, minfrac, maxfalse)                                           \
+    Test(inspect, name, .timeout = 600)                                                          \
+    {                                                                                            \
+        int found, total, fc;                                                                    \
+        run_type(part, type, 6, 700, &found, &total, &fc);                                      \
+        cr_assert_gt(total, 0);                                                                  \
+        cr_expect_geq(found, (int)ceil(total * (minfrac)), "%s on %s: found %d of %d",           \
+                      aoi_defect_name(type), part, found, total);                                \
+        cr_expect_leq(fc, maxfalse, "%s on %s: %d false calls of that type",                    \
+                      aoi_defect_name(type), part, fc);                                          \
+    }
+
+TYPE_TEST(bridge_socket, "AXT540124", AOI_DEFECT_BRIDGE, 1.0, 0)
+TYPE_TEST(bridge_header, "AXT640124", AOI_DEFECT_BRIDGE, 1.0, 0)
+TYPE_TEST(excess_socket, "AXT540124", AOI_DEFECT_EXCESS_SOLDER, 0.8, 0)
+TYPE_TEST(excess_header, "AXT640124", AOI_DEFECT_EXCESS_SOLDER, 0.8, 0)
+TYPE_TEST(flux_socket, "AXT540124", AOI_DEFECT_FLUX_RISE, 0.8, 0)
+TYPE_TEST(flux_header, "AXT640124", AOI_DEFECT_FLUX_RISE, 0.8, 0)
+TYPE_TEST(insufficient_socket, "AXT540124", AOI_DEFECT_INSUFFICIENT_SOLDER, 0.8, 0)
+TYPE_TEST(insufficient_header, "AXT640124", AOI_DEFECT_INSUFFICIENT_SOLDER, 0.8, 0)
+TYPE_TEST(offset_socket, "AXT540124", AOI_DEFECT_OFFSET, 0.95, 0)
+TYPE_TEST(offset_header, "AXT640124", AOI_DEFECT_OFFSET, 0.95, 0)
+TYPE_TEST(missing_socket, "AXT540124", AOI_DEFECT_MISSING_PART, 1.0, 0)
+TYPE_TEST(missing_header, "AXT640124", AOI_DEFECT_MISSING_PART, 1.0, 0)
+
+Test(inspect, good_boards_pass, .timeout = 600)
+{
+    static const char *parts[] = {"AXT540124", "AXT640124"};
+    int pass = 0, n = 0;
+    for (int i = 0; i < 8; i++) {
+        frame f;
+        aoi_result res;
+        make(&f, parts[i % 2], 800 + (uint64_t)i, 0, &typical);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        cr_assert(res.has_pose);
+        pass += res.verdict == AOI_VERDICT_PASS;
+        n++;
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+    cr_expect_geq(pass, n - 1, "%d of %d good boards passed", pass, n);
+}
+
+/* Excess solder and flux rise on the same pins: both reported per pin. */
+Test(inspect, two_defects_on_one_pin, .timeout = 600)
+{
+    int both = 0, pins = 0;
+    for (int i = 0; i < 6; i++) {
+        frame f;
+        aoi_result res;
+        make(&f, i % 2 ? "AXT640124" : "AXT540124", 900 + (uint64_t)i,
+             (1u << AOI_DEFECT_EXCESS_SOLDER) | (1u << AOI_DEFECT_FLUX_RISE), &typical);
+        cr_assert_eq(inspect(&f, NULL, &res), 0);
+        for (size_t a = 0; a < f.truth.ndefects; a++)
+            for (size_t b = 0; b < f.truth.ndefects; b++)
+                if (f.truth.defects[a].type == AOI_DEFECT_EXCESS_SOLDER &&
+                    f.truth.defects[b].type == AOI_DEFECT_FLUX_RISE &&
+                    f.truth.defects[a].pins[0] == f.truth.defects[b].pins[0]) {
+                    pins++;
+                    both += has(&res, &f.truth.defects[a]) && has(&res, &f.truth.defects[b]);
+                }
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+    /* The generator picks pins independently; when it coincides, both count. */
+    cr_expect_eq(both, pins, "%d of %d doubly defective pins carried both defects", both, pins);
+}
+
+Test(inspect, per_pin_measures)
+{
+    frame f;
+    aoi_result res;
+    aoi_inspect_info info;
+    aoi_thresholds t = thresholds();
+    make(&f, "AXT640124", 810, 0, &typical);
+    aoi_inspector *in = aoi_inspector_new(f.part, f.um, f.rot, &t, NULL);
+    aoi_result_init(&res);
+    cr_assert_eq(aoi_inspect(in, &f.img, &res, &info), 0);
+    cr_assert(info.present);
+    cr_assert_eq(info.njoints, aoi_part_pad_count(f.part));
+    for (size_t i = 0; i < (size_t)aoi_part_pins(f.part); i++) {
+        const aoi_joint *j = &info.joints[i];
+        cr_expect_eq(j->pin, (int)i + 1);
+        cr_expect(j->solder_area_mm2 > 0 && j->solder_area_mm2 < 0.3, "pin %d area %g", j->pin,
+                  j->solder_area_mm2);
+        cr_expect(j->overhang_mm >= 0 && j->overhang_mm < t.overhang_mm);
+        cr_expect(fabs(j->offset_x_mm) < 0.04 && fabs(j->offset_y_mm) < 0.1);
+    }
+    char *js = aoi_inspect_info_json(&info);
+    cr_assert_not_null(js);
+    cr_expect_not_null(strstr(js, "\"joints\":[{\"pin\":1,"));
+    free(js);
+    aoi_inspector_free(in);
+    aoi_result_clear(&res);
+    drop(&f);
+}
+
+Test(inspect, unreadable_frames_are_errors)
+{
+    frame f;
+    aoi_result res;
+    aoi_thresholds t = thresholds();
+    make(&f, "AXT540124", 811, 0, &typical);
+    aoi_inspector *in = aoi_inspector_new(f.part, f.um, f.rot, &t, NULL);
+    /* All black: no footprint. */
+    memset(f.img.data, 0, f.img.stride * (size_t)f.img.height);
+    aoi_result_init(&res);
+    cr_assert_eq(aoi_inspect(in, &f.img, &res, NULL), -1);
+    cr_assert_eq(res.verdict, AOI_VERDICT_ERROR);
+    cr_assert_not_null(res.error);
+    cr_assert_eq(res.ndefects, 0);
+    /* Random noise. */
+    for (size_t i = 0; i < f.img.stride * (size_t)f.img.height; i++)
+        f.img.data[i] = (uint8_t)(rand() & 255);
+    cr_assert_eq(aoi_inspect(in, &f.img, &res, NULL), -1);
+    cr_assert_eq(res.verdict, AOI_VERDICT_ERROR);
+    /* A bad view. */
+    aoi_image bad = f.img;
+    bad.stride = 1;
+    cr_assert_eq(aoi_inspect(in, &bad, &res, NULL), -1);
+    cr_assert_eq(res.verdict, AOI_VERDICT_ERROR);
+    aoi_result_clear(&res);
+    aoi_inspector_free(in);
+    drop(&f);
+}
+
+Test(inspect, thresholds_file_and_overrides)
+{
+    aoi_thresholds t = thresholds();
+    cr_expect_float_eq(t.overhang_mm, 0.05, 1e-12);
+    cr_expect_float_eq(t.rise_mm, 0.10, 1e-12);
+    cr_expect_float_eq(t.insufficient_ratio, 0.5, 1e-12);
+    cr_expect_float_eq(t.offset_across_mm, 0.06, 1e-12);
+    cr_expect_float_eq(t.offset_along_mm, 0.15, 1e-12);
+    cr_assert_eq(aoi_thresholds_set(&t, "overhang_mm=0.07"), 0);
+    cr_expect_float_eq(t.overhang_mm, 0.07, 1e-12);
+    cr_expect_eq(aoi_thresholds_set(&t, "overhang=0.07"), -1);
+    cr_expect_not_null(strstr(aoi_errmsg(), "unknown threshold"));
+    cr_expect_eq(aoi_thresholds_set(&t, "overhang_mm=abc"), -1);
+    cr_expect_eq(aoi_thresholds_set(&t, "overhang_mm=5"), -1);
+    cr_expect_eq(aoi_thresholds_set(&t, "overhang_mm"), -1);
+    /* Files: missing field, bad range, unknown name. */
+    static const char *bad[] = {
+        "{\"format\":\"f4saoi-thresholds\",\"version\":1,\"thresholds\":{}}",
+        "{\"format\":\"f4saoi-thresholds\",\"version\":2,\"thresholds\":{}}",
+        "{\"format\":\"other\",\"version\":1}",
+        "{\"format\":\"f4saoi-thresholds\",",
+    };
+    char path[] = "/tmp/aoi-th-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        FILE *f = fopen(path, "w");
+        fputs(bad[i], f);
+        fclose(f);
+        cr_expect_eq(aoi_thresholds_load(path, &t), -1, "%s", bad[i]);
+        cr_expect_not_null(strstr(aoi_errmsg(), path), "%s", aoi_errmsg());
+    }
+    unlink(path);
+}
+
+/* Teaching from golden boards of one station; the model round-trips
+ * through its file and inspection with it still passes good boards and
+ * fails defective ones. */
+Test(inspect, teach_inspect_round_trip, .timeout = 600)
+{
+    look st_look = {0, 1, 0, 12, 0}; /* one station: coaxial, blue mask */
+    aoi_thresholds t = thresholds();
+    frame f;
+    aoi_part *part = aoi_part_load("AXT640124", NULL);
+    aoi_teacher *tc = aoi_teacher_new(part, 12, 0, &t);
+    cr_assert_not_null(tc, "%s", aoi_errmsg());
+    for (int i = 0; i < 3; i++) {
+        make(&f, "AXT640124", 1000 + (uint64_t)i, 0, &st_look);
+        cr_assert_eq(aoi_teacher_add(tc, &f.img), 0, "%s", aoi_errmsg());
+        drop(&f);
+    }
+    /* A defective board is refused, with the reason. */
+    make(&f, "AXT640124", 1010, 1u << AOI_DEFECT_BRIDGE, &st_look);
+    cr_expect_eq(aoi_teacher_add(tc, &f.img), -1);
+    cr_expect_not_null(strstr(aoi_errmsg(), "defect"), "%s", aoi_errmsg());
+    drop(&f);
+    aoi_station *st = aoi_teacher_finish(tc);
+    cr_assert_not_null(st, "%s", aoi_errmsg());
+    cr_expect_eq(aoi_station_images(st), 3);
+    char path[] = "/tmp/aoi-station-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    cr_assert_eq(aoi_station_save(st, path), 0, "%s", aoi_errmsg());
+    aoi_station *st2 = aoi_station_load(path, part);
+    cr_assert_not_null(st2, "%s", aoi_errmsg());
+    cr_expect_str_eq(aoi_station_part(st2), "AXT640124");
+
+    aoi_result res;
+    make(&f, "AXT640124", 1020, 0, &st_look);
+    cr_assert_eq(inspect(&f, st2, &res), 0);
+    cr_expect_eq(res.verdict, AOI_VERDICT_PASS, "golden-like board failed with %zu defects",
+                 res.ndefects);
+    aoi_result_clear(&res);
+    drop(&f);
+    make(&f, "AXT640124", 1021, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, &st_look);
+    cr_assert_eq(inspect(&f, st2, &res), 0);
+    cr_expect_eq(res.verdict, AOI_VERDICT_FAIL);
+    cr_expect(has(&res, &f.truth.defects[0]), "insufficient solder not found with the model");
+    aoi_result_clear(&res);
+    drop(&f);
+
+    /* Another part's inspector refuses the model. */
+    aoi_part *other = aoi_part_load("AXT540124", NULL);
+    cr_expect_null(aoi_station_load(path, other));
+    cr_expect_not_null(strstr(aoi_errmsg(), "taught for AXT640124"), "%s", aoi_errmsg());
+    aoi_part_free(other);
+    unlink(path);
+    aoi_station_free(st2);
+    aoi_station_free(st);
+    aoi_teacher_free(tc);
+    aoi_part_free(part);
+}
+
+Test(inspect, teaching_needs_three_good_images)
+{
+    aoi_thresholds t = thresholds();
+    aoi_part *part = aoi_part_load("AXT540124", NULL);
+    aoi_teacher *tc = aoi_teacher_new(part, 12, 0, &t);
+    aoi_image black;
+    cr_assert_eq(aoi_image_alloc(&black, 800, 600, AOI_FMT_RGB), 0);
+    cr_expect_eq(aoi_teacher_add(tc, &black), -1);
+    cr_expect_not_null(strstr(aoi_errmsg(), "not usable as a golden image"), "%s", aoi_errmsg());
+    cr_expect_null(aoi_teacher_finish(tc));
+    cr_expect_not_null(strstr(aoi_errmsg(), "at least 3"), "%s", aoi_errmsg());
+    aoi_image_free(&black);
+    aoi_teacher_free(tc);
+    aoi_part_free(part);
+}
+
+Test(inspect, corrupt_and_foreign_station_models)
+{
+    static const char *bad[] = {
+        "",
+        "{\"format\":\"f4saoi-station\",\"version\":1,",
+        "{\"format\":\"f4saoi-station\",\"version\":99,\"part\":\"AXT540124\"}",
+        "{\"format\":\"f4saoi-part\",\"version\":1}",
+        "{\"format\":\"f4saoi-station\",\"version\":1,\"part\":\"AXT540124\","
+        "\"taught\":{\"images\":3},\"appearance\":{}}",
+        "{\"format\":\"f4saoi-station\",\"version\":1,\"part\":\"AXT540124\","
+        "\"taught\":{\"images\":3},\"appearance\":{\"mask\":[1,0.3,0.3],\"solder\":[1,0.3,0.3],"
+        "\"terminal\":[1,0.3,0.3],\"body\":[1,0.3,0.3],\"pad\":[1,0.3,0.3],"
+        "\"solder_dark\":[1,0.3,0.3]},\"nominal_area_mm2\":[0.1]}",
+    };
+    static const char *why[] = {"not valid JSON", "not valid JSON", "version 99", "not a station model",
+                                "appearance.mask", "one entry per pad"};
+    aoi_part *part = aoi_part_load("AXT540124", NULL);
+    char path[] = "/tmp/aoi-station-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        FILE *f = fopen(path, "w");
+        fputs(bad[i], f);
+        fclose(f);
+        cr_expect_null(aoi_station_load(path, part), "accepted: %s", bad[i]);
+        cr_expect_not_null(strstr(aoi_errmsg(), why[i]), "%zu: %s", i, aoi_errmsg());
+    }
+    unlink(path);
+    cr_expect_null(aoi_station_load("/nonexistent/model.json", part));
+    cr_expect_not_null(strstr(aoi_errmsg(), "cannot open"), "%s", aoi_errmsg());
+    aoi_part_free(part);
+}

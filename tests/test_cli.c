@@ -15,9 +15,9 @@ static run_result run(const char *const *args)
     run_result r = {0};
     GError *e = NULL;
     int n = 0;
-    const char *argv[16];
+    const char *argv[32];
     argv[n++] = AOI_F4SAOI_EXE;
-    for (; *args && n < 15; args++)
+    for (; *args && n < 31; args++)
         argv[n++] = *args;
     argv[n] = NULL;
     cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
@@ -133,7 +133,7 @@ Test(cli, synth_then_locate_and_bad_files, .timeout = 300)
 
 Test(cli, every_command_explains_itself)
 {
-    static const char *cmds[] = {"parts", "footprint", "synth", "score", "locate"};
+    static const char *cmds[] = {"parts", "footprint", "synth", "score", "locate", "inspect", "teach"};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         run_result r = run((const char *[]){cmds[i], "--help", NULL});
         char want[64];
@@ -145,4 +145,127 @@ Test(cli, every_command_explains_itself)
         cr_expect_eq(r.status, 2, "%s with a bad flag", cmds[i]);
         done(&r);
     }
+}
+
+/* teach and inspect as in interfaces.md: records, error records for bad
+ * files, exit codes, the station model round trip, overlays, threads. */
+Test(cli, teach_and_inspect, .timeout = 600)
+{
+    char *dir = g_dir_make_tmp("f4saoi-insp-XXXXXX", NULL);
+    char *gold = g_build_filename(dir, "golden", NULL), *boards = g_build_filename(dir, "boards", NULL);
+    char *model = g_build_filename(dir, "station.json", NULL), *ov = g_build_filename(dir, "ov", NULL);
+    char *out = g_build_filename(dir, "out.jsonl", NULL);
+    run_result r = run((const char *[]){"synth", "-p", "AXT640124", "-o", gold, "-n", "3", "-u", "12",
+                                        "-r", "0", "-d", "none", "--lighting", "coaxial", "--mask",
+                                        "blue", "-s", "31", "-q", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    r = run((const char *[]){"synth", "-p", "AXT640124", "-o", boards, "-n", "4", "-u", "12", "-r",
+                             "0", "-d", "bridge", "--lighting", "coaxial", "--mask", "blue", "-s",
+                             "41", "-q", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+
+    /* Teaching: a model from the golden images. */
+    r = run((const char *[]){"teach", "-p", "AXT640124", "-u", "12", "-o", model, gold, NULL});
+    /* A directory is not an image: teach takes image files. */
+    cr_expect_neq(r.status, 0);
+    done(&r);
+    GDir *d = g_dir_open(gold, 0, NULL);
+    const char *name, *files[8];
+    int nf = 0;
+    while ((name = g_dir_read_name(d)) && nf < 8)
+        if (!g_str_has_suffix(name, ".jsonl"))
+            files[nf++] = g_build_filename(gold, name, NULL);
+    g_dir_close(d);
+    cr_assert_eq(nf, 3);
+    r = run((const char *[]){"teach", "-p", "AXT640124", "-u", "12", "-o", model, files[0], files[1],
+                             files[2], NULL});
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(g_file_test(model, G_FILE_TEST_EXISTS));
+    done(&r);
+
+    /* Inspection with the model, threads and overlays; plus bad files. */
+    char *empty = g_build_filename(boards, "empty.jpg", NULL), *junk = g_build_filename(boards, "junk.jpg", NULL);
+    char *text = g_build_filename(boards, "notes.png", NULL);
+    g_file_set_contents(empty, "", 0, NULL);
+    g_file_set_contents(junk, "\xff\xd8\xff\xe0 truncated", 14, NULL);
+    g_file_set_contents(text, "hello", 5, NULL);
+    r = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "12", "--model", model, "-j", "3",
+                             "--overlay", ov, "--jsonl", out, boards, NULL});
+    cr_expect_eq(r.status, 3, "%s", r.err);
+    done(&r);
+    gchar *lines = NULL;
+    cr_assert(g_file_get_contents(out, &lines, NULL, NULL));
+    int nl = 0, nerr = 0, nfail = 0;
+    for (char *l = lines; *l; l = strchr(l, '\n') + 1) {
+        nl++;
+        nerr += g_strstr_len(l, strchr(l, '\n') - l, "\"verdict\":\"error\"") != NULL;
+        nfail += g_strstr_len(l, strchr(l, '\n') - l, "\"type\":\"bridge\"") != NULL;
+    }
+    cr_expect_eq(nl, 7, "one record per input: %s", lines);
+    cr_expect_eq(nerr, 3, "three error records: %s", lines);
+    cr_expect_geq(nfail, 3, "bridges reported: %s", lines);
+    cr_expect(g_strstr_len(lines, -1, "empty file (0 bytes)") != NULL, "%s", lines);
+    cr_expect(g_strstr_len(lines, -1, "\"joints\":[{\"pin\":1,") != NULL);
+    g_free(lines);
+    char *ovf = g_build_filename(ov, "AXT640124_s41.png.overlay.jpg", NULL);
+    char *ovf2 = g_build_filename(ov, "AXT640124_s41.jpg.overlay.jpg", NULL);
+    cr_expect(g_file_test(ovf, G_FILE_TEST_EXISTS) || g_file_test(ovf2, G_FILE_TEST_EXISTS));
+
+    /* Too large for the pixel limit: an error record, not a crash. */
+    r = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "12", "--max-pixels", "1000",
+                             files[0], NULL});
+    cr_expect_eq(r.status, 3);
+    cr_expect(g_strstr_len(r.out, -1, "\"verdict\":\"error\"") != NULL, "%s", r.out);
+    done(&r);
+
+    /* Configuration errors: exit 2, nothing inspected. */
+    g_file_set_contents(model, "{\"format\":\"f4saoi-station\",\"version\":7}", -1, NULL);
+    r = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "12", "--model", model, boards, NULL});
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "version") != NULL, "%s", r.err);
+    cr_expect_str_eq(r.out, "");
+    done(&r);
+    r = run((const char *[]){"inspect", "-p", "AXT999999", "-u", "12", boards, NULL});
+    cr_expect_eq(r.status, 2);
+    done(&r);
+    r = run((const char *[]){"inspect", "-p", "AXT640124", boards, NULL});
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "--um-per-px") != NULL, "%s", r.err);
+    done(&r);
+    r = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "12", "--set", "nonsense=1", boards, NULL});
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "unknown threshold") != NULL, "%s", r.err);
+    done(&r);
+    /* Teaching refuses a defective board and needs three good ones. */
+    char *bad = NULL;
+    d = g_dir_open(boards, 0, NULL);
+    while ((name = g_dir_read_name(d)))
+        if (g_str_has_prefix(name, "AXT640124_s4"))
+            bad = g_build_filename(boards, name, NULL);
+    g_dir_close(d);
+    r = run((const char *[]){"teach", "-p", "AXT640124", "-u", "12", "-o", model, files[0], files[1], bad, NULL});
+    cr_expect_eq(r.status, 3);
+    cr_expect(strstr(r.err, "does not look defect-free") != NULL, "%s", r.err);
+    cr_expect(strstr(r.err, "at least 3") != NULL, "%s", r.err);
+    done(&r);
+
+    for (int i = 0; i < nf; i++)
+        g_free((char *)files[i]);
+    g_free(bad);
+    g_free(ovf);
+    g_free(ovf2);
+    g_free(empty);
+    g_free(junk);
+    g_free(text);
+    char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+    g_free(cmd);
+    g_free(out);
+    g_free(ov);
+    g_free(model);
+    g_free(gold);
+    g_free(boards);
+    g_free(dir);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - install what is missing, build, and run f4saoi's main job or its tests.
 #
-#   ./run.sh demo    install + build + locate the footprint on the bundled samples/
+#   ./run.sh demo    install + build + inspect the bundled samples/ (records, overlays, score)
 #   ./run.sh test    install + build + the whole test suite (normal, ASan+UBSan)
 #   ./run.sh build   install + build only
 #   ./run.sh bench   install + build (release) + benchmarks
@@ -88,15 +88,18 @@ case "$cmd" in
     rc=0
     for side in socket:AXT540124 header:AXT640124; do
       name=${side%%:*} part=${side#*:}
-      log "locating $part on samples/$name (overlays in out/$name)"
-      ./build/src/f4saoi locate -p "$part" -u 12 --overlay "out/$name" \
+      log "inspecting $part on samples/$name (overlays in out/$name)"
+      ./build/src/f4saoi inspect -p "$part" -u 12 --overlay "out/$name" \
         --jsonl "out/$name.jsonl" "samples/$name" || rc=$?
-      cat "out/$name.jsonl"
+      python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    d = ", ".join("%s %s" % (x["type"], x["pins"]) for x in r["defects"]) or "-"
+    print("  %-45s %-5s %s" % (r["image"].split("/")[-1], r["verdict"], r["error"] or d))' "out/$name.jsonl"
+      log "score against samples/$name/truth.jsonl"
+      ./build/src/f4saoi score "samples/$name/truth.jsonl" "out/$name.jsonl" | sed -n '1,12p'
     done
-    found=$(cat out/socket.jsonl out/header.jsonl | grep -c '"found":true' || true)
-    total=$(cat out/socket.jsonl out/header.jsonl | wc -l)
-    log "located $found of $total sample boards (exit status of locate: $rc)"
-    log "records in out/*.jsonl, pictures in out/socket and out/header; truth in samples/*/truth.jsonl"
+    log "records in out/*.jsonl, overlay pictures in out/socket and out/header (exit status of inspect: $rc)"
     ;;
   test)
     install_missing

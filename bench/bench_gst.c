@@ -8,6 +8,7 @@
 
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
+#include <gst/video/video.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,12 @@ int main(int argc, char **argv)
     GstBus *bus = gst_bus_new();
     gst_element_set_bus(hn->element, bus);
     gst_harness_set_src_caps_str(hn, "video/x-raw,format=RGB,width=2448,height=2048,framerate=25/1");
+    /* The frame's own row stride, declared to downstream by a video meta. */
     GstBuffer *frame = gst_buffer_new_memdup(img.data, img.stride * (size_t)img.height);
+    gsize offsets[GST_VIDEO_MAX_PLANES] = {0};
+    gint strides[GST_VIDEO_MAX_PLANES] = {(gint)img.stride};
+    gst_buffer_add_video_meta_full(frame, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_FORMAT_RGB,
+                                   (guint)img.width, (guint)img.height, 1, offsets, strides);
     aoi_result_init(&res);
     aoi_inspect(in, &img, &res, NULL); /* warm-up: first-use allocations */
     gst_buffer_unref(gst_harness_push_and_pull(hn, gst_buffer_ref(frame)));
@@ -86,7 +92,12 @@ int main(int argc, char **argv)
     }
     qsort(t_lib, RUNS, sizeof(double), cmpd);
     qsort(t_gst, RUNS, sizeof(double), cmpd);
-    printf("frame 2448x2048 RGB, %s at 9 um/px, verdict %s\n", partname, aoi_verdict_name(res.verdict));
+    GstBuffer *last = gst_harness_push_and_pull(hn, gst_buffer_ref(frame));
+    GstCustomMeta *cm = gst_buffer_get_custom_meta(last, "F4saoiResultMeta");
+    printf("frame 2448x2048 RGB, %s at 9 um/px, verdict library %s, element %s\n", partname,
+           aoi_verdict_name(res.verdict),
+           cm ? gst_structure_get_string(gst_custom_meta_get_structure(cm), "verdict") : "?");
+    gst_buffer_unref(last);
     printf("%-40s %10.3f ms/frame\n", "library aoi_inspect", t_lib[RUNS / 2]);
     printf("%-40s %10.3f ms/frame\n", "f4saoi element (GstHarness)", t_gst[RUNS / 2]);
     printf("element overhead: %+.1f%%\n", 100 * (t_gst[RUNS / 2] / t_lib[RUNS / 2] - 1));

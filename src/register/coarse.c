@@ -191,7 +191,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
             for (int x = x0; x <= x1; x++) {
                 double s = box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, a * 2.0 * M_PI / 180);
                 if (s > 0)
-                    insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0},
+                    insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0, 0},
                                      r->half_wid * k2);
             }
     if (!ncand)
@@ -203,7 +203,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     L1 = (level){r->integ, r->e1.w, r->e1.h, 1000.0 / u1, r->rot};
     *nout = 0;
     for (int i = 0; i < ncand && *nout < max_out; i++) {
-        candidate best = {0, 0, 0, -1e9, {0, 0, 0}, 1.0};
+        candidate best = {0, 0, 0, -1e9, {0, 0, 0}, 1.0, 0};
         double cx = cand[i].x * f2, cy = cand[i].y * f2;
         /* Every other position first (the response is smooth at this level),
          * then the neighbours of the best. */
@@ -212,7 +212,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                 for (int dx = -f2 - 1; dx <= f2 + 1; dx += 2) {
                     double s = box_score(&L1, r->fine_boxes, r->nfine, cx + dx, cy + dy, th * M_PI / 180);
                     if (s > best.score)
-                        best = (candidate){cx + dx, cy + dy, th, s, {0, 0, 0}, 1.0};
+                        best = (candidate){cx + dx, cy + dy, th, s, {0, 0, 0}, 1.0, 0};
                 }
         }
         {
@@ -221,7 +221,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                 for (int dx = -1; dx <= 1; dx++) {
                     double s = box_score(&L1, r->fine_boxes, r->nfine, b0.x + dx, b0.y + dy, b0.th * M_PI / 180);
                     if (s > best.score)
-                        best = (candidate){b0.x + dx, b0.y + dy, b0.th, s, {0, 0, 0}, 1.0};
+                        best = (candidate){b0.x + dx, b0.y + dy, b0.th, s, {0, 0, 0}, 1.0, 0};
                 }
         }
         for (double th = best.th - 0.25; th <= best.th + 0.251; th += 0.125)
@@ -230,7 +230,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                     double s = box_score(&L1, r->fine_boxes, r->nfine, best.x + dx * 0.5,
                                          best.y + dy * 0.5, th * M_PI / 180);
                     if (s > best.score)
-                        best = (candidate){best.x + dx * 0.5, best.y + dy * 0.5, th, s, {0, 0, 0}, 1.0};
+                        best = (candidate){best.x + dx * 0.5, best.y + dy * 0.5, th, s, {0, 0, 0}, 1.0, 0};
                 }
         /* Level-1 coordinates to full-resolution pixels. */
         best.x = best.x * f - 0.5;

@@ -389,10 +389,10 @@ static int solve4(double A[4][4], double b[4], double x[4])
 #define MIN_STRENGTH 4.0
 
 double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candidate *c,
-                           double scale, int polarity)
+                           double scale, int polarity, double *strict)
 {
     sampler s;
-    int in = 0, n = 0, absent[2] = {0, 0}, absent_hit[2] = {0, 0};
+    int in = 0, n = 0, absent[2] = {0, 0}, absent_hit[2] = {0, 0}, unc_n = 0, unc_in = 0;
     frame_xf fx = xf_of(r, c, scale);
     make_sampler(frame, c, &s);
     for (size_t i = 0; i < r->npts; i++) {
@@ -412,17 +412,27 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
         project(&fx, c, &r->pts[i], &p);
         int hit = find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, polarity, &t, &st) == 0 &&
                   fabs(t) < 1.0 && st >= MIN_STRENGTH;
-        /* Points the shifted body may cover count only when seen. */
-        if (r->pts[i].visible == 2 || hit) {
+        if (r->pts[i].visible == 2) {
             n++;
             in += hit;
+        } else {
+            unc_n++;
+            unc_in += hit;
         }
     }
+    /* Lenient: pad sides a body sitting off its pads may cover count only
+     * when seen (for choosing between fits).  Strict: all count (for the
+     * confidence, so that a wrong fit cannot hide behind the excuse). */
+    double lenient = n + unc_in ? (double)(in + unc_in) / (n + unc_in) : 0;
+    double st = n + unc_n ? (double)(in + unc_in) / (n + unc_n) : 0;
     /* Pads continuing beyond the row ends: a longer part, or a row slipped. */
     for (int e = 0; e < 2; e++)
-        if (absent[e] && absent_hit[e] * 5 > absent[e] * 3)
-            return 0.5 * (double)in / (n ? n : 1);
-    return n ? (double)in / n : 0;
+        if (absent[e] && absent_hit[e] * 5 > absent[e] * 3) {
+            lenient *= 0.5;
+            st *= 0.5;
+        }
+    *strict = st;
+    return lenient;
 }
 
 /* Which way an outline point's normal points: +u, -u, +v, -v. */
@@ -530,7 +540,7 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         *inliers = in;
     }
     *scale = sc;
-    c->score = aoi__register_score(r, frame, c, sc, polarity);
+    c->score = aoi__register_score(r, frame, c, sc, polarity, &c->strict);
 bailout:
     free(res);
     free(ok);

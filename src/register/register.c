@@ -59,6 +59,10 @@ void aoi_registrar_free(aoi_registrar *r)
     free(r);
 }
 
+/* Largest scale correction a right fit needs (stated scale within 1 %, plus
+ * the fit's own spread). */
+#define SCALE_PLAUSIBLE 0.025
+
 /* Moves a pose by k pitches along the rows. */
 static candidate shifted(const aoi_registrar *r, const candidate *c, double scale, int k)
 {
@@ -72,7 +76,7 @@ static candidate shifted(const aoi_registrar *r, const candidate *c, double scal
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)
 {
-    candidate cand[4], best = {0, 0, 0, -1, {0, 0, 0}, 1.0};
+    candidate cand[4], best = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
     double best_scale = 1, t0 = now_ms(), t1;
     int n = 0, best_in = 0;
     aoi_register_info dummy;
@@ -157,7 +161,13 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     pose->y_px = best.y;
     pose->theta_deg = best.th;
     pose->um_per_px = r->um / best_scale;
-    pose->score = best.score < 0 ? 0 : best.score > 1 ? 1 : best.score;
+    pose->score = best.strict < 0 ? 0 : best.strict > 1 ? 1 : best.strict;
+    /* The stated scale is within 1 % (imaging.md): a fit that needs the
+     * 3 % limit of the scale search has matched something else. */
+    if (fabs(best_scale - 1) > SCALE_PLAUSIBLE)
+        return aoi__error("footprint not found: the best fit needs the scale %.1f %% off the "
+                          "stated one (check --um-per-px)",
+                          100 * (1 / best_scale - 1));
     if (pose->score < AOI_REGISTER_MIN_SCORE)
         return aoi__error("footprint not found: best fit explains %.0f%% of the pad edges "
                           "(needs %.0f%%)",

@@ -420,19 +420,22 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
             unc_in += hit;
         }
     }
-    /* Lenient: pad sides a body sitting off its pads may cover count only
-     * when seen (for choosing between fits).  Strict: all count (for the
-     * confidence, so that a wrong fit cannot hide behind the excuse). */
-    double lenient = n + unc_in ? (double)(in + unc_in) / (n + unc_in) : 0;
+    /* Strict: every visible side counts (the confidence, so that a wrong
+     * fit cannot hide behind the body).  For choosing between fits, the
+     * strict share is averaged with the share of the edges no body can hide
+     * (toes, outer sides): a body sitting off its pads hides sides near it,
+     * and a fit that slid to explain those loses the toes. */
     double st = n + unc_n ? (double)(in + unc_in) / (n + unc_n) : 0;
+    double certain = n ? (double)in / n : 0;
+    double choose = (st + certain) / 2;
     /* Pads continuing beyond the row ends: a longer part, or a row slipped. */
     for (int e = 0; e < 2; e++)
         if (absent[e] && absent_hit[e] * 5 > absent[e] * 3) {
-            lenient *= 0.5;
+            choose *= 0.5;
             st *= 0.5;
         }
     *strict = st;
-    return lenient;
+    return choose;
 }
 
 /* Which way an outline point's normal points: +u, -u, +v, -v. */

@@ -48,8 +48,8 @@ struct aoi_registrar {
 
 typedef struct {
     double x, y, th;     /* origin (full-resolution px) and residual rotation (deg) */
-    double score;        /* share of the outline found; a body sitting off its pads
-                            may hide sides near it without penalty (for choosing) */
+    double score;        /* for choosing between fits: the mean of the strict share
+                            and the share of edges no body can hide */
     int mask[3];         /* the solder mask's colour near the footprint (R, G, B) */
     double scale;        /* true / stated scale factor (pixels per mm relative to stated) */
     double strict;       /* the score with every visible side counted (confidence) */
@@ -74,8 +74,9 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
  * (imaging.md: +-0.2 mm along y). */
 #define BODY_SHIFT_MM 0.2
 
-/* Scores a pose without moving it: returns the lenient share of the
- * outline found (see candidate.score) and puts the strict one in *strict. */
+/* Scores a pose without moving it: returns the score for choosing (see
+ * candidate.score) and puts the strict share of the outline found, the
+ * confidence, in *strict. */
 double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candidate *c,
                            double scale, int polarity, double *strict);
 

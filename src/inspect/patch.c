@@ -145,10 +145,11 @@ float aoi__select_k(float *v, size_t n, size_t k)
 feat aoi__feat_median(feat *v, size_t n)
 {
     feat m = {NAN, 0, 0};
-    float *tmp;
+    float stack[512], *tmp = stack;
     if (n == 0)
         return m;
-    if (!(tmp = malloc(n * sizeof *tmp)))
+    /* Per-position medians over a row's pins are small: no allocation. */
+    if (n > sizeof stack / sizeof *stack && !(tmp = malloc(n * sizeof *tmp)))
         return m;
     for (int c = 0; c < 3; c++) {
         for (size_t i = 0; i < n; i++)
@@ -161,6 +162,7 @@ feat aoi__feat_median(feat *v, size_t n)
         else
             m.cg = x;
     }
-    free(tmp);
+    if (tmp != stack)
+        free(tmp);
     return m;
 }

@@ -348,6 +348,16 @@ Test(gst, gst_launch_pipeline_over_generated_jpegs)
              dir, dir);
     rc = system(cmd);
     cr_expect(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "expected 3 results and overlay JPEGs in %s", dir);
+    /* videotestsrc: no footprint anywhere, error verdicts, no crash; and a
+     * tee with queues as vision stacks have them. */
+    snprintf(cmd, sizeof cmd,
+             "gst-launch-1.0 -m videotestsrc num-buffers=3 ! videoconvert ! tee name=t ! queue ! "
+             "f4saoi part=AXT640124 um-per-px=12 ! fakesink t. ! queue ! fakesink > %s/log2.txt 2>&1 "
+             "&& test $(grep -c 'verdict=(string)error' %s/log2.txt) -eq 3 && "
+             "! grep -q 'verdict=(string)pass' %s/log2.txt",
+             dir, dir, dir);
+    rc = system(cmd);
+    cr_expect(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "videotestsrc pipeline (see %s/log2.txt)", dir);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_expect_eq(system(cmd), 0);
 }

@@ -269,3 +269,95 @@ Test(cli, teach_and_inspect, .timeout = 600)
     g_free(boards);
     g_free(dir);
 }
+
+/* Long runs: whole lines, resume after a kill (no loss, no duplicates),
+ * shards that are disjoint and complete, the CSV summary, progress lines
+ * when standard error is not a terminal. */
+Test(cli, batch_resume_shards_csv_progress, .timeout = 600)
+{
+    char *dir = g_dir_make_tmp("f4saoi-batch-XXXXXX", NULL);
+    char *out = g_build_filename(dir, "out.jsonl", NULL), *csv = g_build_filename(dir, "s.csv", NULL);
+    char *imgs = g_build_filename(dir, "imgs", NULL);
+    run_result r = run((const char *[]){"synth", "-p", "AXT620124", "-o", imgs, "-n", "6", "-u", "12",
+                                        "-r", "0", "-s", "77", "-q", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    r = run((const char *[]){"inspect", "-p", "AXT620124", "-u", "12", "--jsonl", out, "--csv", csv,
+                             "--progress", "1", "-j", "2", imgs, NULL});
+    cr_expect(r.status == 0 || r.status == 3, "%s", r.err);
+    cr_expect(strstr(r.err, "6/6 images") != NULL, "plain progress lines: %s", r.err);
+    done(&r);
+    gchar *full = NULL, *c = NULL;
+    gsize flen = 0;
+    cr_assert(g_file_get_contents(out, &full, &flen, NULL));
+    cr_assert(g_file_get_contents(csv, &c, NULL, NULL));
+    cr_expect(g_str_has_prefix(c, "image,part,verdict,defects,defect_list,score,error\n"));
+    int rows = 0;
+    for (char *p = c; *p; p++)
+        rows += *p == '\n';
+    cr_expect_eq(rows, 7, "%s", c);
+    /* A run killed while writing: three whole lines and half of the fourth. */
+    char *nl = full;
+    for (int i = 0; i < 3; i++)
+        nl = strchr(nl, '\n') + 1;
+    size_t keep = (size_t)(nl - full) + 40;
+    g_file_set_contents(out, full, (gssize)keep, NULL);
+    r = run((const char *[]){"inspect", "-p", "AXT620124", "-u", "12", "--jsonl", out, "--resume",
+                             imgs, NULL});
+    cr_expect(r.status == 0 || r.status == 3, "%s", r.err);
+    cr_expect(strstr(r.err, "3 already recorded") != NULL, "%s", r.err);
+    done(&r);
+    gchar *after = NULL;
+    cr_assert(g_file_get_contents(out, &after, NULL, NULL));
+    gchar **lines = g_strsplit(after, "\n", -1);
+    int n = 0;
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (gchar **l = lines; *l && **l; l++) {
+        char *img = strstr(*l, "\"image\":\"");
+        cr_assert_not_null(img, "a line that is not a record: %s", *l);
+        char *end = strchr(img + 9, '"');
+        *end = 0;
+        cr_expect(!g_hash_table_contains(seen, img + 9), "duplicate %s", img + 9);
+        g_hash_table_add(seen, img + 9);
+        n++;
+    }
+    cr_expect_eq(n, 6, "exactly one record per image after resume");
+    g_hash_table_destroy(seen);
+    g_strfreev(lines);
+    /* Shards 1/3..3/3: disjoint and complete. */
+    GString *all = g_string_new(NULL);
+    for (int k = 1; k <= 3; k++) {
+        char sh[16];
+        snprintf(sh, sizeof sh, "%d/3", k);
+        r = run((const char *[]){"inspect", "-p", "AXT620124", "-u", "12", "--shard", sh, "-q", imgs, NULL});
+        g_string_append(all, r.out);
+        int m = 0;
+        for (char *p = r.out; *p; p++)
+            m += *p == '\n';
+        cr_expect_eq(m, 2, "shard %s: %d records", sh, m);
+        done(&r);
+    }
+    for (int i = 0; i < 6; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "AXT620124_s%d.", 77 + i);
+        char *a = strstr(all->str, name);
+        cr_expect(a != NULL && strstr(a + 1, name) == NULL, "%s in exactly one shard", name);
+    }
+    g_string_free(all, TRUE);
+    r = run((const char *[]){"inspect", "-p", "AXT620124", "-u", "12", "--shard", "4/3", imgs, NULL});
+    cr_expect_eq(r.status, 2);
+    done(&r);
+    r = run((const char *[]){"inspect", "-p", "AXT620124", "-u", "12", "--resume", imgs, NULL});
+    cr_expect_eq(r.status, 2, "--resume without --jsonl");
+    done(&r);
+    g_free(full);
+    g_free(after);
+    g_free(c);
+    char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+    g_free(cmd);
+    g_free(out);
+    g_free(csv);
+    g_free(imgs);
+    g_free(dir);
+}

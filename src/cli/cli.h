@@ -34,4 +34,25 @@ int cli_collect(int argc, char **argv, int first, cli_list *l);
 void cli_list_free(cli_list *l);
 
 
+/* Batch runs (batch.c).  Resume: the images already recorded in a JSON
+ * Lines file (sorted), after dropping a partial last line; messages in why. */
+int batch_resume_scan(const char *path, cli_list *done, char *why, size_t whylen);
+int batch_seen(const cli_list *done, const char *image);
+/* Keeps the K-th of N shares of a sorted list (round robin) minus done. */
+void batch_filter(cli_list *l, int shard_k, int shard_n, const cli_list *done);
+/* Writes line + newline with one write (whole lines on O_APPEND files). */
+int batch_write_line(int fd, const char *line);
+#include <stdio.h>
+void batch_csv_header(FILE *f);
+void batch_csv_row(FILE *f, const aoi_result *r);
+
+typedef struct {
+    size_t total;
+    int tty, interval, enabled;
+    double start, last;
+} batch_progress;
+/* interval_s: -1 default (live line on a terminal, else every 10 s), 0 off. */
+void batch_progress_init(batch_progress *p, size_t total, int interval_s, int quiet);
+void batch_progress_update(batch_progress *p, size_t done, size_t ng, int final);
+
 #endif

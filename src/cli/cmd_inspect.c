@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -50,7 +51,15 @@ static void inspect_help(void)
          "      --set NAME=VALUE   override a threshold of models/inspection.json for\n"
          "                         this job (repeatable), e.g. --set overhang_mm=0.06\n"
          "      --max-pixels N     refuse larger images (default 40000000)\n"
-         "  -q, --quiet            no summary on standard error\n"
+         "      --resume           with --jsonl: skip images already recorded there (a\n"
+         "                         partial last line from a killed run is dropped)\n"
+         "      --shard K/N        inspect only the K-th of N shares of the sorted inputs\n"
+         "                         (N machines, one K each; their outputs concatenate)\n"
+         "      --csv FILE         also write a summary table (image, verdict, defects,\n"
+         "                         score, error) for spreadsheets\n"
+         "      --progress S       progress every S seconds on standard error (default: a\n"
+         "                         live line on a terminal, else every 10 s; 0: off)\n"
+         "  -q, --quiet            no progress and no summary on standard error\n"
          "  -h, --help             show this help\n"
          "\n"
          "Exit status: 0 every image was inspected (pass or fail), 3 some gave error\n"
@@ -85,12 +94,13 @@ typedef struct {
     const char *cmd;
     const char *part, *calib, *model, *out, *overlay;
     const char *sets[MAX_SETS];
-    int nsets, rot, threads, quiet;
+    int nsets, rot, threads, quiet, resume, shard_k, shard_n, progress, progress_set;
+    const char *csv;
     double um;
     size_t max_pixels;
 } job;
 
-enum { O_OVERLAY = 1000, O_SET, O_MAXPIX };
+enum { O_OVERLAY = 1000, O_SET, O_MAXPIX, O_RESUME, O_SHARD, O_CSV, O_PROGRESS };
 
 static int parse(job *j, int argc, char **argv, int *first)
 {
@@ -101,6 +111,8 @@ static int parse(job *j, int argc, char **argv, int *first)
         {"output", required_argument, NULL, 'o'},   {"threads", required_argument, NULL, 'j'},
         {"overlay", required_argument, NULL, O_OVERLAY}, {"set", required_argument, NULL, O_SET},
         {"max-pixels", required_argument, NULL, O_MAXPIX}, {"quiet", no_argument, NULL, 'q'},
+        {"resume", no_argument, NULL, O_RESUME},     {"shard", required_argument, NULL, O_SHARD},
+        {"csv", required_argument, NULL, O_CSV},     {"progress", required_argument, NULL, O_PROGRESS},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     int c;
@@ -141,6 +153,22 @@ static int parse(job *j, int argc, char **argv, int *first)
             break;
         }
         case 'q': j->quiet = 1; break;
+        case O_RESUME: j->resume = 1; break;
+        case O_SHARD:
+            if (sscanf(optarg, "%d/%d", &j->shard_k, &j->shard_n) != 2 || j->shard_n < 1 ||
+                j->shard_k < 1 || j->shard_k > j->shard_n)
+                return cli_usage_error(j->cmd, "--shard must be K/N with 1 <= K <= N (got '%s')",
+                                       optarg);
+            break;
+        case O_CSV: j->csv = optarg; break;
+        case O_PROGRESS: {
+            j->progress_set = 1;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 0 || v > 3600)
+                return cli_usage_error(j->cmd, "--progress takes seconds 0..3600 (got '%s')", optarg);
+            j->progress = (int)v;
+            break;
+        }
         case 'h': return -1;
         default: return cli_usage_error(j->cmd, "bad option");
         }
@@ -190,7 +218,9 @@ typedef struct {
     const cli_list *files;
     atomic_size_t next;
     pthread_mutex_t lock;
-    FILE *out;
+    int out_fd;
+    FILE *csv;
+    batch_progress prog;
     size_t npass, nfail, nerror;
     int write_failed;
 } pool;
@@ -225,14 +255,17 @@ static void inspect_one(pool *pl, aoi_inspector *in, const char *path)
     if (aoi_result_to_json(&res, &line) < 0)
         line = NULL;
     pthread_mutex_lock(&pl->lock);
-    if (!line || fprintf(pl->out, "%s\n", line) < 0 || fflush(pl->out) != 0)
+    if (!line || batch_write_line(pl->out_fd, line) < 0)
         pl->write_failed = 1;
+    if (pl->csv)
+        batch_csv_row(pl->csv, &res);
     if (res.verdict == AOI_VERDICT_PASS)
         pl->npass++;
     else if (res.verdict == AOI_VERDICT_FAIL)
         pl->nfail++;
     else
         pl->nerror++;
+    batch_progress_update(&pl->prog, pl->npass + pl->nfail + pl->nerror, pl->nfail + pl->nerror, 0);
     pthread_mutex_unlock(&pl->lock);
     free(line);
     free(extra);
@@ -256,8 +289,9 @@ int cmd_inspect(int argc, char **argv)
     aoi_part *part = NULL;
     aoi_station *st = NULL;
     aoi_thresholds th;
-    cli_list files = {0};
+    cli_list files = {0}, done_list = {0};
     pool pl;
+    size_t listed = 0;
     pthread_t tids[256];
     int first = 0, status, nt = 0;
 
@@ -269,7 +303,12 @@ int cmd_inspect(int argc, char **argv)
     if ((status = configure(&j, &part, &th)) != 0)
         return status;
     memset(&pl, 0, sizeof pl);
-    pl.out = stdout;
+    pl.out_fd = STDOUT_FILENO;
+    j.progress = j.progress_set ? j.progress : -1;
+    if (j.resume && !j.out) {
+        status = cli_usage_error("inspect", "--resume needs --jsonl FILE (the records to resume)");
+        goto done;
+    }
     if (j.model && !(st = aoi_station_load(j.model, part))) {
         fprintf(stderr, "f4saoi inspect: %s\n", aoi_errmsg());
         status = EXIT_USAGE;
@@ -290,17 +329,39 @@ int cmd_inspect(int argc, char **argv)
         status = EXIT_ERRORS;
         goto done;
     }
-    if (j.out && !(pl.out = fopen(j.out, "w"))) {
+    if (j.resume) {
+        char why[4200];
+        if (batch_resume_scan(j.out, &done_list, why, sizeof why) < 0) {
+            fprintf(stderr, "f4saoi inspect: %s\n", why);
+            status = EXIT_USAGE;
+            goto done;
+        }
+    }
+    listed = files.n;
+    batch_filter(&files, j.shard_k, j.shard_n, &done_list);
+    if (j.out && (pl.out_fd = open(j.out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+                                              (j.resume ? 0 : O_TRUNC), 0666)) < 0) {
         fprintf(stderr, "f4saoi inspect: %s: cannot create: %s\n", j.out, strerror(errno));
-        pl.out = NULL;
         status = EXIT_USAGE;
         goto done;
     }
+    if (j.csv) {
+        if (!(pl.csv = fopen(j.csv, "w"))) {
+            fprintf(stderr, "f4saoi inspect: %s: cannot create: %s\n", j.csv, strerror(errno));
+            status = EXIT_USAGE;
+            goto done;
+        }
+        batch_csv_header(pl.csv);
+    }
+    if (!j.quiet && (done_list.n || j.shard_n > 1))
+        fprintf(stderr, "f4saoi inspect: %zu image(s) to inspect (%zu found, %zu already recorded%s)\n",
+                files.n, listed, done_list.n, j.shard_n > 1 ? ", this shard only" : "");
+    batch_progress_init(&pl.prog, files.n, j.progress, j.quiet);
     pl.j = &j, pl.part = part, pl.th = &th, pl.st = st, pl.files = &files;
     atomic_init(&pl.next, 0);
     pthread_mutex_init(&pl.lock, NULL);
     if ((size_t)j.threads > files.n)
-        j.threads = (int)files.n;
+        j.threads = files.n ? (int)files.n : 1;
     for (nt = 0; nt < j.threads - 1; nt++)
         if (pthread_create(&tids[nt], NULL, worker, &pl) != 0)
             break;
@@ -308,6 +369,7 @@ int cmd_inspect(int argc, char **argv)
     for (int i = 0; i < nt; i++)
         pthread_join(tids[i], NULL);
     pthread_mutex_destroy(&pl.lock);
+    batch_progress_update(&pl.prog, files.n, pl.nfail + pl.nerror, 1);
     if (!j.quiet)
         fprintf(stderr, "f4saoi inspect: %zu image(s): %zu pass, %zu fail, %zu error\n", files.n,
                 pl.npass, pl.nfail, pl.nerror);
@@ -317,11 +379,16 @@ int cmd_inspect(int argc, char **argv)
         status = EXIT_ERRORS;
     }
 done:
-    if (pl.out && pl.out != stdout && fclose(pl.out) != 0) {
+    if (pl.out_fd > STDOUT_FILENO && close(pl.out_fd) != 0) {
         fprintf(stderr, "f4saoi inspect: %s: %s\n", j.out, strerror(errno));
         status = EXIT_ERRORS;
     }
+    if (pl.csv && fclose(pl.csv) != 0) {
+        fprintf(stderr, "f4saoi inspect: %s: %s\n", j.csv, strerror(errno));
+        status = EXIT_ERRORS;
+    }
     cli_list_free(&files);
+    cli_list_free(&done_list);
     aoi_station_free(st);
     aoi_part_free(part);
     return status;

@@ -18,6 +18,7 @@ PKGS=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
   libcriterion-dev
+  chromium
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -133,7 +133,7 @@ Test(cli, synth_then_locate_and_bad_files, .timeout = 300)
 
 Test(cli, every_command_explains_itself)
 {
-    static const char *cmds[] = {"parts", "footprint", "synth", "score", "locate", "inspect", "teach"};
+    static const char *cmds[] = {"parts", "footprint", "synth", "score", "locate", "inspect", "teach", "report"};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         run_result r = run((const char *[]){cmds[i], "--help", NULL});
         char want[64];
@@ -358,6 +358,73 @@ Test(cli, batch_resume_shards_csv_progress, .timeout = 600)
     g_free(cmd);
     g_free(out);
     g_free(csv);
+    g_free(imgs);
+    g_free(dir);
+}
+
+/* The HTML review page: counts, a row per board, defect crops; a hostile
+ * file name is shown as text, never run; rendered in headless Chromium when
+ * it is installed (run.sh installs it). */
+Test(cli, report_escapes_and_renders, .timeout = 600)
+{
+    char *dir = g_dir_make_tmp("f4saoi-rep-XXXXXX", NULL);
+    char *imgs = g_build_filename(dir, "imgs", NULL), *out = g_build_filename(dir, "r.jsonl", NULL);
+    char *rep = g_build_filename(dir, "rep", NULL);
+    run_result r = run((const char *[]){"synth", "-p", "AXT640124", "-o", imgs, "-n", "2", "-u", "12",
+                                        "-r", "0", "-d", "bridge", "--lighting", "coaxial", "-s", "5",
+                                        "--format", "png", "-q", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    /* A hostile name for the first image. */
+    char *src = g_build_filename(imgs, "AXT640124_s5.png", NULL);
+    char *evil = g_build_filename(imgs, "x<img src=x onerror=alert(1)>&\"'.png", NULL);
+    cr_assert_eq(g_rename(src, evil), 0);
+    r = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "12", "--jsonl", out, "-q", imgs, NULL});
+    done(&r);
+    gchar *junk = g_strdup_printf("echo '{\"image\": \"<b>broken' >> '%s'", out);
+    cr_assert_eq(system(junk), 0);
+    g_free(junk);
+    r = run((const char *[]){"report", out, "-o", rep, NULL});
+    cr_expect_eq(r.status, 3, "a malformed line makes exit 3: %s", r.err);
+    done(&r);
+    char *index = g_build_filename(rep, "index.html", NULL);
+    gchar *html = NULL;
+    cr_assert(g_file_get_contents(index, &html, NULL, NULL));
+    cr_expect(strstr(html, "<img src=x") == NULL, "no injected element in the page");
+    cr_expect(strstr(html, "x&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;.png") != NULL,
+              "the hostile name is escaped");
+    cr_expect(strstr(html, "&lt;b&gt;broken") == NULL || strstr(html, "<b>broken") == NULL);
+    cr_expect(strstr(html, "crops/d000000.jpg") != NULL, "defect crops referenced");
+    if (g_file_test("/usr/bin/chromium", G_FILE_TEST_IS_EXECUTABLE)) {
+        gchar *cmd = g_strdup_printf("chromium --headless --no-sandbox --disable-gpu --dump-dom "
+                                     "'file://%s'",
+                                     index);
+        gchar *dom = NULL, *errs = NULL;
+        gint st = 0;
+        cr_assert(g_spawn_command_line_sync(cmd, &dom, &errs, &st, NULL));
+        g_free(errs);
+        cr_expect(dom && strstr(dom, "onerror=\"") == NULL, "Chromium's DOM has no injected element");
+        cr_expect(dom && strstr(dom, "x&lt;img src=x onerror=alert(1)&gt;") != NULL,
+                  "the hostile name renders as text");
+        cr_expect(dom && strstr(dom, "<table id=\"boards\">") != NULL);
+        int imgs_n = 0;
+        for (char *p = dom; p && (p = strstr(p, "<img ")); p++)
+            imgs_n++;
+        cr_expect_geq(imgs_n, 2, "defect crops shown: %d", imgs_n);
+        g_free(dom);
+        g_free(cmd);
+    } else {
+        cr_log_warn("chromium not installed: the page was checked as text only");
+    }
+    g_free(html);
+    g_free(index);
+    char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+    g_free(cmd);
+    g_free(src);
+    g_free(evil);
+    g_free(rep);
+    g_free(out);
     g_free(imgs);
     g_free(dir);
 }

@@ -84,6 +84,7 @@ typedef struct {
     double register_ms, inspect_ms;
     double connector_dx_mm, connector_dy_mm, connector_rot_deg; /* measured placement */
     int present;               /* connector found on the pads */
+    int rotation;              /* the job's nominal rotation (degrees) */
     const aoi_joint *joints;   /* one per pad, valid until the next call */
     size_t njoints;
 } aoi_inspect_info;

@@ -20,6 +20,7 @@ static const command commands[] = {
     {"score", cmd_score, "score inspection results against ground truth"},
     {"inspect", cmd_inspect, "inspect the solder joints of images: JSON Lines records"},
     {"teach", cmd_teach, "learn a station model from golden images"},
+    {"report", cmd_report, "HTML review page of inspection results with defect crops"},
     {"locate", cmd_locate, "register images to the foot pattern: pose and confidence"},
 };
 

@@ -868,6 +868,7 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
 
     memset(info, 0, sizeof *info);
     memset(fr, 0, sizeof *fr);
+    info->rotation = in->rot;
     joints_nan(in);
     info->joints = in->joints;
     info->njoints = in->npads;

@@ -354,6 +354,7 @@ char *aoi_inspect_info_json(const aoi_inspect_info *info)
     char *s;
     if (!root)
         return NULL;
+    cJSON_AddNumberToObject(root, "rotation", info->rotation);
     c = cJSON_AddObjectToObject(root, "connector");
     cJSON_AddBoolToObject(c, "present", info->present);
     if (info->present) {

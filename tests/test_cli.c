@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -426,5 +427,43 @@ Test(cli, report_escapes_and_renders, .timeout = 600)
     g_free(rep);
     g_free(out);
     g_free(imgs);
+    g_free(dir);
+}
+
+/* The JPEG fast path (reduced-scale decode to find the footprint, the
+ * region decoded in full) gives the same records as full decodes. */
+Test(cli, fast_decode_equals_full_decode, .timeout = 600)
+{
+    char *dir = g_dir_make_tmp("f4saoi-fast-XXXXXX", NULL);
+    run_result r = run((const char *[]){"synth", "-p", "AXT640124", "-o", dir, "-n", "4", "-u", "9",
+                                        "-r", "90", "--format", "jpeg", "-s", "900", "-q", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    run_result a = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "9", "-r", "90", "-q",
+                                        "--fast-decode", dir, NULL});
+    run_result b = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "9", "-r", "90", "-q", dir, NULL});
+    cr_expect_eq(a.status, b.status);
+    gchar **la = g_strsplit(a.out, "\n", -1), **lb = g_strsplit(b.out, "\n", -1);
+    int n = 0;
+    for (int i = 0; la[i] && lb[i] && *la[i]; i++, n++) {
+        /* Same image, verdict and defects; poses within 0.05 px. */
+        char *va = strstr(la[i], "\"verdict\""), *vb = strstr(lb[i], "\"verdict\"");
+        char *da = strstr(la[i], "\"defects\""), *db = strstr(lb[i], "\"defects\"");
+        cr_assert(va && vb && da && db);
+        cr_expect_eq(strncmp(va, vb, 20), 0, "%.60s vs %.60s", va, vb);
+        char *ea = strstr(da, "]"), *eb = strstr(db, "]");
+        cr_expect(ea - da == eb - db && strncmp(da, db, (size_t)(ea - da)) == 0, "defects differ: %.200s | %.200s", da, db);
+        char *xa = strstr(la[i], "\"x_px\":"), *xb = strstr(lb[i], "\"x_px\":");
+        if (xa && xb)
+            cr_expect(fabs(strtod(xa + 7, NULL) - strtod(xb + 7, NULL)) < 0.05, "%.40s vs %.40s", xa, xb);
+    }
+    cr_expect_eq(n, 4);
+    g_strfreev(la);
+    g_strfreev(lb);
+    done(&a);
+    done(&b);
+    char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+    g_free(cmd);
     g_free(dir);
 }

@@ -59,6 +59,16 @@ AOI_API void aoi_image_free(aoi_image *img);
  * Zero-byte, truncated and corrupt files fail with a message naming the file. */
 AOI_API int aoi_image_read(const char *path, aoi_format fmt, size_t max_pixels, aoi_image *out);
 
+/* The batch fast path's partial JPEG decodes (RGB).  Scaled: the whole frame
+ * at 1/denom (1, 2, 4 or 8) of its size by DCT scaling; *full_w, *full_h get
+ * the full size.  Region: only [x0, x0+w) x [y0, y0+h) at full resolution
+ * (clipped to the frame; columns grown to the iMCU grid), its top-left
+ * corner in the frame in *ox, *oy. */
+AOI_API int aoi_image_read_jpeg_scaled(const char *path, int denom, size_t max_pixels,
+                                       aoi_image *out, int *full_w, int *full_h);
+AOI_API int aoi_image_read_jpeg_region(const char *path, int x0, int y0, int w, int h,
+                                       aoi_image *out, int *ox, int *oy);
+
 /* Writes RGB or GRAY8 (other formats are converted). quality 1..100;
  * subsamp444 non-zero for 4:4:4 chroma, else 4:2:0. */
 AOI_API int aoi_image_write_jpeg(const aoi_image *img, const char *path, int quality,

@@ -97,6 +97,16 @@ typedef struct {
 AOI_API int aoi_inspect(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
                         aoi_inspect_info *info);
 
+/* Inspects an image file (JPEG or PNG).  With fast set, a JPEG is first
+ * decoded at a reduced DCT scale to find the footprint, then only the
+ * rectangle holding it (plus 0.6 mm) is decoded at full resolution and
+ * inspected; the pose is given in full-frame pixels.  When the reduced frame
+ * does not show the footprint, the whole frame is decoded and inspected as
+ * without fast.  Errors (unreadable, corrupt, too many pixels) give verdict
+ * error and -1.  *fast_used (may be NULL) says which path ran. */
+AOI_API int aoi_inspect_file(aoi_inspector *in, const char *path, size_t max_pixels, int fast,
+                             aoi_result *res, aoi_inspect_info *info, int *fast_used);
+
 /* Teaching: feed golden frames one by one, then build the model.  A frame
  * that does not register or shows a defect is refused with the reason. */
 typedef struct aoi_teacher aoi_teacher;

@@ -51,6 +51,10 @@ static void inspect_help(void)
          "      --set NAME=VALUE   override a threshold of models/inspection.json for\n"
          "                         this job (repeatable), e.g. --set overhang_mm=0.06\n"
          "      --max-pixels N     refuse larger images (default 40000000)\n"
+         "      --fast-decode      JPEGs: find the footprint on a reduced-scale decode,\n"
+         "                         then decode only its region at full resolution (same\n"
+         "                         results; pays off only where decoding dominates, see\n"
+         "                         BENCHMARKS.md)\n"
          "      --resume           with --jsonl: skip images already recorded there (a\n"
          "                         partial last line from a killed run is dropped)\n"
          "      --shard K/N        inspect only the K-th of N shares of the sorted inputs\n"
@@ -94,13 +98,13 @@ typedef struct {
     const char *cmd;
     const char *part, *calib, *model, *out, *overlay;
     const char *sets[MAX_SETS];
-    int nsets, rot, threads, quiet, resume, shard_k, shard_n, progress, progress_set;
+    int nsets, rot, threads, quiet, resume, shard_k, shard_n, progress, progress_set, fast_decode;
     const char *csv;
     double um;
     size_t max_pixels;
 } job;
 
-enum { O_OVERLAY = 1000, O_SET, O_MAXPIX, O_RESUME, O_SHARD, O_CSV, O_PROGRESS };
+enum { O_OVERLAY = 1000, O_SET, O_MAXPIX, O_RESUME, O_SHARD, O_CSV, O_PROGRESS, O_FULL };
 
 static int parse(job *j, int argc, char **argv, int *first)
 {
@@ -113,6 +117,7 @@ static int parse(job *j, int argc, char **argv, int *first)
         {"max-pixels", required_argument, NULL, O_MAXPIX}, {"quiet", no_argument, NULL, 'q'},
         {"resume", no_argument, NULL, O_RESUME},     {"shard", required_argument, NULL, O_SHARD},
         {"csv", required_argument, NULL, O_CSV},     {"progress", required_argument, NULL, O_PROGRESS},
+        {"fast-decode", no_argument, NULL, O_FULL},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     int c;
@@ -154,6 +159,7 @@ static int parse(job *j, int argc, char **argv, int *first)
         }
         case 'q': j->quiet = 1; break;
         case O_RESUME: j->resume = 1; break;
+        case O_FULL: j->fast_decode = 1; break;
         case O_SHARD:
             if (sscanf(optarg, "%d/%d", &j->shard_k, &j->shard_n) != 2 || j->shard_n < 1 ||
                 j->shard_k < 1 || j->shard_k > j->shard_n)
@@ -235,6 +241,13 @@ static void inspect_one(pool *pl, aoi_inspector *in, const char *path)
     aoi_result_set_strings(&res, path, aoi_part_number(pl->part));
     if (!in) {
         aoi_result_set_error(&res, "inspector not available: %s", aoi_errmsg());
+    } else if (!pl->j->overlay) {
+        /* With --fast-decode, JPEGs: footprint found on a reduced decode, only its
+         * region decoded in full. */
+        aoi_inspect_file(in, path, pl->j->max_pixels, pl->j->fast_decode, &res, &info, NULL);
+        aoi_result_set_strings(&res, path, aoi_part_number(pl->part));
+        if (res.verdict != AOI_VERDICT_ERROR && (extra = aoi_inspect_info_json(&info)))
+            aoi_result_set_extra(&res, extra);
     } else if (aoi_image_read(path, AOI_FMT_RGB, pl->j->max_pixels, &img) < 0) {
         aoi_result_set_error(&res, "%s", aoi_errmsg());
     } else {

@@ -63,7 +63,34 @@ struct aoi_inspector {
     feat ref[REF_COUNT];
     int tpl_nu, tpl_nw;
     double tpl_a0, tpl_w0;
+    aoi_registrar *small;  /* fast path: registrar for reduced-scale frames */
+    int small_denom;
 };
+
+const aoi_part *aoi__inspector_part(const aoi_inspector *in)
+{
+    return in->part;
+}
+
+double aoi__inspector_um(const aoi_inspector *in)
+{
+    return in->um;
+}
+
+int aoi__inspector_rot(const aoi_inspector *in)
+{
+    return in->rot;
+}
+
+aoi_registrar *aoi__inspector_small_registrar(aoi_inspector *in, int denom)
+{
+    if (in->small && in->small_denom == denom)
+        return in->small;
+    aoi_registrar_free(in->small);
+    in->small = aoi_registrar_new(in->part, in->um * denom, in->rot);
+    in->small_denom = in->small ? denom : 0;
+    return in->small;
+}
 
 static double now_ms(void)
 {
@@ -123,6 +150,7 @@ void aoi_inspector_free(aoi_inspector *in)
     if (!in)
         return;
     aoi_registrar_free(in->reg);
+    aoi_registrar_free(in->small);
     aoi__patch_free(&in->strip[0]);
     aoi__patch_free(&in->strip[1]);
     aoi__patch_free(&in->hd);

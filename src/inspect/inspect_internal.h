@@ -98,6 +98,12 @@ typedef struct {
     int present;
 } frame_refs;
 
+/* For the fast path (fast.c). */
+const aoi_part *aoi__inspector_part(const aoi_inspector *in);
+double aoi__inspector_um(const aoi_inspector *in);
+int aoi__inspector_rot(const aoi_inspector *in);
+aoi_registrar *aoi__inspector_small_registrar(aoi_inspector *in, int denom);
+
 /* One inspection pass without the verdict bookkeeping of aoi_inspect (used
  * by teaching, which needs the frame's references too). */
 int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *res,

@@ -1,0 +1,122 @@
+/* bench_batch.c - batch throughput on 2448x2048 JPEGs of an 80-pin part:
+ * inspection with the fast path (reduced-scale decode to find the
+ * footprint, full-resolution decode of its region only), inspection with
+ * full decodes, and a plain full-size decode of the same files as the
+ * baseline; 1 and 2 threads; peak memory (getrusage).  Medians of runs. */
+#include "aoi/error.h"
+#include "aoi/inspect.h"
+#include "aoi/part.h"
+#include "aoi/synth.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NFILES 8
+#define RUNS 3
+
+static char files[NFILES][256];
+static aoi_part *part;
+static aoi_thresholds th;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+typedef struct {
+    int mode; /* 0 plain decode, 1 fast inspect, 2 full inspect */
+    atomic_int next;
+} job;
+
+static void *work(void *arg)
+{
+    job *j = arg;
+    aoi_inspector *in = aoi_inspector_new(part, 9.0, 0, &th, NULL);
+    aoi_result res;
+    aoi_result_init(&res);
+    int i;
+    while ((i = atomic_fetch_add(&j->next, 1)) < NFILES) {
+        if (j->mode == 0) {
+            aoi_image img;
+            if (aoi_image_read(files[i], AOI_FMT_RGB, AOI_DEFAULT_MAX_PIXELS, &img) == 0)
+                aoi_image_free(&img);
+        } else {
+            aoi_inspect_file(in, files[i], AOI_DEFAULT_MAX_PIXELS, j->mode == 1, &res, NULL, NULL);
+        }
+    }
+    aoi_result_clear(&res);
+    aoi_inspector_free(in);
+    return NULL;
+}
+
+static double run(int mode, int threads)
+{
+    double t[RUNS];
+    for (int r = 0; r < RUNS; r++) {
+        job j = {mode, 0};
+        pthread_t tid[8];
+        double t0 = now_ms();
+        for (int k = 0; k < threads; k++)
+            pthread_create(&tid[k], NULL, work, &j);
+        for (int k = 0; k < threads; k++)
+            pthread_join(tid[k], NULL);
+        t[r] = now_ms() - t0;
+    }
+    for (int a = 0; a < RUNS; a++)
+        for (int b = a + 1; b < RUNS; b++)
+            if (t[b] < t[a]) {
+                double x = t[a];
+                t[a] = t[b], t[b] = x;
+            }
+    return NFILES * 1000.0 / t[RUNS / 2]; /* images per second */
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/aoi-bench-batch-XXXXXX";
+    if (!mkdtemp(dir) || !(part = aoi_part_load("AXT680124", NULL)) ||
+        aoi_thresholds_load_default(NULL, &th) < 0) {
+        fprintf(stderr, "setup: %s\n", aoi_errmsg());
+        return 1;
+    }
+    for (int i = 0; i < NFILES; i++) {
+        aoi_synth_params p;
+        aoi_image img;
+        aoi_result truth;
+        aoi_synth_params_default(&p);
+        p.seed = 300 + (uint64_t)i;
+        p.width = 2448, p.height = 2048, p.um_per_px = 9.0, p.rotation = 0;
+        if (aoi_synth_render(part, &p, &img, &truth, NULL, NULL) < 0)
+            return 1;
+        snprintf(files[i], sizeof files[i], "%s/%02d.jpg", dir, i);
+        aoi_image_write_jpeg(&img, files[i], 90, 0);
+        aoi_image_free(&img);
+        aoi_result_clear(&truth);
+    }
+    double dec1 = run(0, 1), fast1 = run(1, 1), full1 = run(2, 1), fast2 = run(1, 2);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("%d JPEGs 2448x2048 (quality 90, 4:2:0), AXT680124 at 9 um/px\n", NFILES);
+    printf("%-46s %8.2f img/s\n", "plain full-size decode (TurboJPEG), 1 thread", dec1);
+    printf("%-46s %8.2f img/s\n", "inspection, full decode, 1 thread", full1);
+    printf("%-46s %8.2f img/s\n", "inspection, fast path, 1 thread", fast1);
+    printf("%-46s %8.2f img/s\n", "inspection, fast path, 2 threads", fast2);
+    printf("fast path / plain decode: %.2fx; fast / full-decode inspection: %.2fx; "
+           "2 threads / 1: %.2fx\n",
+           fast1 / dec1, fast1 / full1, fast2 / fast1);
+    printf("peak resident memory: %.1f MB (frame %.1f MB)\n", ru.ru_maxrss / 1024.0,
+           2448.0 * 2048 * 3 / 1e6);
+    for (int i = 0; i < NFILES; i++)
+        unlink(files[i]);
+    rmdir(dir);
+    aoi_part_free(part);
+    return 0;
+}

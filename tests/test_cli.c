@@ -5,6 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct {
     int status;
@@ -465,5 +467,42 @@ Test(cli, fast_decode_equals_full_decode, .timeout = 600)
     char *cmd = g_strdup_printf("rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
     g_free(cmd);
+    g_free(dir);
+}
+
+/* Inputs from a list file; a symlink loop and an unreadable file give error
+ * records and the run completes with exit 3. */
+Test(cli, file_lists_symlink_loops_permissions, .timeout = 300)
+{
+    char *dir = g_dir_make_tmp("f4saoi-list-XXXXXX", NULL);
+    run_result r = run((const char *[]){"synth", "-p", "AXT620124", "-o", dir, "-n", "2", "-u", "12",
+                                        "-r", "0", "-s", "55", "--format", "png", "-q", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    char *loop = g_build_filename(dir, "loop.png", NULL), *locked = g_build_filename(dir, "locked.png", NULL);
+    char *good = g_build_filename(dir, "AXT620124_s55.png", NULL), *list = g_build_filename(dir, "list.txt", NULL);
+    cr_assert_eq(symlink("loop.png", loop), 0);
+    g_file_set_contents(locked, "x", 1, NULL);
+    chmod(locked, 0);
+    gchar *text = g_strdup_printf("%s\n%s\n%s\n", good, loop, locked);
+    g_file_set_contents(list, text, -1, NULL);
+    r = run((const char *[]){"inspect", "-p", "AXT620124", "-u", "12", "-q", "--files-from", list, NULL});
+    cr_expect_eq(r.status, 3, "%s", r.err);
+    int n = 0;
+    for (char *p = r.out; *p; p++)
+        n += *p == '\n';
+    cr_expect_eq(n, 3, "one record per listed path: %s", r.out);
+    cr_expect(strstr(r.out, "symbolic links") != NULL, "%s", r.out);
+    /* As root the unreadable file can still be opened: then it is not an image. */
+    cr_expect(strstr(r.out, "locked.png") != NULL && strstr(r.out, "\"verdict\":\"error\"") != NULL);
+    done(&r);
+    g_free(text);
+    char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+    g_free(cmd);
+    g_free(loop);
+    g_free(locked);
+    g_free(good);
+    g_free(list);
     g_free(dir);
 }

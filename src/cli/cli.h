@@ -32,6 +32,8 @@ typedef struct {
     size_t n, cap;
 } cli_list;
 int cli_collect(int argc, char **argv, int first, cli_list *l);
+/* Adds the paths listed in a file, one per line ("-": standard input). */
+int cli_collect_file(const char *list, cli_list *l);
 void cli_list_free(cli_list *l);
 
 

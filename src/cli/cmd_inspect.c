@@ -55,6 +55,8 @@ static void inspect_help(void)
          "                         then decode only its region at full resolution (same\n"
          "                         results; pays off only where decoding dominates, see\n"
          "                         BENCHMARKS.md)\n"
+         "      --files-from FILE  also inspect the paths listed in FILE, one per line\n"
+         "                         (- for standard input)\n"
          "      --resume           with --jsonl: skip images already recorded there (a\n"
          "                         partial last line from a killed run is dropped)\n"
          "      --shard K/N        inspect only the K-th of N shares of the sorted inputs\n"
@@ -99,12 +101,12 @@ typedef struct {
     const char *part, *calib, *model, *out, *overlay;
     const char *sets[MAX_SETS];
     int nsets, rot, threads, quiet, resume, shard_k, shard_n, progress, progress_set, fast_decode;
-    const char *csv;
+    const char *csv, *files_from;
     double um;
     size_t max_pixels;
 } job;
 
-enum { O_OVERLAY = 1000, O_SET, O_MAXPIX, O_RESUME, O_SHARD, O_CSV, O_PROGRESS, O_FULL };
+enum { O_OVERLAY = 1000, O_SET, O_MAXPIX, O_RESUME, O_SHARD, O_CSV, O_PROGRESS, O_FULL, O_FROM };
 
 static int parse(job *j, int argc, char **argv, int *first)
 {
@@ -117,7 +119,7 @@ static int parse(job *j, int argc, char **argv, int *first)
         {"max-pixels", required_argument, NULL, O_MAXPIX}, {"quiet", no_argument, NULL, 'q'},
         {"resume", no_argument, NULL, O_RESUME},     {"shard", required_argument, NULL, O_SHARD},
         {"csv", required_argument, NULL, O_CSV},     {"progress", required_argument, NULL, O_PROGRESS},
-        {"fast-decode", no_argument, NULL, O_FULL},
+        {"fast-decode", no_argument, NULL, O_FULL},  {"files-from", required_argument, NULL, O_FROM},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     int c;
@@ -160,6 +162,7 @@ static int parse(job *j, int argc, char **argv, int *first)
         case 'q': j->quiet = 1; break;
         case O_RESUME: j->resume = 1; break;
         case O_FULL: j->fast_decode = 1; break;
+        case O_FROM: j->files_from = optarg; break;
         case O_SHARD:
             if (sscanf(optarg, "%d/%d", &j->shard_k, &j->shard_n) != 2 || j->shard_n < 1 ||
                 j->shard_k < 1 || j->shard_k > j->shard_n)
@@ -183,7 +186,7 @@ static int parse(job *j, int argc, char **argv, int *first)
         return cli_usage_error(j->cmd, "--part is required");
     if ((j->um > 0) == (j->calib != NULL))
         return cli_usage_error(j->cmd, "give exactly one of --um-per-px and --calib");
-    if (optind >= argc)
+    if (optind >= argc && !j->files_from)
         return cli_usage_error(j->cmd, "give at least one image%s",
                                strcmp(j->cmd, "inspect") == 0 ? " or directory" : "");
     *first = optind;
@@ -332,6 +335,11 @@ int cmd_inspect(int argc, char **argv)
         status = EXIT_USAGE;
         goto done;
     }
+    if (j.files_from && cli_collect_file(j.files_from, &files) < 0) {
+        fprintf(stderr, "f4saoi inspect: %s: cannot read the list: %s\n", j.files_from, strerror(errno));
+        status = EXIT_USAGE;
+        goto done;
+    }
     if (cli_collect(argc, argv, first, &files) < 0) {
         fprintf(stderr, "f4saoi inspect: out of memory listing the inputs\n");
         status = EXIT_USAGE;
@@ -425,8 +433,9 @@ int cmd_teach(int argc, char **argv)
     }
     if (!j.out)
         return cli_usage_error("teach", "-o MODEL is required");
-    if (j.model || j.overlay || j.threads != 1)
-        return cli_usage_error("teach", "--model, --overlay and --threads belong to inspect");
+    if (j.model || j.overlay || j.threads != 1 || j.files_from || j.resume || j.csv)
+        return cli_usage_error("teach", "--model, --overlay, --threads, --files-from, --resume "
+                                        "and --csv belong to inspect");
     if ((status = configure(&j, &part, &th)) != 0)
         return status;
     if (!(tc = aoi_teacher_new(part, j.um, j.rot, &th))) {

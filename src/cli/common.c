@@ -93,6 +93,27 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+int cli_collect_file(const char *list, cli_list *l)
+{
+    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int ret = 0;
+    if (!f)
+        return -1;
+    while (ret == 0 && (len = getline(&line, &cap, f)) > 0) {
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = 0;
+        if (len > 0)
+            ret = scan(l, line, 0);
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return ret;
+}
+
 int cli_collect(int argc, char **argv, int first, cli_list *l)
 {
     for (int i = first; i < argc; i++)

@@ -30,6 +30,7 @@
 #define WIDTH_TOL 0.04  /* measured body width vs the model's, mm (each side) */
 #define EDGE_MIN 0.20   /* median step at the body edges */
 #define TAU_PIN 0.25    /* a sample unlike the same place on the row's other pins */
+#define STARVED_BOARD 0.6 /* board median below this share of the station's: use the station's */
 #define SOFT_WIDTH 0.3  /* feature distance over which wet membership goes 0 -> 1 */
 #define FLUX_SCORE 0.10 /* darkening + amber shift of a flux-covered terminal sample */
 
@@ -946,9 +947,6 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
     fr->body_width_error = (ab + at) / 2 - in->E;
     fr->present = fr->body_uniformity < UNIFORM_MAX && fabs(fr->body_width_error) < WIDTH_TOL &&
                   fr->edge_contrast > EDGE_MIN;
-    if (in->st)
-        fr->present = fr->present && feat_dist(fr->ref[REF_BODY], in->st->ref[REF_BODY]) <
-                                         feat_dist(fr->ref[REF_BODY], in->st->ref[REF_MASK]);
     info->present = fr->present;
     if (getenv("AOI_INSPECT_DEBUG"))
         fprintf(stderr, "inspect: uniform %.3f width error %.4f edge %.3f body-mask %.3f\n",
@@ -990,7 +988,15 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
                 areas[na++] = j->solder_area_mm2;
         }
     }
-    double nominal = median_d(areas, na);
+    double nominal = median_d(areas, na), st_nominal = NAN;
+    if (in->st) {
+        double v[512];
+        int nv = 0;
+        for (size_t i = 0; i < in->st->npads && (int)i < in->n && nv < 512; i++)
+            if (isfinite(in->st->nominal_area[i]))
+                v[nv++] = in->st->nominal_area[i];
+        st_nominal = median_d(v, nv);
+    }
     for (size_t i = (size_t)in->n; i < in->npads; i++)
         in->joints[i].overhang_mm = holddown_overhang(in, frame, &pose, (int)i, dy);
 
@@ -1006,9 +1012,13 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
     for (size_t i = 0; i < in->npads; i++) {
         aoi_joint *j = &in->joints[i];
         const aoi_pad *p = &pads[i];
-        j->nominal_area_mm2 = (int)i < in->n ? nominal : NAN;
-        if (in->st && i < in->st->npads && isfinite(in->st->nominal_area[i]))
-            j->nominal_area_mm2 = in->st->nominal_area[i];
+        /* Nominal: the median joint of this board (robust to the frame's own
+         * light); a taught station's golden median takes over when the whole
+         * board is starved, which a board's own median cannot show. */
+        double nom = nominal;
+        if (in->st && isfinite(st_nominal) && nominal < STARVED_BOARD * st_nominal)
+            nom = st_nominal;
+        j->nominal_area_mm2 = (int)i < in->n ? nom : NAN;
         if ((j->overhang_mm > in->th.overhang_mm ||
              ((int)i < in->n && j->solder_to_body_mm < in->th.rise_mm)) &&
             add(res, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)

@@ -3,6 +3,7 @@
  * footprint, full-resolution decode of its region only), inspection with
  * full decodes, and a plain full-size decode of the same files as the
  * baseline; 1 and 2 threads; peak memory (getrusage).  Medians of runs. */
+#include "bench_util.h"
 #include "aoi/error.h"
 #include "aoi/inspect.h"
 #include "aoi/part.h"
@@ -23,13 +24,6 @@
 static char files[NFILES][256];
 static aoi_part *part;
 static aoi_thresholds th;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 typedef struct {
     int mode; /* 0 plain decode, 1 fast inspect, 2 full inspect */
@@ -63,20 +57,14 @@ static double run(int mode, int threads)
     for (int r = 0; r < RUNS; r++) {
         job j = {mode, 0};
         pthread_t tid[8];
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         for (int k = 0; k < threads; k++)
             pthread_create(&tid[k], NULL, work, &j);
         for (int k = 0; k < threads; k++)
             pthread_join(tid[k], NULL);
-        t[r] = now_ms() - t0;
+        t[r] = bench_now_ms() - t0;
     }
-    for (int a = 0; a < RUNS; a++)
-        for (int b = a + 1; b < RUNS; b++)
-            if (t[b] < t[a]) {
-                double x = t[a];
-                t[a] = t[b], t[b] = x;
-            }
-    return NFILES * 1000.0 / t[RUNS / 2]; /* images per second */
+    return NFILES * 1000.0 / bench_median(t, RUNS); /* images per second */
 }
 
 int main(void)

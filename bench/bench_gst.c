@@ -1,6 +1,7 @@
 /* bench_gst.c - throughput of the f4saoi element against calling the
  * library directly on the same frames (the element's overhead: mapping,
  * result structure, meta, bus message).  Medians of repeated runs. */
+#include "bench_util.h"
 #include "aoi/error.h"
 #include "aoi/inspect.h"
 #include "aoi/part.h"
@@ -16,19 +17,6 @@
 
 #define FRAMES 20
 #define RUNS 5
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -76,11 +64,11 @@ int main(int argc, char **argv)
     aoi_inspect(in, &img, &res, NULL); /* warm-up: first-use allocations */
     gst_buffer_unref(gst_harness_push_and_pull(hn, gst_buffer_ref(frame)));
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         for (int i = 0; i < FRAMES; i++)
             aoi_inspect(in, &img, &res, NULL);
-        t_lib[r] = (now_ms() - t0) / FRAMES;
-        t0 = now_ms();
+        t_lib[r] = (bench_now_ms() - t0) / FRAMES;
+        t0 = bench_now_ms();
         for (int i = 0; i < FRAMES; i++) {
             GstBuffer *out = gst_harness_push_and_pull(hn, gst_buffer_ref(frame));
             gst_buffer_unref(out);
@@ -88,19 +76,18 @@ int main(int argc, char **argv)
             while ((m = gst_bus_pop(bus)))
                 gst_message_unref(m);
         }
-        t_gst[r] = (now_ms() - t0) / FRAMES;
+        t_gst[r] = (bench_now_ms() - t0) / FRAMES;
     }
-    qsort(t_lib, RUNS, sizeof(double), cmpd);
-    qsort(t_gst, RUNS, sizeof(double), cmpd);
+    double lib_ms = bench_median(t_lib, RUNS), gst_ms = bench_median(t_gst, RUNS);
     GstBuffer *last = gst_harness_push_and_pull(hn, gst_buffer_ref(frame));
     GstCustomMeta *cm = gst_buffer_get_custom_meta(last, "F4saoiResultMeta");
     printf("frame 2448x2048 RGB, %s at 9 um/px, verdict library %s, element %s\n", partname,
            aoi_verdict_name(res.verdict),
            cm ? gst_structure_get_string(gst_custom_meta_get_structure(cm), "verdict") : "?");
     gst_buffer_unref(last);
-    printf("%-40s %10.3f ms/frame\n", "library aoi_inspect", t_lib[RUNS / 2]);
-    printf("%-40s %10.3f ms/frame\n", "f4saoi element (GstHarness)", t_gst[RUNS / 2]);
-    printf("element overhead: %+.1f%%\n", 100 * (t_gst[RUNS / 2] / t_lib[RUNS / 2] - 1));
+    printf("%-40s %10.3f ms/frame\n", "library aoi_inspect", lib_ms);
+    printf("%-40s %10.3f ms/frame\n", "f4saoi element (GstHarness)", gst_ms);
+    printf("element overhead: %+.1f%%\n", 100 * (gst_ms / lib_ms - 1));
     gst_buffer_unref(frame);
     gst_element_set_bus(hn->element, NULL);
     gst_object_unref(bus);

@@ -4,6 +4,7 @@
  * and OpenCV matchTemplate (TM_CCOEFF_NORMED) of a rasterised footprint over
  * the full frame.  Medians over repeated runs; the machine is shared and
  * noisy. */
+#include "bench_util.h"
 #include "aoi/cvwrap.h"
 #include "aoi/error.h"
 #include "aoi/inspect.h"
@@ -17,25 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmpd);
-    return v[n / 2];
-}
 
 #define REPS 15
 /* AOI_BENCH_REPS overrides REPS for profiling (at most 200). */
@@ -71,23 +53,23 @@ int main(int argc, char **argv)
     if (aoi_image_alloc(&grey, img.width / 4, img.height / 4, AOI_FMT_GRAY8) < 0 || !r || !copy)
         return 1;
     for (int i = 0; i < REPS; i++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         memcpy(copy, img.data, img.stride * img.height);
-        t_copy[i] = now_ms() - t0;
-        t0 = now_ms();
+        t_copy[i] = bench_now_ms() - t0;
+        t0 = bench_now_ms();
         aoi_reduce_max(img.data, img.width, img.height, img.stride, 3, 0, 4, grey.data, grey.stride);
-        t_reduce[i] = now_ms() - t0;
-        t0 = now_ms();
+        t_reduce[i] = bench_now_ms() - t0;
+        t0 = bench_now_ms();
         if (aoi_register(r, &img, NULL, &pose, &info) < 0)
             fprintf(stderr, "register: %s\n", aoi_errmsg());
-        t_reg[i] = now_ms() - t0;
+        t_reg[i] = bench_now_ms() - t0;
         coarse_ms[i] = info.coarse_ms;
         fine_ms[i] = info.fine_ms;
         aoi_register_hint hint = {truth.pose.x_px + 30, truth.pose.y_px - 20, 1.0};
-        t0 = now_ms();
+        t0 = bench_now_ms();
         if (aoi_register(r, &img, &hint, &pose, NULL) < 0)
             fprintf(stderr, "register (hint): %s\n", aoi_errmsg());
-        t_hint[i] = now_ms() - t0;
+        t_hint[i] = bench_now_ms() - t0;
     }
     double err = hypot(pose.x_px - truth.pose.x_px, pose.y_px - truth.pose.y_px);
 
@@ -104,10 +86,10 @@ int main(int argc, char **argv)
         aoi_inspect_info info2;
         aoi_result_init(&res);
         for (int i = 0; i < REPS; i++) {
-            double t0 = now_ms();
+            double t0 = bench_now_ms();
             if (aoi_inspect(in, &img, &res, &info2) < 0)
                 fprintf(stderr, "inspect: %s\n", aoi_errmsg());
-            t_insp[i] = now_ms() - t0;
+            t_insp[i] = bench_now_ms() - t0;
             t_joints[i] = info2.inspect_ms;
         }
         aoi_result_clear(&res);
@@ -133,29 +115,29 @@ int main(int argc, char **argv)
                         tpl[(size_t)y * tw + x] = 255;
                 }
         for (int i = 0; i < 3; i++) {
-            double x, y, s, t0 = now_ms();
+            double x, y, s, t0 = bench_now_ms();
             aoi_cv_match_template(g.data, g.width, g.height, g.stride, tpl, tw, th, (size_t)tw, &x, &y, &s);
-            t_cv[i] = now_ms() - t0;
+            t_cv[i] = bench_now_ms() - t0;
         }
         free(tpl);
         aoi_image_free(&g);
     }
-    double mreg = median(t_reg, REPS), mcopy = median(t_copy, REPS), mred = median(t_reduce, REPS);
-    double mhint = median(t_hint, REPS), mcv = median(t_cv, 3);
+    double mreg = bench_median(t_reg, REPS), mcopy = bench_median(t_copy, REPS), mred = bench_median(t_reduce, REPS);
+    double mhint = bench_median(t_hint, REPS), mcv = bench_median(t_cv, 3);
     printf("frame 2448x2048 RGB (%.1f MB), %s at 9 um/px, SIMD %s\n",
            img.stride * img.height / 1e6, partname, aoi_isa_name(aoi_simd_isa()));
     printf("registration error vs truth: %.3f px\n", err);
     printf("%-40s %10.3f ms\n", "memcpy of the frame", mcopy);
     printf("%-40s %10.3f ms\n", "max-channel 4x4 reduction (one pass)", mred);
     printf("%-40s %10.3f ms  (coarse %.3f, fine %.3f)\n", "registration, full-frame search", mreg,
-           median(coarse_ms, REPS), median(fine_ms, REPS));
+           bench_median(coarse_ms, REPS), bench_median(fine_ms, REPS));
     printf("%-40s %10.3f ms\n", "registration, hint +-1 mm", mhint);
     printf("%-40s %10.3f ms  (joints alone %.3f)\n", "registration + inspection of all joints",
-           median(t_insp, REPS), median(t_joints, REPS));
+           bench_median(t_insp, REPS), bench_median(t_joints, REPS));
     printf("%-40s %10.3f ms\n", "OpenCV matchTemplate CCOEFF_NORMED", mcv);
     printf("ratios: registration / memcpy %.1fx, OpenCV / registration %.1fx, inspection / memcpy "
            "%.1fx, OpenCV / inspection %.1fx\n",
-           mreg / mcopy, mcv / mreg, median(t_insp, REPS) / mcopy, mcv / median(t_insp, REPS));
+           mreg / mcopy, mcv / mreg, bench_median(t_insp, REPS) / mcopy, mcv / bench_median(t_insp, REPS));
     aoi_registrar_free(r);
     aoi_image_free(&img);
     aoi_image_free(&grey);

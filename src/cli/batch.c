@@ -170,9 +170,7 @@ void batch_progress_init(batch_progress *p, size_t total, int interval_s, int qu
     p->tty = isatty(STDERR_FILENO);
     /* A live line on a terminal; plain lines every interval otherwise. */
     p->interval = interval_s >= 0 ? interval_s : p->tty ? 0 : 10;
-    p->enabled = !quiet && (interval_s != 0 || p->tty);
-    if (interval_s == 0)
-        p->enabled = 0;
+    p->enabled = !quiet && interval_s != 0;
     p->start = p->last = now_s();
 }
 

@@ -100,7 +100,7 @@ typedef struct {
     const char *cmd;
     const char *part, *calib, *model, *out, *overlay;
     const char *sets[MAX_SETS];
-    int nsets, rot, threads, quiet, resume, shard_k, shard_n, progress, progress_set, fast_decode;
+    int nsets, rot, threads, quiet, resume, shard_k, shard_n, progress, fast_decode;
     const char *csv, *files_from;
     double um;
     size_t max_pixels;
@@ -171,7 +171,6 @@ static int parse(job *j, int argc, char **argv, int *first)
             break;
         case O_CSV: j->csv = optarg; break;
         case O_PROGRESS: {
-            j->progress_set = 1;
             long v = strtol(optarg, &end, 10);
             if (end == optarg || *end || v < 0 || v > 3600)
                 return cli_usage_error(j->cmd, "--progress takes seconds 0..3600 (got '%s')", optarg);
@@ -301,7 +300,7 @@ static void *worker(void *arg)
 
 int cmd_inspect(int argc, char **argv)
 {
-    job j = {.cmd = "inspect", .threads = 1, .max_pixels = AOI_DEFAULT_MAX_PIXELS};
+    job j = {.cmd = "inspect", .threads = 1, .max_pixels = AOI_DEFAULT_MAX_PIXELS, .progress = -1};
     aoi_part *part = NULL;
     aoi_station *st = NULL;
     aoi_thresholds th;
@@ -320,7 +319,6 @@ int cmd_inspect(int argc, char **argv)
         return status;
     memset(&pl, 0, sizeof pl);
     pl.out_fd = STDOUT_FILENO;
-    j.progress = j.progress_set ? j.progress : -1;
     if (j.resume && !j.out) {
         status = cli_usage_error("inspect", "--resume needs --jsonl FILE (the records to resume)");
         goto done;

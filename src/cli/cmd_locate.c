@@ -1,6 +1,7 @@
 /* cmd_locate.c - `f4saoi locate`: register images to a part's foot pattern
  * and write one JSON record per image (pose and confidence, or the reason it
  * was not found), optionally with overlay pictures. */
+#include "aoi/draw.h"
 #include "aoi/error.h"
 #include "aoi/image.h"
 #include "aoi/part.h"
@@ -9,7 +10,6 @@
 #include "cli/cli.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -41,85 +41,6 @@ static void locate_help(void)
          "2 usage or configuration error (nothing is processed).");
 }
 
-typedef struct {
-    char **v;
-    size_t n, cap;
-} list;
-
-static int list_add(list *l, const char *s)
-{
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        char **nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        l->v = nv;
-        l->cap = nc;
-    }
-    return (l->v[l->n++] = strdup(s)) ? 0 : -1;
-}
-
-static int is_image_name(const char *n)
-{
-    const char *e = strrchr(n, '.');
-    return e && (!strcasecmp(e, ".jpg") || !strcasecmp(e, ".jpeg") || !strcasecmp(e, ".png")) &&
-           !strstr(n, ".overlay.");
-}
-
-static void scan(list *l, const char *path, int depth)
-{
-    struct stat st;
-    DIR *d;
-    struct dirent *e;
-    if (depth > 32 || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        list_add(l, path);
-        return;
-    }
-    if (!(d = opendir(path))) {
-        list_add(l, path);
-        return;
-    }
-    while ((e = readdir(d))) {
-        char sub[4096];
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-            scan(l, sub, depth + 1);
-        else if (is_image_name(e->d_name))
-            list_add(l, sub);
-    }
-    closedir(d);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Outlines every pad in red (1 px), in an RGB copy. */
-static void draw_pads(aoi_image *img, const aoi_part *part, const aoi_pose *pose, int rot)
-{
-    const aoi_pad *pads = aoi_part_pads(part);
-    double step = pose->um_per_px / 1000 / 2;
-    for (size_t i = 0; i < aoi_part_pad_count(part); i++) {
-        const aoi_pad *p = &pads[i];
-        for (double t = 0; t <= 1; t += step / fmax(p->w, p->h)) {
-            double u[4] = {p->cx - p->w / 2 + t * p->w, p->cx + p->w / 2, p->cx - p->w / 2 + t * p->w, p->cx - p->w / 2};
-            double v[4] = {p->cy - p->h / 2, p->cy - p->h / 2 + t * p->h, p->cy + p->h / 2, p->cy - p->h / 2 + t * p->h};
-            for (int k = 0; k < 4; k++) {
-                double x, y;
-                aoi_pose_map(pose, rot, u[k], v[k], &x, &y);
-                int ix = (int)lround(x), iy = (int)lround(y);
-                if (ix < 0 || iy < 0 || ix >= img->width || iy >= img->height)
-                    continue;
-                uint8_t *q = img->data + (size_t)iy * img->stride + 3 * (size_t)ix;
-                q[0] = 255, q[1] = 30, q[2] = 30;
-            }
-        }
-    }
-}
-
 int cmd_locate(int argc, char **argv)
 {
     enum { O_OVERLAY = 1000 };
@@ -132,25 +53,22 @@ int cmd_locate(int argc, char **argv)
     const char *partname = NULL, *out = NULL, *overlay = NULL;
     double um = 0;
     int rot = 0, c, status = EXIT_OK;
-    char *end;
     aoi_part *part = NULL;
     aoi_registrar *reg = NULL;
     FILE *f = stdout;
-    list files = {0};
+    cli_list files = {0};
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:u:r:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p': partname = optarg; break;
         case 'u':
-            um = strtod(optarg, &end);
-            if (*end || !(um >= 1 && um <= 100))
-                return cli_usage_error("locate", "--um-per-px must be a number in 1..100");
+            if (cli_parse_um("locate", optarg, &um) < 0)
+                return EXIT_USAGE;
             break;
         case 'r':
-            rot = (int)strtol(optarg, &end, 10);
-            if (*end || (rot != 0 && rot != 90 && rot != 180 && rot != 270))
-                return cli_usage_error("locate", "--rotation must be 0, 90, 180 or 270");
+            if (cli_parse_rotation("locate", optarg, &rot) < 0)
+                return EXIT_USAGE;
             break;
         case 'o': out = optarg; break;
         case O_OVERLAY: overlay = optarg; break;
@@ -177,10 +95,11 @@ int cmd_locate(int argc, char **argv)
         status = EXIT_USAGE;
         goto done;
     }
-    for (int i = optind; i < argc; i++)
-        scan(&files, argv[i], 0);
-    if (files.n > 1)
-        qsort(files.v, files.n, sizeof *files.v, cmp_str);
+    if (cli_collect(argc, argv, optind, &files) < 0) {
+        fprintf(stderr, "f4saoi locate: out of memory listing the inputs\n");
+        status = EXIT_USAGE;
+        goto done;
+    }
     for (size_t i = 0; i < files.n; i++) {
         aoi_image img;
         aoi_pose pose;
@@ -210,7 +129,11 @@ int cmd_locate(int argc, char **argv)
                 char op[4096];
                 const char *base = strrchr(files.v[i], '/');
                 snprintf(op, sizeof op, "%s/%s.overlay.jpg", overlay, base ? base + 1 : files.v[i]);
-                draw_pads(&img, part, &pose, rot);
+                aoi_result drawn;
+                aoi_result_init(&drawn);
+                drawn.has_pose = 1;
+                drawn.pose = pose;
+                aoi_draw_result(&img, part, &drawn, rot);
                 if (aoi_image_write_jpeg(&img, op, 90, 1) < 0)
                     fprintf(stderr, "f4saoi locate: %s\n", aoi_errmsg());
             }
@@ -237,9 +160,7 @@ int cmd_locate(int argc, char **argv)
 done:
     if (f && f != stdout && fclose(f) != 0)
         status = EXIT_ERRORS;
-    for (size_t i = 0; i < files.n; i++)
-        free(files.v[i]);
-    free(files.v);
+    cli_list_free(&files);
     aoi_registrar_free(reg);
     aoi_part_free(part);
     return status;

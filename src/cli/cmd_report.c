@@ -8,7 +8,9 @@
 #include "aoi/part.h"
 #include "aoi/result.h"
 #include "cli/cli.h"
+#include "core/text.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -36,20 +38,6 @@ static void report_help(void)
          "\n"
          "Exit status: 0 page written, 2 usage error, 3 the page was written but some\n"
          "lines were malformed or some images could not be read.");
-}
-
-/* HTML text and attribute escaping. */
-static void esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++)
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
 }
 
 typedef struct {
@@ -102,13 +90,15 @@ typedef struct {
     long types[AOI_DEFECT_COUNT];
 } totals;
 
+/* The job's nominal rotation, which `inspect` records beside the result
+ * (0 when absent). */
 static int rotation_of(const aoi_result *r)
 {
-    /* The record carries the pose with the residual angle only; the nominal
-     * rotation is not in the record: recover it from the extra field if a
-     * caller added one, else 0. */
-    const char *e = r->extra_json ? strstr(r->extra_json, "\"rotation\":") : NULL;
-    return e ? atoi(e + 11) : 0;
+    cJSON *o = r->extra_json ? cJSON_Parse(r->extra_json) : NULL;
+    cJSON *rot = cJSON_GetObjectItemCaseSensitive(o, "rotation");
+    int v = cJSON_IsNumber(rot) ? rot->valueint : 0;
+    cJSON_Delete(o);
+    return v;
 }
 
 int cmd_report(int argc, char **argv)
@@ -174,9 +164,9 @@ int cmd_report(int argc, char **argv)
             if (aoi_result_from_json(line, (size_t)len, &r) < 0) {
                 t.malformed++;
                 fprintf(rows, "<tr class=\"bad\"><td colspan=\"4\">");
-                esc(rows, argv[a]);
+                aoi__put_escaped(rows, argv[a]);
                 fprintf(rows, " line %ld: malformed record: ", lineno);
-                esc(rows, aoi_errmsg());
+                aoi__put_escaped(rows, aoi_errmsg());
                 fprintf(rows, "</td></tr>\n");
                 aoi_result_clear(&r);
                 continue;
@@ -189,7 +179,7 @@ int cmd_report(int argc, char **argv)
             else
                 t.error++;
             fprintf(rows, "<tr class=\"%s\"><td class=\"img\">", aoi_verdict_name(r.verdict));
-            esc(rows, r.image);
+            aoi__put_escaped(rows, r.image);
             fprintf(rows, "</td><td class=\"verdict\">%s</td><td>", aoi_verdict_name(r.verdict));
             for (size_t k = 0; k < r.ndefects; k++) {
                 const aoi_defect *d = &r.defects[k];
@@ -200,7 +190,7 @@ int cmd_report(int argc, char **argv)
                     fprintf(rows, "%s%d", q ? "&ndash;" : " ", d->pins[q]);
             }
             fprintf(rows, "</td><td class=\"why\">");
-            esc(rows, r.error);
+            aoi__put_escaped(rows, r.error);
             fprintf(rows, "</td></tr>\n");
             /* Crops of every defect. */
             if (r.ndefects && r.has_pose && r.image && r.part) {
@@ -209,7 +199,7 @@ int cmd_report(int argc, char **argv)
                 if (!part || aoi_image_read(r.image, AOI_FMT_RGB, 0, &img) < 0) {
                     t.unreadable++;
                     fprintf(rows, "<tr><td colspan=\"4\" class=\"note\">crops not available: ");
-                    esc(rows, part ? aoi_errmsg() : "unknown part");
+                    aoi__put_escaped(rows, part ? aoi_errmsg() : "unknown part");
                     fprintf(rows, "</td></tr>\n");
                 } else {
                     int rot = rotation_of(&r);

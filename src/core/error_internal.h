@@ -10,10 +10,6 @@
 #define AOI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define AOI_PRINTF(a, b)
-/* Sets "origin: not valid JSON: ... at line L, column C" from the position
- * where the parser stopped (end may be NULL). Returns -1. */
-int aoi__json_syntax_error(const char *origin, const char *data, size_t len, const char *end);
-
 #endif
 
 /* Formats the message of this thread; always returns -1 so callers can write

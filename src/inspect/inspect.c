@@ -13,6 +13,7 @@
  * decision is a measure in mm against a threshold of aoi_thresholds. */
 #include "aoi/inspect.h"
 #include "core/error_internal.h"
+#include "core/grow.h"
 #include "inspect/inspect_internal.h"
 
 #include <math.h>
@@ -55,8 +56,10 @@ struct aoi_inspector {
     size_t ttplcap;
     int ttpl_nu, ttpl_nw, ttpl_half;
     double tau_t;   /* "unlike the other pins" distance */
-    unsigned char *seen;
+    unsigned char *seen;   /* bridge search */
     size_t seencap;
+    int *queue;
+    size_t queuecap;
     /* geometry */
     int n;
     double pitch, E, toe, pw, hw, wmin, wmax, umin, umax;
@@ -162,6 +165,7 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->tpl);
     free(in->ttpl);
     free(in->seen);
+    free(in->queue);
     free(in);
 }
 
@@ -374,20 +378,6 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
 
 /* --- body edges and connector placement ------------------------------------ */
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median_d(double *v, int n)
-{
-    if (n <= 0)
-        return NAN;
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Body edge at one pad column: where the profile turns from body to not-body. */
 static void body_edge(aoi_inspector *in, int k)
 {
@@ -411,8 +401,6 @@ static void body_edge(aoi_inspector *in, int k)
         }
         /* The inside must look like the body: twice the weight. */
         sc[ni] = feat_dist(fout, in->ref[REF_BODY]) - 2 * feat_dist(fin, in->ref[REF_BODY]);
-        if (getenv("AOI_EDGE_DEBUG") && k == atoi(getenv("AOI_EDGE_DEBUG")))
-            fprintf(stderr, "    w %.3f in %.3f out %.3f score %.3f\n", wi, fin.L, fout.L, sc[ni]);
         if (sc[ni] > best) {
             best = sc[ni];
             bw = wi;
@@ -456,7 +444,7 @@ static void fit_row(aoi_inspector *in, int row, double *a, double *sl)
         for (int k = 0; k < in->n && k < 512; k++)
             if (use[k])
                 res[nr++] = fabs(in->edge[k] - (*a + *sl * pads[k].cx));
-        lim = fmax(0.02, 3 * 1.4826 * median_d(res, nr));
+        lim = fmax(0.02, 3 * 1.4826 * aoi__median(res, nr));
     }
 }
 
@@ -507,7 +495,7 @@ static double holddown_dx(aoi_inspector *in, const aoi_image *f, const aoi_pose 
         dxs[nd++] = (ul + ur) / 2 - uc + th * vc;
     }
     *nvalid = nd;
-    return nd ? median_d(dxs, nd) : 0;
+    return nd ? aoi__median(dxs, nd) : 0;
 }
 
 /* --- per-pin measures --------------------------------------------------------- */
@@ -743,28 +731,15 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
     int i0 = (int)ceil((wlo - s->w0) / h), i1 = (int)floor((whi - s->w0) / h);
     int nu = j1 - j0 + 1, nw = i1 - i0 + 1, found = 0;
     size_t need;
-    int *queue;
     if (nu < 3 || nw < 1 || j0 < 0 || j1 >= s->nu || i0 < 0 || i1 >= s->nw)
         return 0;
     need = (size_t)nu * (size_t)nw;
-    if (need > in->seencap) {
-        unsigned char *ns = realloc(in->seen, need);
-        if (!ns)
-            return 0;
-        in->seen = ns;
-        in->seencap = need;
-    }
-    if (!(queue = malloc(need * sizeof *queue)))
+    /* Breadth-first search; both buffers live in the inspector. */
+    if (aoi__grow((void **)&in->seen, &in->seencap, need, 1, 4096) < 0 ||
+        aoi__grow((void **)&in->queue, &in->queuecap, need, sizeof *in->queue, 4096) < 0)
         return 0;
+    int *queue = in->queue;
     memset(in->seen, 0, need);
-    if (getenv("AOI_BRIDGE_DEBUG") && atoi(getenv("AOI_BRIDGE_DEBUG")) == pads[k].pin)
-        for (int i = 0; i < nw; i++) {
-            for (int j = 0; j < nu; j++) {
-                const feat *x = patch_at(s, j0 + j, i0 + i);
-                fputc(isnan(x->L) ? '?' : off_board(in, x) ? '#' : '.', stderr);
-            }
-            fputc('\n', stderr);
-        }
     size_t qh = 0, qt = 0;
     for (int i = 0; i < nw; i++) {
         const feat *x = patch_at(s, j0, i0 + i);
@@ -798,7 +773,6 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
             queue[qt++] = (int)q;
         }
     }
-    free(queue);
     return found;
 }
 
@@ -932,7 +906,7 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
         if (k < 512)
             sc[k] = in->escore[k];
     }
-    fr->edge_contrast = median_d(sc, in->n < 512 ? in->n : 512);
+    fr->edge_contrast = aoi__median(sc, in->n < 512 ? in->n : 512);
     if (getenv("AOI_INSPECT_DEBUG") && atoi(getenv("AOI_INSPECT_DEBUG")) > 1)
         for (int k = 0; k < in->n; k++)
             fprintf(stderr, "  pin %d edge %.4f step %.3f\n", pads[k].pin, in->edge[k], in->escore[k]);
@@ -988,14 +962,14 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
                 areas[na++] = j->solder_area_mm2;
         }
     }
-    double nominal = median_d(areas, na), st_nominal = NAN;
+    double nominal = aoi__median(areas, na), st_nominal = NAN;
     if (in->st) {
         double v[512];
         int nv = 0;
         for (size_t i = 0; i < in->st->npads && (int)i < in->n && nv < 512; i++)
             if (isfinite(in->st->nominal_area[i]))
                 v[nv++] = in->st->nominal_area[i];
-        st_nominal = median_d(v, nv);
+        st_nominal = aoi__median(v, nv);
     }
     for (size_t i = (size_t)in->n; i < in->npads; i++)
         in->joints[i].overhang_mm = holddown_overhang(in, frame, &pose, (int)i, dy);

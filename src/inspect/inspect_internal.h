@@ -61,6 +61,9 @@ int aoi__patch_mean(const patch *p, double u0, double u1, double w0, double w1, 
 /* k-th smallest of n floats (reorders v). */
 float aoi__select_k(float *v, size_t n, size_t k);
 
+/* Median of the finite values among v[0..n) (reorders v); NAN if none. */
+double aoi__median(double *v, int n);
+
 /* Per-channel median of n features. */
 feat aoi__feat_median(feat *v, size_t n);
 

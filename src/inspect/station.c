@@ -282,24 +282,6 @@ bailout:
     return ret;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    int m = 0;
-    for (int i = 0; i < n; i++)
-        if (isfinite(v[i]))
-            v[m++] = v[i];
-    if (!m)
-        return NAN;
-    qsort(v, (size_t)m, sizeof *v, cmp_d);
-    return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
-}
-
 aoi_station *aoi_teacher_finish(aoi_teacher *tc)
 {
     aoi_station *st;
@@ -323,17 +305,17 @@ aoi_station *aoi_teacher_finish(aoi_teacher *tc)
         for (int c = 0; c < 3; c++) {
             for (int i = 0; i < tc->n; i++)
                 v[i] = c == 0 ? tc->refs[i][r].L : c == 1 ? tc->refs[i][r].cr : tc->refs[i][r].cg;
-            *dst[c] = (float)median(v, tc->n);
+            *dst[c] = (float)aoi__median(v, tc->n);
         }
     }
     memcpy(v, tc->spread, (size_t)tc->n * sizeof *v);
-    st->mask_spread = median(v, tc->n);
+    st->mask_spread = aoi__median(v, tc->n);
     memcpy(v, tc->b2m, (size_t)tc->n * sizeof *v);
-    st->body_to_mask = median(v, tc->n);
+    st->body_to_mask = aoi__median(v, tc->n);
     for (size_t p = 0; p < tc->npads; p++) {
         for (int i = 0; i < tc->n; i++)
             v[i] = tc->areas[(size_t)i * tc->npads + p];
-        st->nominal_area[p] = median(v, tc->n);
+        st->nominal_area[p] = aoi__median(v, tc->n);
     }
     return st;
 }

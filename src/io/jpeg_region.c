@@ -44,7 +44,7 @@ typedef struct {
     size_t len;
 } decoder;
 
-/* Volatile-safe setup: the caller does the setjmp. */
+/* Reads the file and sets up error handling; the caller does the setjmp. */
 static int open_decoder(decoder *dc, const char *path)
 {
     memset(dc, 0, sizeof *dc);
@@ -56,7 +56,18 @@ static int open_decoder(decoder *dc, const char *path)
         dc->buf = NULL;
         return -1;
     }
+    dc->d.err = jpeg_std_error(&dc->err.pub);
+    dc->err.pub.error_exit = on_error;
+    dc->err.pub.emit_message = on_message;
     return 0;
+}
+
+/* After the caller's setjmp: the decompressor on the file's bytes, header read. */
+static void begin(decoder *dc)
+{
+    jpeg_create_decompress(&dc->d);
+    jpeg_mem_src(&dc->d, (const unsigned char *)dc->buf, (unsigned long)dc->len);
+    jpeg_read_header(&dc->d, TRUE);
 }
 
 static void close_decoder(decoder *dc)
@@ -76,17 +87,12 @@ int aoi_image_read_jpeg_scaled(const char *path, int denom, size_t max_pixels, a
         return aoi__error("JPEG scale 1/%d is not one of 1/1, 1/2, 1/4, 1/8", denom);
     if (open_decoder(&dc, path) < 0)
         return -1;
-    dc.d.err = jpeg_std_error(&dc.err.pub);
-    dc.err.pub.error_exit = on_error;
-    dc.err.pub.emit_message = on_message;
     if (setjmp(dc.err.jump)) {
         aoi__error("%s: corrupt JPEG: %s", path, dc.err.msg);
         aoi_image_free(out);
         goto bailout;
     }
-    jpeg_create_decompress(&dc.d);
-    jpeg_mem_src(&dc.d, (const unsigned char *)dc.buf, (unsigned long)dc.len);
-    jpeg_read_header(&dc.d, TRUE);
+    begin(&dc);
     *full_w = (int)dc.d.image_width;
     *full_h = (int)dc.d.image_height;
     if ((size_t)*full_w * (size_t)*full_h > max_pixels) {
@@ -125,17 +131,12 @@ int aoi_image_read_jpeg_region(const char *path, int x0_in, int y0_in, int w_in,
     memset(out, 0, sizeof *out);
     if (open_decoder(&dc, path) < 0)
         return -1;
-    dc.d.err = jpeg_std_error(&dc.err.pub);
-    dc.err.pub.error_exit = on_error;
-    dc.err.pub.emit_message = on_message;
     if (setjmp(dc.err.jump)) {
         aoi__error("%s: corrupt JPEG: %s", path, dc.err.msg);
         aoi_image_free(out);
         goto bailout;
     }
-    jpeg_create_decompress(&dc.d);
-    jpeg_mem_src(&dc.d, (const unsigned char *)dc.buf, (unsigned long)dc.len);
-    jpeg_read_header(&dc.d, TRUE);
+    begin(&dc);
     {
         int fw = (int)dc.d.image_width, fh = (int)dc.d.image_height;
         if (x0 < 0)

@@ -1,6 +1,7 @@
 /* footprint_svg.c - SVG drawing of a part's foot pattern (mm, top view). */
 #include "aoi/footprint.h"
 #include "core/error_internal.h"
+#include "core/text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,20 +9,6 @@
 
 #define MARGIN_MM 1.2
 #define FONT_MM 0.16
-
-static void put_escaped(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
 
 static void rect(FILE *f, const char *cls, double x0, double y0, double x1, double y1)
 {
@@ -68,7 +55,7 @@ int aoi_footprint_svg_write(const aoi_part *part, double scale, FILE *f)
             "height=\"%.2fmm\" viewBox=\"%.4f %.4f %.4f %.4f\">\n",
             w * scale, h * scale, x0, y0, w, h);
     fputs("<title>", f);
-    put_escaped(f, aoi_part_number(part));
+    aoi__put_escaped(f, aoi_part_number(part));
     fputs(" recommended PC board pattern (top view, mm)</title>\n", f);
     fputs("<style>\n"
           ".bg{fill:#ffffff}\n"
@@ -123,7 +110,7 @@ int aoi_footprint_svg_write(const aoi_part *part, double scale, FILE *f)
     hdim(f, body.x0, body.x1, ext.y1 + 0.55, "A", a);
 
     fprintf(f, "<text class=\"label\" x=\"%.4f\" y=\"%.4f\">", x0 + 0.15, ext.y1 + 1.05);
-    put_escaped(f, aoi_part_number(part));
+    aoi__put_escaped(f, aoi_part_number(part));
     fprintf(f, " - %s, %d pins, pitch %.2f mm, mated height %.1f mm; scale %g:1</text>\n",
             aoi_side_name(aoi_part_side(part)), aoi_part_pins(part), aoi_part_pitch(part),
             aoi_part_mated_height(part), scale);

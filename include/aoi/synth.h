@@ -12,7 +12,9 @@
 
 #include <stdint.h>
 
+#include "aoi/calib.h"
 #include "aoi/image.h"
+#include "aoi/lens.h"
 #include "aoi/part.h"
 #include "aoi/result.h"
 
@@ -44,6 +46,8 @@ typedef struct {
     int clean;                 /* no camera noise/blur/gain (for geometry tests) */
     int file_format;           /* -1 random, 0 PNG, 1 JPEG */
     int bare;                  /* board without the footprint (registration must fail) */
+    const aoi_lens *lens;      /* lens distortion to render through (NULL: none); the
+                                * truth pose is in ideal (undistorted) pixels */
 } aoi_synth_params;
 
 /* How the image should be stored (chosen from the seed within imaging.md). */
@@ -63,6 +67,24 @@ AOI_API int aoi_synth_render(const aoi_part *part, const aoi_synth_params *param
 
 /* Writes an image as the synth chose (PNG or JPEG at its quality). */
 AOI_API int aoi_synth_save(const aoi_image *img, const aoi_synth_file *file, const char *path);
+
+/* A view of a calibration target on the station. */
+typedef struct {
+    uint64_t seed;
+    int width, height;
+    double um_per_px_x, um_per_px_y; /* true scale along the image axes */
+    double rotation_deg;       /* target x axis against the image x axis */
+    double cx, cy;             /* ideal pixel where the target's grid centre lands */
+    const aoi_lens *lens;      /* NULL: no distortion */
+    double blur_px, noise_dn;
+    double gain[3];            /* per-channel colour cast of the light (0: 1) */
+    int gray;
+} aoi_synth_target_params;
+
+/* Renders a target view (RGB or GRAY8), 4 x 4 samples per pixel: the light
+ * plate with a quiet zone of two pitches, on a mid-grey surround. */
+AOI_API int aoi_synth_target(const aoi_target *t, const aoi_synth_target_params *p,
+                             aoi_image *out);
 
 AOI_API const char *aoi_mask_colour_name(int m);
 AOI_API const char *aoi_finish_name(int f);

@@ -65,7 +65,7 @@ static void set_looks(scene *s, rng_t *r, int mask, int finish, int body_kind)
 }
 
 /* Separable Gaussian blur of a float RGB image in place. */
-static int blur(float *img, int w, int h, double sigma)
+int synth_blur(float *img, int w, int h, double sigma)
 {
     int rad = (int)ceil(3 * sigma);
     float k[16], *tmp;
@@ -163,6 +163,10 @@ int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_imag
             aoi__error("synth: frame %dx%d outside 16x16 .. 25 Mpx", w, h);
             goto bailout;
         }
+        if (prm->lens && aoi_lens_check(prm->lens, w, h) < 0) {
+            aoi__error_prefix("synth");
+            goto bailout;
+        }
         if (bx1 - bx0 + 2 * m > w || by1 - by0 + 2 * m > h) {
             aoi__error("synth: a %dx%d frame cannot hold %s at %.2f um/px", w, h,
                        aoi_part_number(part), scale);
@@ -222,14 +226,20 @@ int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_imag
             for (int x = 0; x < w; x++) {
                 float acc[3] = {0, 0, 0}, rgb[3];
                 uint8_t lab;
+                double ux = x, uy = y;
+                /* Through a lens: the pixel centre's ideal position; samples
+                 * keep their offsets (the lens scales them by under 1 %). */
+                if (prm->lens)
+                    aoi_lens_undistort_point(prm->lens, x, y, &ux, &uy);
                 for (int j = 0; j < ss; j++)
                     for (int i = 0; i < ss; i++) {
-                        double dx = x + (i + 0.5) / ss - 0.5 - ox, dy = y + (j + 0.5) / ss - 0.5 - oy;
+                        double sx = ux + (i + 0.5) / ss - 0.5, sy = uy + (j + 0.5) / ss - 0.5;
+                        double dx = sx - ox, dy = sy - oy;
                         scene_shade(&s, (dx * c + dy * sn) * kinv, (-dx * sn + dy * c) * kinv, rgb, &lab);
                         acc[0] += rgb[0], acc[1] += rgb[1], acc[2] += rgb[2];
                     }
                 if (labels) {
-                    double dx = x - ox, dy = y - oy;
+                    double dx = ux - ox, dy = uy - oy;
                     scene_shade(&s, (dx * c + dy * sn) * kinv, (-dx * sn + dy * c) * kinv, rgb, &lab);
                     labels->data[(size_t)y * labels->stride + x] = lab;
                 }
@@ -247,7 +257,7 @@ int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_imag
         gain[q] = prm->clean ? 1 : rng_uniform(&r, 0.7, 1.3);
         offset[q] = prm->clean ? 0 : rng_uniform(&r, -10, 10);
     }
-    if (blur(lin, w, h, blur_px) < 0)
+    if (synth_blur(lin, w, h, blur_px) < 0)
         goto bailout;
     {
         double exposure = rng_uniform(&r, 0.6, 0.9), cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;

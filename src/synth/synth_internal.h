@@ -19,5 +19,7 @@ int synth_clutter(scene *s, rng_t *r, const aoi_part *part, double x0, double y0
                   double y1, aoi_rect keep);
 
 void synth_sort_defects(aoi_result *t);
+/* Separable Gaussian blur (sigma in px) of a float RGB image in place. */
+int synth_blur(float *img, int w, int h, double sigma);
 
 #endif

@@ -3,6 +3,7 @@
 #include "aoi/calib.h"
 #include "aoi/cvwrap.h"
 #include "aoi/error.h"
+#include "aoi/inspect.h"
 #include "aoi/lens.h"
 #include "aoi/synth.h"
 
@@ -440,4 +441,78 @@ Test(calib, files_round_trip_and_malformed_ones_are_refused, .timeout = 300)
                   "case %zu: '%s' should name the file and say '%s'", i, aoi_errmsg(), bad[i].says);
         unlink(p);
     }
+}
+
+/* The same board seen through the test lens and through a perfect one. */
+static void render_board(const aoi_part *part, uint64_t seed, unsigned defects,
+                         const aoi_lens *lens, aoi_image *img, aoi_result *truth)
+{
+    aoi_synth_params p;
+    aoi_synth_params_default(&p);
+    p.seed = seed;
+    p.defects = defects;
+    p.um_per_px = 12;
+    p.rotation = 0;
+    p.lighting = 0;
+    p.mask = 0;
+    p.width = VW, p.height = VH;
+    p.lens = lens;
+    cr_assert_eq(aoi_synth_render(part, &p, img, truth, NULL, NULL), 0, "%s", aoi_errmsg());
+}
+
+static void inspect_board(const aoi_part *part, const aoi_image *img, const aoi_calib *cal,
+                          aoi_result *res)
+{
+    aoi_thresholds t;
+    cr_assert_eq(aoi_thresholds_load_default(NULL, &t), 0, "%s", aoi_errmsg());
+    aoi_inspector *in = aoi_inspector_new(part, 12, 0, &t, NULL);
+    cr_assert(in, "%s", aoi_errmsg());
+    if (cal)
+        cr_assert_eq(aoi_inspector_set_calib(in, cal), 0, "%s", aoi_errmsg());
+    aoi_result_init(res);
+    aoi_inspect(in, img, res, NULL);
+    aoi_inspector_free(in);
+}
+
+Test(calib, inspection_through_the_lens_equals_the_undistorted_view, .timeout = 600)
+{
+    aoi_part *part = aoi_part_load("AXT640124", NULL);
+    aoi_lens lens = test_lens(VW, VH);
+    aoi_calib cal = {.um_per_px_x = 12, .um_per_px_y = 12, .width = VW, .height = VH,
+                     .has_lens = 1, .lens = lens};
+    double worst_raw = 0, worst_cal = 0;
+    cr_assert(part, "%s", aoi_errmsg());
+    for (int k = 0; k < 3; k++) {
+        aoi_image plain, bent;
+        aoi_result truth, t2, r0, r1, r2;
+        unsigned defects = k == 1 ? 1u << AOI_DEFECT_BRIDGE : k == 2 ? 1u << AOI_DEFECT_FLUX_RISE : 0;
+        render_board(part, 40 + (uint64_t)k, defects, NULL, &plain, &truth);
+        render_board(part, 40 + (uint64_t)k, defects, &lens, &bent, &t2);
+        inspect_board(part, &plain, NULL, &r0);
+        inspect_board(part, &bent, &cal, &r1);
+        inspect_board(part, &bent, NULL, &r2);
+        cr_assert(r0.has_pose && r1.has_pose, "%s", r1.error ? r1.error : "");
+        cr_expect_eq(r1.verdict, r0.verdict, "board %d: %s through the lens, %s without", k,
+                     aoi_verdict_name(r1.verdict), aoi_verdict_name(r0.verdict));
+        cr_expect_eq(r1.ndefects, r0.ndefects, "board %d", k);
+        for (size_t d = 0; d < r0.ndefects && d < r1.ndefects; d++)
+            cr_expect_eq(r1.defects[d].type, r0.defects[d].type);
+        double e1 = hypot(r1.pose.x_px - truth.pose.x_px, r1.pose.y_px - truth.pose.y_px);
+        double e0 = hypot(r0.pose.x_px - truth.pose.x_px, r0.pose.y_px - truth.pose.y_px);
+        worst_cal = fmax(worst_cal, e1 - e0);
+        cr_expect(e1 < e0 + 0.3, "board %d: pose %.3f px off through the lens, %.3f plain", k, e1, e0);
+        if (r2.has_pose)
+            worst_raw = fmax(worst_raw, hypot(r2.pose.x_px - truth.pose.x_px,
+                                              r2.pose.y_px - truth.pose.y_px));
+        aoi_image_free(&plain);
+        aoi_image_free(&bent);
+        aoi_result_clear(&truth);
+        aoi_result_clear(&t2);
+        aoi_result_clear(&r0);
+        aoi_result_clear(&r1);
+        aoi_result_clear(&r2);
+    }
+    cr_log_info("pose error: %.3f px worse with the calibration; %.3f px without it", worst_cal,
+                worst_raw);
+    aoi_part_free(part);
 }

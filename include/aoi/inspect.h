@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "aoi/calib.h"
 #include "aoi/export.h"
 #include "aoi/image.h"
 #include "aoi/part.h"
@@ -67,6 +68,13 @@ AOI_API aoi_inspector *aoi_inspector_new(const aoi_part *part, double um_per_px,
 AOI_API void aoi_inspector_free(aoi_inspector *in);
 /* Replaces the station model (NULL: none) for the next frames. */
 AOI_API void aoi_inspector_set_station(aoi_inspector *in, const aoi_station *station);
+/* Applies a station calibration (NULL: none) to the next frames: its colour
+ * gains when sampling, and, when its lens moves pixels by more than 0.05 px,
+ * undistortion of the region holding the footprint (frames must then be the
+ * calibrated size; poses are in undistorted pixels, and aoi_inspect_file
+ * decodes whole frames).  The scale is the inspector's own (give it
+ * aoi_calib_um_per_px()).  The calibration is copied. */
+AOI_API int aoi_inspector_set_calib(aoi_inspector *in, const aoi_calib *cal);
 
 /* Per-pin measures (mm, mm²); NAN where not measurable. */
 typedef struct {
@@ -113,6 +121,8 @@ typedef struct aoi_teacher aoi_teacher;
 AOI_API aoi_teacher *aoi_teacher_new(const aoi_part *part, double um_per_px, int rotation,
                                      const aoi_thresholds *t);
 AOI_API void aoi_teacher_free(aoi_teacher *tc);
+/* As aoi_inspector_set_calib, for the golden frames. */
+AOI_API int aoi_teacher_set_calib(aoi_teacher *tc, const aoi_calib *cal);
 AOI_API int aoi_teacher_add(aoi_teacher *tc, const aoi_image *golden);
 /* Needs at least 3 accepted frames. */
 AOI_API aoi_station *aoi_teacher_finish(aoi_teacher *tc);

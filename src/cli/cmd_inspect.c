@@ -104,6 +104,7 @@ typedef struct {
     const char *csv, *files_from;
     double um;
     size_t max_pixels;
+    aoi_calib cal;       /* with --calib */
 } job;
 
 enum { O_OVERLAY = 1000, O_SET, O_MAXPIX, O_RESUME, O_SHARD, O_CSV, O_PROGRESS, O_FULL, O_FROM };
@@ -203,10 +204,9 @@ static int configure(job *j, aoi_part **part, aoi_thresholds *th)
         if (aoi_thresholds_set(th, j->sets[i]) < 0)
             goto fail;
     if (j->calib) {
-        aoi_calib cal;
-        if (aoi_calib_load(j->calib, &cal) < 0)
+        if (aoi_calib_load(j->calib, &j->cal) < 0)
             goto fail;
-        j->um = aoi_calib_um_per_px(&cal);
+        j->um = aoi_calib_um_per_px(&j->cal);
     }
     return 0;
 fail:
@@ -292,6 +292,10 @@ static void *worker(void *arg)
     pool *pl = arg;
     aoi_inspector *in = aoi_inspector_new(pl->part, pl->j->um, pl->j->rot, pl->th, pl->st);
     size_t i;
+    if (in && pl->j->calib && aoi_inspector_set_calib(in, &pl->j->cal) < 0) {
+        aoi_inspector_free(in);
+        in = NULL;
+    }
     while ((i = atomic_fetch_add(&pl->next, 1)) < pl->files->n)
         inspect_one(pl, in, pl->files->v[i]);
     aoi_inspector_free(in);
@@ -436,7 +440,8 @@ int cmd_teach(int argc, char **argv)
                                         "and --csv belong to inspect");
     if ((status = configure(&j, &part, &th)) != 0)
         return status;
-    if (!(tc = aoi_teacher_new(part, j.um, j.rot, &th))) {
+    if (!(tc = aoi_teacher_new(part, j.um, j.rot, &th)) ||
+        (j.calib && aoi_teacher_set_calib(tc, &j.cal) < 0)) {
         fprintf(stderr, "f4saoi teach: %s\n", aoi_errmsg());
         status = EXIT_USAGE;
         goto done;

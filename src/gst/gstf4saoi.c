@@ -123,6 +123,8 @@ static gboolean configure(GstF4saoi *self, gchar **why)
     aoi_station *st = NULL;
     aoi_inspector *in = NULL;
     aoi_thresholds th;
+    aoi_calib cal;
+    int have_cal = 0;
     double um = self->um_per_px;
 
     if (!self->part_name || !*self->part_name) {
@@ -138,10 +140,10 @@ static gboolean configure(GstF4saoi *self, gchar **why)
         if (self->th_override[i] >= 0)
             *th_slot(&th, i) = self->th_override[i];
     if (self->calib && *self->calib) {
-        aoi_calib cal;
         if (aoi_calib_load(self->calib, &cal) < 0)
             goto fail;
         um = aoi_calib_um_per_px(&cal);
+        have_cal = 1;
     }
     if (!(um > 0)) {
         *why = g_strdup("set 'um-per-px' (micrometres per pixel) or 'calib' (a calibration file)");
@@ -150,7 +152,8 @@ static gboolean configure(GstF4saoi *self, gchar **why)
     }
     if (self->model && *self->model && !(st = aoi_station_load(self->model, part)))
         goto fail;
-    if (!(in = aoi_inspector_new(part, um, self->rotation, &th, st)))
+    if (!(in = aoi_inspector_new(part, um, self->rotation, &th, st)) ||
+        (have_cal && aoi_inspector_set_calib(in, &cal) < 0))
         goto fail;
     release(self);
     self->part = part;
@@ -162,6 +165,7 @@ static gboolean configure(GstF4saoi *self, gchar **why)
     return TRUE;
 fail:
     *why = g_strdup(aoi_errmsg());
+    aoi_inspector_free(in);
     aoi_station_free(st);
     aoi_part_free(part);
     return FALSE;
@@ -413,7 +417,7 @@ static void gst_f4saoi_class_init(GstF4saoiClass *klass)
     g_object_class_install_property(
         oc, PROP_CALIB,
         g_param_spec_string("calib", "Calibration file",
-                            "Station calibration file (calib/*.json) giving the scale", NULL, rw));
+                            "Station calibration file (calib/*.json, from f4saoi calib): scale, and lens distortion and colour gains when it has them", NULL, rw));
     g_object_class_install_property(
         oc, PROP_MODEL,
         g_param_spec_string("model", "Station model",

@@ -53,7 +53,7 @@ int aoi_inspect_file(aoi_inspector *in, const char *path, size_t max_pixels, int
         *fast_used = 0;
     while (denom < 8 && um * denom * 2 <= FAST_MAX_UM)
         denom *= 2;
-    if (!fast || denom == 1 || !is_jpeg_name(path))
+    if (!fast || denom == 1 || !is_jpeg_name(path) || aoi__inspector_has_lens(in))
         return full_path(in, path, max_pixels, res, info);
     if (aoi_image_read_jpeg_scaled(path, denom, max_pixels, &small, &fw, &fh) < 0) {
         /* Let the full decode give the precise message (or succeed). */

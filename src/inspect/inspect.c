@@ -12,6 +12,7 @@
  * rotation); the hold-down terminals on the body give the x offset.  Every
  * decision is a measure in mm against a threshold of aoi_thresholds. */
 #include "aoi/inspect.h"
+#include "aoi/lens.h"
 #include "core/error_internal.h"
 #include "core/grow.h"
 #include "inspect/inspect_internal.h"
@@ -69,6 +70,11 @@ struct aoi_inspector {
     double tpl_a0, tpl_w0;
     aoi_registrar *small;  /* fast path: registrar for reduced-scale frames */
     int small_denom;
+    /* calibration */
+    float gain[3];         /* colour balance applied when sampling */
+    aoi_undistorter *und;  /* lens remap table (NULL: lens negligible or none) */
+    int und_w, und_h;
+    aoi_image ubuf;        /* undistorted region of the current frame */
 };
 
 const aoi_part *aoi__inspector_part(const aoi_inspector *in)
@@ -79,6 +85,11 @@ const aoi_part *aoi__inspector_part(const aoi_inspector *in)
 double aoi__inspector_um(const aoi_inspector *in)
 {
     return in->um;
+}
+
+int aoi__inspector_has_lens(const aoi_inspector *in)
+{
+    return in->und != NULL;
 }
 
 int aoi__inspector_rot(const aoi_inspector *in)
@@ -122,6 +133,7 @@ aoi_inspector *aoi_inspector_new(const aoi_part *part, double um_per_px, int rot
         return NULL;
     }
     in->part = part, in->um = um_per_px, in->rot = rotation, in->th = *t, in->st = station;
+    in->gain[0] = in->gain[1] = in->gain[2] = 1;
     if (!(in->reg = aoi_registrar_new(part, um_per_px, rotation)))
         goto bailout;
     in->npads = aoi_part_pad_count(part);
@@ -166,6 +178,8 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->ttpl);
     free(in->seen);
     free(in->queue);
+    aoi_undistorter_free(in->und);
+    aoi_image_free(&in->ubuf);
     free(in);
 }
 
@@ -462,7 +476,7 @@ static double holddown_dx(aoi_inspector *in, const aoi_image *f, const aoi_pose 
         int row = vc > 0 ? 1 : -1;
         double hv = fmin(0.08, (t->y1 - t->y0) / 3);
         if (aoi__patch_sample(&in->hd, f, pose, in->rot, row, t->x0 - 0.25, t->x1 + 0.25,
-                              fabs(vc) - hv, fabs(vc) + hv, h) < 0)
+                              fabs(vc) - hv, fabs(vc) + hv, h, in->gain) < 0)
             continue;
         double prof[1024];
         int nu = in->hd.nu < 1024 ? in->hd.nu : 1024, bad = 0;
@@ -787,7 +801,7 @@ static double holddown_overhang(aoi_inspector *in, const aoi_image *f, const aoi
     if (outer < edge + 0.03)
         return NAN;
     if (aoi__patch_sample(&in->hd, f, pose, in->rot, p->row, p->cx - p->w / 2, p->cx + p->w / 2,
-                          outer, outer + 0.28, h) < 0)
+                          outer, outer + 0.28, h, in->gain) < 0)
         return NAN;
     for (int j = 1; j + 1 < in->hd.nu && nr < 256; j++) {
         double last = 0;
@@ -860,7 +874,7 @@ static void joints_nan(aoi_inspector *in)
         in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
-int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
+static int measure_frame(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
                          aoi_inspect_info *info, frame_refs *fr)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
@@ -895,7 +909,7 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
     h = fmax(0.004, pose.um_per_px / 1000);
     for (int r = 0; r < 2; r++)
         if (aoi__patch_sample(&in->strip[r], frame, &pose, in->rot, r ? 1 : -1, in->umin, in->umax,
-                              in->wmin, in->wmax, h) < 0)
+                              in->wmin, in->wmax, h, in->gain) < 0)
             return -1;
     if (frame_references(in, fr) < 0)
         return -1;
@@ -1019,6 +1033,92 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
                 "dy %.4f th %.4f nominal %.5f\n",
                 in->tau, fr->mask_spread, fr->body_to_mask, fr->body_uniformity, fr->edge_contrast,
                 dx, nhd, dy, th * 180 / M_PI, nominal);
+    return 0;
+}
+
+/* Margin around the footprint's extent in the undistorted region (mm). */
+#define LENS_MARGIN_MM 0.6
+
+/* Through a lens with noticeable distortion: find the footprint on the raw
+ * frame, undistort only the rectangle that holds it, measure that; the pose
+ * is then in ideal (undistorted) full-frame pixels. */
+int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
+                         aoi_inspect_info *info, frame_refs *fr)
+{
+    aoi_pose pose;
+    int x0, y0, w, h, rc;
+    double t0 = now_ms();
+
+    if (!in->und)
+        return measure_frame(in, frame, res, info, fr);
+    memset(info, 0, sizeof *info);
+    memset(fr, 0, sizeof *fr);
+    info->rotation = in->rot;
+    joints_nan(in);
+    info->joints = in->joints;
+    info->njoints = in->npads;
+    if (aoi_image_check(frame) < 0)
+        return -1;
+    if (frame->width != in->und_w || frame->height != in->und_h)
+        return aoi__error("the calibration is for %dx%d frames, this one is %dx%d", in->und_w,
+                          in->und_h, frame->width, frame->height);
+    if (aoi_register(in->reg, frame, NULL, &pose, NULL) < 0) {
+        info->register_ms = now_ms() - t0;
+        if (pose.score > 0) {
+            res->has_pose = 1;
+            res->pose = pose;
+        }
+        return -1;
+    }
+    {
+        aoi_rect e = aoi_part_extent(in->part);
+        double m = LENS_MARGIN_MM, xa = 1e18, ya = 1e18, xb = -1e18, yb = -1e18;
+        double us[4] = {e.x0 - m, e.x1 + m, e.x1 + m, e.x0 - m};
+        double vs[4] = {e.y0 - m, e.y0 - m, e.y1 + m, e.y1 + m};
+        for (int k = 0; k < 4; k++) {
+            double x, y;
+            aoi_pose_map(&pose, in->rot, us[k], vs[k], &x, &y);
+            xa = fmin(xa, x), xb = fmax(xb, x), ya = fmin(ya, y), yb = fmax(yb, y);
+        }
+        x0 = (int)fmax(0, floor(xa)), y0 = (int)fmax(0, floor(ya));
+        w = (int)fmin(frame->width - 1, ceil(xb)) - x0 + 1;
+        h = (int)fmin(frame->height - 1, ceil(yb)) - y0 + 1;
+    }
+    if (w < 16 || h < 16)
+        return aoi__error("the footprint lies outside the frame");
+    if (!in->ubuf.data || in->ubuf.format != frame->format || in->ubuf.width < w ||
+        in->ubuf.height < h) {
+        aoi_image_free(&in->ubuf);
+        if (aoi_image_alloc(&in->ubuf, w, h, frame->format) < 0)
+            return -1;
+    }
+    {
+        aoi_image region = in->ubuf;
+        region.width = w, region.height = h;
+        if (aoi_undistort_region(in->und, frame, x0, y0, &region) < 0)
+            return -1;
+        rc = measure_frame(in, &region, res, info, fr);
+    }
+    info->register_ms = now_ms() - t0 - info->inspect_ms;
+    if (res->has_pose) {
+        res->pose.x_px += x0;
+        res->pose.y_px += y0;
+    }
+    return rc;
+}
+
+int aoi_inspector_set_calib(aoi_inspector *in, const aoi_calib *cal)
+{
+    aoi_undistorter *u = NULL;
+    if (cal && aoi_calib_lens_matters(cal) &&
+        !(u = aoi_undistorter_new(&cal->lens, cal->width, cal->height)))
+        return -1;
+    aoi_undistorter_free(in->und);
+    in->und = u;
+    in->und_w = u ? cal->width : 0;
+    in->und_h = u ? cal->height : 0;
+    for (int q = 0; q < 3; q++)
+        in->gain[q] = cal && cal->has_gains ? (float)cal->gain[q] : 1.0f;
     return 0;
 }
 

@@ -43,9 +43,12 @@ typedef struct {
     int row;
 } patch;
 
-/* Samples a patch with bilinear interpolation through the pose. */
+/* Samples a patch with bilinear interpolation through the pose; colour
+ * channels are multiplied by gain (R, G, B; ignored for GRAY8). */
 int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int rot, int row,
-                      double u0, double u1, double w0, double w1, double h);
+                      double u0, double u1, double w0, double w1, double h, const float gain[3]);
+/* Whether the inspector undistorts frames (then the fast path is not used). */
+int aoi__inspector_has_lens(const aoi_inspector *in);
 void aoi__patch_free(patch *p);
 
 static inline const feat *patch_at(const patch *p, int j, int i)

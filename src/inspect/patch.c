@@ -24,8 +24,9 @@ static inline feat make_feat(float r, float g, float b)
 }
 
 int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int rot, int row,
-                      double u0, double u1, double w0, double w1, double h)
+                      double u0, double u1, double w0, double w1, double h, const float gain[3])
 {
+    static const float unit[3] = {1, 1, 1};
     int bpp = aoi_format_bpp(f->format), ro, go, bo;
     double x0, y0, xu, yu, xw, yw;
     size_t n;
@@ -46,6 +47,8 @@ int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int ro
     }
     p->u0 = u0, p->w0 = w0, p->h = h, p->row = row;
     aoi_format_rgb_offsets(f->format, &ro, &go, &bo);
+    if (f->format == AOI_FMT_GRAY8)
+        gain = unit;
     /* The map is affine: origin and the two steps. */
     aoi_pose_map(pose, rot, u0, row * w0, &x0, &y0);
     aoi_pose_map(pose, rot, u0 + h, row * w0, &xu, &yu);
@@ -68,7 +71,7 @@ int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int ro
             for (int k = 0; k < 3; k++) {
                 float t = a[off[k]] + ax * (a[off[k] + bpp] - a[off[k]]);
                 float u = b[off[k]] + ax * (b[off[k] + bpp] - b[off[k]]);
-                c[k] = t + ay * (u - t);
+                c[k] = (t + ay * (u - t)) * gain[k];
             }
             out[j] = make_feat(c[0], c[1], c[2]);
         }

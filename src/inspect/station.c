@@ -247,6 +247,11 @@ void aoi_teacher_free(aoi_teacher *tc)
     free(tc);
 }
 
+int aoi_teacher_set_calib(aoi_teacher *tc, const aoi_calib *cal)
+{
+    return aoi_inspector_set_calib(tc->in, cal);
+}
+
 int aoi_teacher_add(aoi_teacher *tc, const aoi_image *golden)
 {
     aoi_result res;

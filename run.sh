@@ -87,10 +87,12 @@ case "$cmd" in
     done
     log "wrote out/AXT540124.svg and out/AXT640124.svg (foot patterns in mm)"
     rc=0
-    for side in socket:AXT540124 header:AXT640124; do
-      name=${side%%:*} part=${side#*:}
-      log "inspecting $part on samples/$name (overlays in out/$name)"
-      ./build/src/f4saoi inspect -p "$part" -u 12 --overlay "out/$name" \
+    # The socket job states the scale; the header job reads it from the
+    # station calibration shipped in calib/ (tools/make-calib-example.sh).
+    for side in socket:AXT540124:-u:12 header:AXT640124:--calib:calib/samples-12um.json; do
+      IFS=: read -r name part opt val <<<"$side"
+      log "inspecting $part on samples/$name ($opt $val; overlays in out/$name)"
+      ./build/src/f4saoi inspect -p "$part" "$opt" "$val" --overlay "out/$name" \
         --jsonl "out/$name.jsonl" "samples/$name" || rc=$?
       python3 -c 'import json,sys
 for l in open(sys.argv[1]):

@@ -1,4 +1,7 @@
 /* test_cli.c - the f4saoi program: parts, footprint, help and exit codes. */
+#include "aoi/calib.h"
+#include "aoi/error.h"
+
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -136,7 +139,7 @@ Test(cli, synth_then_locate_and_bad_files, .timeout = 300)
 
 Test(cli, every_command_explains_itself)
 {
-    static const char *cmds[] = {"parts", "footprint", "synth", "score", "locate", "inspect", "teach", "report"};
+    static const char *cmds[] = {"parts", "footprint", "synth", "score", "locate", "inspect", "teach", "report", "calib"};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         run_result r = run((const char *[]){cmds[i], "--help", NULL});
         char want[64];
@@ -434,6 +437,32 @@ Test(cli, report_escapes_and_renders, .timeout = 600)
 
 /* The JPEG fast path (reduced-scale decode to find the footprint, the
  * region decoded in full) gives the same records as full decodes. */
+/* Compares two runs' records line by line: same image, verdict and defects,
+ * poses within tol px.  Returns the number of records compared. */
+static int same_records(const char *a, const char *b, double tol)
+{
+    gchar **la = g_strsplit(a, "\n", -1), **lb = g_strsplit(b, "\n", -1);
+    int n = 0;
+    for (int i = 0; la[i] && lb[i] && *la[i]; i++, n++) {
+        char *va = strstr(la[i], "\"verdict\""), *vb = strstr(lb[i], "\"verdict\"");
+        char *da = strstr(la[i], "\"defects\""), *db = strstr(lb[i], "\"defects\"");
+        cr_assert(va && vb && da && db);
+        cr_expect_eq(strncmp(la[i], lb[i], 20), 0, "%.60s vs %.60s", la[i], lb[i]);
+        cr_expect_eq(strncmp(va, vb, 20), 0, "%.60s vs %.60s", va, vb);
+        char *ea = strstr(da, "]"), *eb = strstr(db, "]");
+        cr_expect(ea - da == eb - db && strncmp(da, db, (size_t)(ea - da)) == 0,
+                  "defects differ: %.200s | %.200s", da, db);
+        char *xa = strstr(la[i], "\"x_px\":"), *xb = strstr(lb[i], "\"x_px\":");
+        cr_expect((xa == NULL) == (xb == NULL));
+        if (xa && xb)
+            cr_expect(fabs(strtod(xa + 7, NULL) - strtod(xb + 7, NULL)) < tol, "%.40s vs %.40s",
+                      xa, xb);
+    }
+    g_strfreev(la);
+    g_strfreev(lb);
+    return n;
+}
+
 Test(cli, fast_decode_equals_full_decode, .timeout = 600)
 {
     char *dir = g_dir_make_tmp("f4saoi-fast-XXXXXX", NULL);
@@ -445,23 +474,7 @@ Test(cli, fast_decode_equals_full_decode, .timeout = 600)
                                         "--fast-decode", dir, NULL});
     run_result b = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "9", "-r", "90", "-q", dir, NULL});
     cr_expect_eq(a.status, b.status);
-    gchar **la = g_strsplit(a.out, "\n", -1), **lb = g_strsplit(b.out, "\n", -1);
-    int n = 0;
-    for (int i = 0; la[i] && lb[i] && *la[i]; i++, n++) {
-        /* Same image, verdict and defects; poses within 0.05 px. */
-        char *va = strstr(la[i], "\"verdict\""), *vb = strstr(lb[i], "\"verdict\"");
-        char *da = strstr(la[i], "\"defects\""), *db = strstr(lb[i], "\"defects\"");
-        cr_assert(va && vb && da && db);
-        cr_expect_eq(strncmp(va, vb, 20), 0, "%.60s vs %.60s", va, vb);
-        char *ea = strstr(da, "]"), *eb = strstr(db, "]");
-        cr_expect(ea - da == eb - db && strncmp(da, db, (size_t)(ea - da)) == 0, "defects differ: %.200s | %.200s", da, db);
-        char *xa = strstr(la[i], "\"x_px\":"), *xb = strstr(lb[i], "\"x_px\":");
-        if (xa && xb)
-            cr_expect(fabs(strtod(xa + 7, NULL) - strtod(xb + 7, NULL)) < 0.05, "%.40s vs %.40s", xa, xb);
-    }
-    cr_expect_eq(n, 4);
-    g_strfreev(la);
-    g_strfreev(lb);
+    cr_expect_eq(same_records(a.out, b.out, 0.05), 4);
     done(&a);
     done(&b);
     char *cmd = g_strdup_printf("rm -rf '%s'", dir);
@@ -505,4 +518,99 @@ Test(cli, file_lists_symlink_loops_permissions, .timeout = 300)
     g_free(good);
     g_free(list);
     g_free(dir);
+}
+
+/* f4saoi calib: printable target; a calibration from rendered views through a
+ * lens; views without the target or unreadable are left out and reported;
+ * inspect --calib equals --um-per-px when the calibration says the same. */
+Test(cli, calib_target_views_and_inspect, .timeout = 900)
+{
+    char *dir = g_dir_make_tmp("f4saoi-calib-XXXXXX", NULL);
+    char *svg = g_build_filename(dir, "target.svg", NULL);
+    char *views = g_build_filename(dir, "views", NULL);
+    char *cal = g_build_filename(dir, "station.json", NULL);
+    char *flat = g_build_filename(dir, "flat.json", NULL);
+    char *boards = g_build_filename(dir, "boards", NULL);
+    char *junk = g_build_filename(views, "zz-junk.png", NULL);
+    char *blank = g_build_filename(dir, "blank", NULL);
+    gchar *text = NULL;
+
+    run_result r = run((const char *[]){"calib", "--make-target", "chessboard:13x9:0.5", "-o", svg, NULL});
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(g_file_get_contents(svg, &text, NULL, NULL) && strstr(text, "<svg") &&
+              strstr(text, "width=\"9mm\""), "%.300s", text ? text : "(none)");
+    g_free(text);
+    done(&r);
+
+    r = run((const char *[]){"synth", "--target", "chessboard:13x9:0.5", "-u", "12", "--size",
+                             "1280x960", "--distortion", "-0.05", "-n", "4", "-o", views, "-q", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    cr_assert(g_file_set_contents(junk, "not a png", -1, NULL));
+    gchar *v1 = g_build_filename(views, "target_s1.png", NULL), *v2 = g_build_filename(views, "target_s2.png", NULL);
+    gchar *v3 = g_build_filename(views, "target_s3.png", NULL), *v4 = g_build_filename(views, "target_s4.png", NULL);
+    r = run((const char *[]){"calib", "--target", "chessboard:13x9:0.5", "-o", cal, v1, v2, v3, v4, junk, NULL});
+    cr_expect_eq(r.status, 3, "an unreadable view gives exit 3: %s", r.err);
+    cr_expect(strstr(r.err, "zz-junk.png: left out") != NULL, "%s", r.err);
+    cr_expect(strstr(r.err, "wrote") != NULL, "%s", r.err);
+    done(&r);
+    {
+        aoi_calib c;
+        cr_assert_eq(aoi_calib_load(cal, &c), 0, "%s", aoi_errmsg());
+        cr_expect(fabs(aoi_calib_um_per_px(&c) / 12 - 1) < 0.001, "%.5f", aoi_calib_um_per_px(&c));
+        cr_expect(aoi_calib_lens_matters(&c));
+        cr_expect(fabs(c.lens.k1 + 0.05) < 0.005, "k1 %.4f", c.lens.k1);
+    }
+
+    /* Refusals: a wrong target size finds nothing; too few views. */
+    r = run((const char *[]){"calib", "--target", "chessboard:11x9:0.5", "-o", blank, v1, NULL});
+    cr_expect_eq(r.status, 3, "%s", r.err);
+    cr_expect(strstr(r.err, "not found") && strstr(r.err, "refused"), "%s", r.err);
+    cr_expect(access(blank, F_OK) != 0, "nothing written when refused");
+    done(&r);
+    r = run((const char *[]){"calib", "--target", "chessboard:13x9", "-o", blank, v1, NULL});
+    cr_expect_eq(r.status, 2, "%s", r.err);
+    done(&r);
+
+    /* Boards through the same lens: with the calibration, the poses match the
+     * truth (ideal pixels). */
+    r = run((const char *[]){"synth", "-p", "AXT640124", "-u", "12", "-r", "0", "--size", "1280x960",
+                             "--distortion", "-0.05", "-n", "3", "-s", "70", "-o", boards, "-q", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    r = run((const char *[]){"inspect", "-p", "AXT640124", "--calib", cal, "-q", boards, NULL});
+    cr_expect(r.status == 0, "%s", r.err);
+    {
+        gchar **lines = g_strsplit(r.out, "\n", -1);
+        gchar *truth = NULL;
+        gchar *tp = g_build_filename(boards, "truth.jsonl", NULL);
+        cr_assert(g_file_get_contents(tp, &truth, NULL, NULL));
+        gchar **tl = g_strsplit(truth, "\n", -1);
+        for (int i = 0; i < 3; i++) {
+            char *xa = strstr(lines[i], "\"x_px\":"), *xb = strstr(tl[i], "\"x_px\":");
+            cr_assert(xa && xb, "%s", lines[i]);
+            cr_expect(fabs(strtod(xa + 7, NULL) - strtod(xb + 7, NULL)) < 0.3, "%.40s vs truth %.40s", xa, xb);
+        }
+        g_strfreev(lines);
+        g_strfreev(tl);
+        g_free(truth);
+        g_free(tp);
+    }
+    done(&r);
+
+    /* A calibration without lens or gains inspects as --um-per-px. */
+    cr_assert(g_file_set_contents(flat, "{\"format\": \"f4saoi-calibration\", \"version\": 1, "
+                                        "\"um_per_px\": [12, 12]}", -1, NULL));
+    run_result a = run((const char *[]){"inspect", "-p", "AXT640124", "--calib", flat, "-q", views, boards, NULL});
+    run_result b = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "12", "-q", views, boards, NULL});
+    cr_expect_eq(a.status, b.status);
+    cr_expect_eq(same_records(a.out, b.out, 1e-9), 8);
+    done(&a);
+    done(&b);
+
+    g_free(v1), g_free(v2), g_free(v3), g_free(v4);
+    char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+    g_free(cmd);
+    g_free(dir), g_free(svg), g_free(views), g_free(cal), g_free(flat), g_free(boards), g_free(junk), g_free(blank);
 }

@@ -44,7 +44,8 @@ AOI_API int aoi_target_write_svg(const aoi_target *t, const char *path);
 /* One view's measures. */
 typedef struct {
     double um_per_px_x, um_per_px_y;
-    double rotation_deg;       /* target x axis against the image x axis */
+    double rotation_deg;       /* target x axis against the image x axis, -90..90 (a target
+                                * numbered from its other end reads the same) */
     double rms_px;             /* reprojection error in this view */
 } aoi_calib_view;
 
@@ -57,7 +58,7 @@ typedef struct {
     aoi_lens lens;
     int has_gains;
     double gain[3];            /* per-channel R, G, B gains making the white reference grey */
-    double rotation_deg;       /* mean target rotation over the views */
+    double rotation_deg;       /* mean target rotation over the views, -90..90 */
     double scale_spread;       /* (max - min) / mean of the views' scales */
     aoi_calib_view view[AOI_CALIB_MAX_VIEWS];
 } aoi_calib;
@@ -83,6 +84,8 @@ typedef struct {
     double max_rms_px;         /* default 0.5 */
     double max_scale_spread;   /* default 0.005 (0.5 %) */
     int tangential;            /* also fit p1 p2 (default 0) */
+    int no_distortion;         /* a distortion-free (telecentric) lens: scale, rotation and
+                                * gains only, no lens model in the file (default 0) */
 } aoi_calib_limits;
 
 AOI_API void aoi_calib_limits_default(aoi_calib_limits *l);

@@ -29,6 +29,7 @@ void aoi_calib_limits_default(aoi_calib_limits *l)
     l->max_rms_px = 0.5;
     l->max_scale_spread = 0.005;
     l->tangential = 0;
+    l->no_distortion = 0;
 }
 
 aoi_calibrator *aoi_calibrator_new(const aoi_target *t)
@@ -246,7 +247,8 @@ int aoi_calibrator_finish(aoi_calibrator *c, const aoi_calib_limits *lim, aoi_ca
 {
 #if HAVE_OPENCV
     aoi_calib_limits dl;
-    double K[9], dist[5], rms = 0, *und = NULL, *perview = NULL, smin = 1e18, smax = 0, ssum = 0;
+    double K[9], dist[5], rms = 0, *und = NULL, *perview = NULL, *all = NULL, smin = 1e18;
+    double smax = 0, ssum = 0;
     double rx = 0, ry = 0, rs = 0, rc = 0;
     int ret = -1;
 
@@ -261,41 +263,52 @@ int aoi_calibrator_finish(aoi_calibrator *c, const aoi_calib_limits *lim, aoi_ca
                    c->nviews, c->nviews == 1 ? "" : "s", lim->min_views < 1 ? 1 : lim->min_views);
         goto bailout;
     }
-    {
-        /* The held focal length only sets the unit of the distortion terms;
-         * its y/x ratio is the pixels' aspect, measured on the raw points. */
-        double f = c->w > c->h ? c->w : c->h, asp = 0;
-        for (int v = 0; v < c->nviews; v++) {
-            double M[2][2];
-            fit_affine(c->obj, c->img[v], c->npts, M);
-            asp += hypot(M[1][0], M[1][1]) / hypot(M[0][0], M[0][1]);
-        }
-        asp /= c->nviews;
-        const double k[9] = {f, 0, (c->w - 1) / 2.0, 0, f * asp, (c->h - 1) / 2.0, 0, 0, 1};
-        memcpy(K, k, sizeof K);
-    }
     if (!(und = malloc(sizeof *und * 2 * (size_t)c->npts)) ||
-        !(perview = malloc(sizeof *perview * (size_t)c->nviews))) {
+        !(perview = malloc(sizeof *perview * (size_t)c->nviews)) ||
+        !(all = malloc(sizeof *all * 2 * (size_t)c->npts * (size_t)c->nviews))) {
         aoi__error("out of memory");
         goto bailout;
     }
+    for (int v = 0; v < c->nviews; v++)
+        memcpy(all + 2 * (size_t)v * c->npts, c->img[v], sizeof *all * 2 * (size_t)c->npts);
+    /* The held focal length only sets the unit of the distortion terms; its
+     * y/x ratio is the pixels' aspect, measured on the points undistorted by
+     * the previous pass (the raw points first: distortion biases them). */
     {
-        double *all = malloc(sizeof *all * 2 * (size_t)c->npts * (size_t)c->nviews);
-        if (!all) {
-            aoi__error("out of memory");
-            goto bailout;
+        double f = c->w > c->h ? c->w : c->h, asp = 1;
+        aoi_lens l = {f, f, (c->w - 1) / 2.0, (c->h - 1) / 2.0, 0, 0, 0, 0, 0};
+        memcpy(K, (const double[9]){f, 0, l.cx, 0, f, l.cy, 0, 0, 1}, sizeof K);
+        memset(dist, 0, sizeof dist);
+        for (int pass = 0; pass < 4 && !lim->no_distortion; pass++) {
+            double a = 0;
+            for (int v = 0; v < c->nviews; v++) {
+                double M[2][2];
+                for (int i = 0; i < c->npts; i++)
+                    if (aoi_lens_undistort_point(&l, c->img[v][2 * i], c->img[v][2 * i + 1],
+                                                 &und[2 * i], &und[2 * i + 1]) < 0)
+                        goto bailout;
+                fit_affine(c->obj, und, c->npts, M);
+                a += hypot(M[1][0], M[1][1]) / hypot(M[0][0], M[0][1]);
+            }
+            a /= c->nviews;
+            if (pass > 0 && fabs(a / asp - 1) < 1e-5)
+                break;
+            asp = a;
+            const double k[9] = {f, 0, (c->w - 1) / 2.0, 0, f * asp, (c->h - 1) / 2.0, 0, 0, 1};
+            memcpy(K, k, sizeof K);
+            if (aoi_cv_calibrate(c->nviews, c->npts, c->obj, all, c->w, c->h, K, lim->tangential,
+                                 dist, &rms, perview) < 0)
+                goto bailout;
+            l = (aoi_lens){K[0], K[4], K[2], K[5], dist[0], dist[1], dist[2], dist[3], dist[4]};
+            if (aoi_lens_check(&l, c->w, c->h) < 0) {
+                aoi__error_prefix("calib: the fitted distortion is implausible");
+                goto bailout;
+            }
         }
-        for (int v = 0; v < c->nviews; v++)
-            memcpy(all + 2 * (size_t)v * c->npts, c->img[v], sizeof *all * 2 * (size_t)c->npts);
-        int fail = aoi_cv_calibrate(c->nviews, c->npts, c->obj, all, c->w, c->h, K,
-                                    lim->tangential, dist, &rms, perview);
-        free(all);
-        if (fail < 0)
-            goto bailout;
     }
     cal->width = c->w, cal->height = c->h;
     cal->lens = (aoi_lens){K[0], K[4], K[2], K[5], dist[0], dist[1], dist[2], dist[3], dist[4]};
-    cal->has_lens = 1;
+    cal->has_lens = !lim->no_distortion;
     cal->rms_px = rms;
     cal->views = c->nviews;
     if (aoi_lens_check(&cal->lens, c->w, c->h) < 0) {
@@ -308,21 +321,34 @@ int aoi_calibrator_finish(aoi_calibrator *c, const aoi_calib_limits *lim, aoi_ca
             if (aoi_lens_undistort_point(&cal->lens, c->img[v][2 * i], c->img[v][2 * i + 1],
                                          &und[2 * i], &und[2 * i + 1]) < 0)
                 goto bailout;
-        fit_affine(c->obj, und, c->npts, M);
+        double res = fit_affine(c->obj, und, c->npts, M);
         aoi_calib_view *cv = &cal->view[v];
+        if (lim->no_distortion)
+            perview[v] = res;
         cv->um_per_px_x = 1000.0 / hypot(M[0][0], M[0][1]);
         cv->um_per_px_y = 1000.0 / hypot(M[1][0], M[1][1]);
-        cv->rotation_deg = atan2(M[1][0], M[0][0]) * 180 / M_PI;
+        /* Modulo 180 degrees: the detectors may number a target from
+         * either end. */
+        cv->rotation_deg = fmod(atan2(M[1][0], M[0][0]) * 180 / M_PI + 360, 180);
+        if (cv->rotation_deg > 90)
+            cv->rotation_deg -= 180;
         cv->rms_px = perview[v];
         rx += cv->um_per_px_x, ry += cv->um_per_px_y;
         double s = (cv->um_per_px_x + cv->um_per_px_y) / 2;
         smin = fmin(smin, s), smax = fmax(smax, s), ssum += s;
-        /* Mean rotation on the circle (views may differ by whole turns). */
-        rs += sin(cv->rotation_deg * M_PI / 180), rc += cos(cv->rotation_deg * M_PI / 180);
+        /* Mean of axes (angles modulo 180) through the doubled angle. */
+        rs += sin(cv->rotation_deg * M_PI / 90), rc += cos(cv->rotation_deg * M_PI / 90);
+    }
+    if (lim->no_distortion) {
+        double q = 0;
+        for (int v = 0; v < c->nviews; v++)
+            q += perview[v] * perview[v];
+        cal->rms_px = sqrt(q / c->nviews);
+        cal->width = cal->height = 0;
     }
     cal->um_per_px_x = rx / c->nviews;
     cal->um_per_px_y = ry / c->nviews;
-    cal->rotation_deg = atan2(rs, rc) * 180 / M_PI;
+    cal->rotation_deg = atan2(rs, rc) * 90 / M_PI;
     cal->scale_spread = (smax - smin) / (ssum / c->nviews);
     if (c->nwhite) {
         double m = (c->white[0] + c->white[1] + c->white[2]) / 3;
@@ -330,10 +356,10 @@ int aoi_calibrator_finish(aoi_calibrator *c, const aoi_calib_limits *lim, aoi_ca
             cal->gain[q] = m / c->white[q];
         cal->has_gains = 1;
     }
-    if (rms > lim->max_rms_px) {
+    if (cal->rms_px > lim->max_rms_px) {
         aoi__error("calib: reprojection error %.3f px is above the limit %.3f px (blurred or "
                    "dirty target, target not flat, or a wrong pitch)",
-                   rms, lim->max_rms_px);
+                   cal->rms_px, lim->max_rms_px);
         goto bailout;
     }
     if (cal->scale_spread > lim->max_scale_spread) {
@@ -352,6 +378,7 @@ int aoi_calibrator_finish(aoi_calibrator *c, const aoi_calib_limits *lim, aoi_ca
 bailout:
     free(und);
     free(perview);
+    free(all);
     return ret;
 #else
     (void)c;

@@ -17,6 +17,7 @@ int cmd_locate(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_teach(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_calib(int argc, char **argv);
 
 /* Prints "f4saoi CMD: message" to stderr and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

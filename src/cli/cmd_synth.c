@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,13 @@ static void synth_help(void)
          "      --gray             8-bit grey frames\n"
          "      --borderline       defect magnitudes just beyond the thresholds\n"
          "      --clean            no camera noise, blur or gain\n"
+         "      --distortion K1    render through a lens with radial distortion K1\n"
+         "                         (OpenCV's k1, focal length = the larger side of --size,\n"
+         "                         which is then required; poses stay in ideal pixels)\n"
+         "      --target TARGET    render views of a calibration target instead of boards\n"
+         "                         (e.g. chessboard:13x9:0.5; see 'f4saoi calib --help'),\n"
+         "                         moved and turned between views; -u, --size (default\n"
+         "                         1280x960), --distortion, --gray and --clean apply\n"
          "  -q, --quiet            no progress on stderr\n"
          "  -h, --help             show this help");
 }
@@ -70,9 +78,68 @@ static int name_index(const char *s, const char *(*name)(int), int count)
     return -2;
 }
 
+/* Views of a calibration target: moved and turned at random (from the seed)
+ * inside the frame, written as PNG. */
+static int synth_targets(const char *desc, const char *dir, const aoi_synth_params *base,
+                         long count, unsigned long long seed, int quiet)
+{
+    aoi_target t;
+    aoi_synth_target_params p;
+    char path[4096];
+    int w = base->width ? base->width : 1280, h = base->height ? base->height : 960;
+    double um = base->um_per_px > 0 ? base->um_per_px : 12;
+
+    if (aoi_target_parse(desc, &t) < 0)
+        return cli_usage_error("synth", "%s", aoi_errmsg());
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+        fprintf(stderr, "f4saoi synth: %s: cannot create: %s\n", dir, strerror(errno));
+        return EXIT_USAGE;
+    }
+    for (long i = 0; i < count; i++) {
+        unsigned long long x = (seed + (unsigned long long)i) * 0x9E3779B97F4A7C15ull;
+        double u[3];
+        aoi_image img;
+        for (int k = 0; k < 3; k++) {
+            x ^= x >> 31, x *= 0xBF58476D1CE4E5B9ull, x ^= x >> 29;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        /* Half the target's diagonal (with its quiet zone) in pixels. */
+        double span = (t.kind == AOI_TARGET_CHESSBOARD ? 6 : 5) * t.pitch_mm;
+        double rx = ((t.cols - 1) * t.pitch_mm + span) * 500 / um;
+        double ry = ((t.rows - 1) * t.pitch_mm + span) * 500 / um, r = hypot(rx, ry);
+        memset(&p, 0, sizeof p);
+        p.seed = seed + (unsigned long long)i;
+        p.width = w, p.height = h;
+        p.um_per_px_x = p.um_per_px_y = um;
+        p.rotation_deg = -15 + 30 * u[0];
+        p.cx = r < w / 2.0 ? r + (w - 2 * r) * u[1] : (w - 1) / 2.0;
+        p.cy = r < h / 2.0 ? r + (h - 2 * r) * u[2] : (h - 1) / 2.0;
+        p.lens = base->lens;
+        p.gray = base->gray;
+        p.blur_px = base->clean ? 0 : 0.6;
+        p.noise_dn = base->clean ? 0 : 2;
+        if (aoi_synth_target(&t, &p, &img) < 0) {
+            fprintf(stderr, "f4saoi synth: %s\n", aoi_errmsg());
+            return 1;
+        }
+        snprintf(path, sizeof path, "%s/target_s%llu.png", dir, (unsigned long long)p.seed);
+        int rc = aoi_image_write_png(&img, path);
+        aoi_image_free(&img);
+        if (rc < 0) {
+            fprintf(stderr, "f4saoi synth: %s\n", aoi_errmsg());
+            return 1;
+        }
+        if (!quiet)
+            fprintf(stderr, "\rf4saoi synth: %ld/%ld %s", i + 1, count, path);
+    }
+    if (!quiet)
+        fputc('\n', stderr);
+    return EXIT_OK;
+}
+
 int cmd_synth(int argc, char **argv)
 {
-    enum { O_SIZE = 1000, O_FORMAT, O_MASK, O_LIGHT, O_GRAY, O_BORDER, O_CLEAN };
+    enum { O_SIZE = 1000, O_FORMAT, O_MASK, O_LIGHT, O_GRAY, O_BORDER, O_CLEAN, O_TARGET, O_DIST };
     static const struct option opts[] = {
         {"part", required_argument, NULL, 'p'},     {"output", required_argument, NULL, 'o'},
         {"count", required_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
@@ -81,10 +148,14 @@ int cmd_synth(int argc, char **argv)
         {"format", required_argument, NULL, O_FORMAT}, {"mask", required_argument, NULL, O_MASK},
         {"lighting", required_argument, NULL, O_LIGHT}, {"gray", no_argument, NULL, O_GRAY},
         {"borderline", no_argument, NULL, O_BORDER}, {"clean", no_argument, NULL, O_CLEAN},
+        {"target", required_argument, NULL, O_TARGET},
+        {"distortion", required_argument, NULL, O_DIST},
         {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *partname = NULL, *dir = NULL;
+    const char *partname = NULL, *dir = NULL, *target = NULL;
+    double k1 = 0;
+    aoi_lens lens;
     long count = 10;
     unsigned long long seed = 1;
     unsigned defects = 0;
@@ -149,6 +220,12 @@ int cmd_synth(int argc, char **argv)
         case O_GRAY: base.gray = 1; break;
         case O_BORDER: base.borderline = 1; break;
         case O_CLEAN: base.clean = 1; break;
+        case O_TARGET: target = optarg; break;
+        case O_DIST:
+            k1 = strtod(optarg, &end);
+            if (*end || !(k1 >= -0.5 && k1 <= 0.5))
+                return cli_usage_error("synth", "--distortion takes k1 in -0.5..0.5");
+            break;
         case 'q': quiet = 1; break;
         case 'h': synth_help(); return EXIT_OK;
         default: return cli_usage_error("synth", "bad option");
@@ -156,6 +233,18 @@ int cmd_synth(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);
+    if (k1 != 0) {
+        if (!base.width)
+            return cli_usage_error("synth", "--distortion needs a fixed frame --size");
+        double f = base.width > base.height ? base.width : base.height;
+        lens = (aoi_lens){f, f, (base.width - 1) / 2.0, (base.height - 1) / 2.0, k1, 0, 0, 0, 0};
+        base.lens = &lens;
+    }
+    if (target) {
+        if (partname || !dir)
+            return cli_usage_error("synth", "--target takes --output and no --part");
+        return synth_targets(target, dir, &base, count, seed, quiet);
+    }
     if (!partname || !dir)
         return cli_usage_error("synth", "--part and --output are required");
     if (!(part = aoi_part_load(partname, NULL))) {

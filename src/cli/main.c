@@ -22,6 +22,7 @@ static const command commands[] = {
     {"teach", cmd_teach, "learn a station model from golden images"},
     {"report", cmd_report, "HTML review page of inspection results with defect crops"},
     {"locate", cmd_locate, "register images to the foot pattern: pose and confidence"},
+    {"calib", cmd_calib, "measure a station's scale, lens and colour from target views"},
 };
 
 static void usage(FILE *f)

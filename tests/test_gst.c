@@ -12,6 +12,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,4 +361,80 @@ Test(gst, gst_launch_pipeline_over_generated_jpegs)
     cr_expect(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "videotestsrc pipeline (see %s/log2.txt)", dir);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_expect_eq(system(cmd), 0);
+}
+
+/* calib=: a lens calibration undistorts what the element inspects (pose
+ * against the truth in ideal pixels); frames of another size are error
+ * verdicts naming the calibrated size; a malformed file fails the start. */
+Test(gst, calibration_file_with_a_lens)
+{
+    const aoi_lens lens = {1700, 1700, 639.5, 479.5, -0.045, 0.02, 0, 0, 0};
+    aoi_calib cal = {.um_per_px_x = 12, .um_per_px_y = 12, .width = 1280, .height = 960,
+                     .has_lens = 1, .lens = lens};
+    char path[] = "/tmp/f4saoi-gstcal-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    cr_assert_eq(aoi_calib_save(&cal, NULL, path), 0, "%s", aoi_errmsg());
+
+    aoi_synth_params p;
+    aoi_image img;
+    aoi_result truth;
+    aoi_part *part = aoi_part_load("AXT640124", NULL);
+    aoi_synth_params_default(&p);
+    p.seed = 61, p.um_per_px = 12, p.rotation = 0, p.lighting = 0, p.mask = 0;
+    p.width = 1280, p.height = 960, p.lens = &lens;
+    cr_assert_eq(aoi_synth_render(part, &p, &img, &truth, NULL, NULL), 0, "%s", aoi_errmsg());
+
+    gchar *desc = g_strdup_printf("f4saoi part=AXT640124 calib=%s", path);
+    GstHarness *hn = gst_harness_new_parse(desc);
+    gst_harness_set_src_caps_str(hn, "video/x-raw,format=RGB,width=1280,height=960,framerate=25/1");
+    GstBuffer *out = gst_harness_push_and_pull(hn, to_buffer(&img, GST_VIDEO_FORMAT_RGB, 1280, 0));
+    const GstStructure *s = result_meta(out);
+    double x, y;
+    cr_assert_not_null(s);
+    cr_expect_str_neq(gst_structure_get_string(s, "verdict"), "error", "%s",
+                      gst_structure_get_string(s, "error"));
+    cr_assert(gst_structure_get_double(s, "x", &x) && gst_structure_get_double(s, "y", &y));
+    cr_expect(hypot(x - truth.pose.x_px, y - truth.pose.y_px) < 0.3, "pose %.2f,%.2f truth %.2f,%.2f",
+              x, y, truth.pose.x_px, truth.pose.y_px);
+    gst_buffer_unref(out);
+
+    /* Another frame size: error verdict, never pass. */
+    gst_harness_set_src_caps_str(hn, "video/x-raw,format=RGB,width=1200,height=960,framerate=25/1");
+    out = gst_harness_push_and_pull(hn, to_buffer(&img, GST_VIDEO_FORMAT_RGB, 1200, 0));
+    s = result_meta(out);
+    cr_assert_not_null(s);
+    cr_expect_str_eq(gst_structure_get_string(s, "verdict"), "error");
+    cr_expect(strstr(gst_structure_get_string(s, "error"), "1280x960") != NULL, "%s",
+              gst_structure_get_string(s, "error"));
+    gst_buffer_unref(out);
+    gst_harness_teardown(hn);
+    g_free(desc);
+
+    /* A malformed calibration fails the state change, naming the field. */
+    FILE *f = fopen(path, "w");
+    fputs("{\"format\":\"f4saoi-calibration\",\"version\":1,\"um_per_px\":[12]}", f);
+    fclose(f);
+    GstElement *e = gst_element_factory_make("f4saoi", NULL);
+    g_object_set(e, "part", "AXT640124", "calib", path, NULL);
+    GstBus *bus = gst_bus_new();
+    gst_element_set_bus(e, bus);
+    cr_expect_eq(gst_element_set_state(e, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+    GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+    cr_assert_not_null(m);
+    GError *err = NULL;
+    gst_message_parse_error(m, &err, NULL);
+    cr_expect(strstr(err->message, "um_per_px") != NULL, "%s", err->message);
+    g_error_free(err);
+    gst_message_unref(m);
+    gst_element_set_state(e, GST_STATE_NULL);
+    gst_element_set_bus(e, NULL);
+    gst_object_unref(bus);
+    gst_object_unref(e);
+
+    unlink(path);
+    aoi_image_free(&img);
+    aoi_result_clear(&truth);
+    aoi_part_free(part);
 }

@@ -8,6 +8,7 @@
 #include "aoi/cvwrap.h"
 #include "aoi/error.h"
 #include "aoi/inspect.h"
+#include "aoi/lens.h"
 #include "aoi/part.h"
 #include "aoi/register.h"
 #include "aoi/simd.h"
@@ -96,6 +97,48 @@ int main(int argc, char **argv)
         aoi_inspector_free(in);
     }
 
+    /* Through a lens (k1 -0.05 at f = 2448: 30 px at the corners): the
+     * footprint's region undistorted alone, and the whole inspection. */
+    double t_und[REPS], t_lens[REPS];
+    int uw = 0, uh = 0;
+    {
+        aoi_thresholds th;
+        aoi_calib cal = {.um_per_px_x = 9, .um_per_px_y = 9, .width = img.width,
+                         .height = img.height, .has_lens = 1,
+                         .lens = {2448, 2448, (img.width - 1) / 2.0, (img.height - 1) / 2.0, -0.05,
+                                  0, 0, 0, 0}};
+        aoi_undistorter *u = aoi_undistorter_new(&cal.lens, img.width, img.height);
+        aoi_rect e = aoi_part_extent(part);
+        aoi_image reg;
+        uw = (int)((e.x1 - e.x0 + 1.2) * 1000 / 9.0), uh = (int)((e.y1 - e.y0 + 1.2) * 1000 / 9.0);
+        if (!u || aoi_image_alloc(&reg, uw, uh, AOI_FMT_RGB) < 0 ||
+            aoi_thresholds_load_default(NULL, &th) < 0) {
+            fprintf(stderr, "%s\n", aoi_errmsg());
+            return 1;
+        }
+        aoi_inspector *in = aoi_inspector_new(part, 9.0, 0, &th, NULL);
+        aoi_result res;
+        aoi_result_init(&res);
+        if (!in || aoi_inspector_set_calib(in, &cal) < 0) {
+            fprintf(stderr, "%s\n", aoi_errmsg());
+            return 1;
+        }
+        for (int i = 0; i < REPS; i++) {
+            double t0 = bench_now_ms();
+            aoi_undistort_region(u, &img, (int)truth.pose.x_px - uw / 2,
+                                 (int)truth.pose.y_px - uh / 2, &reg);
+            t_und[i] = bench_now_ms() - t0;
+            t0 = bench_now_ms();
+            if (aoi_inspect(in, &img, &res, NULL) < 0)
+                fprintf(stderr, "inspect (lens): %s\n", aoi_errmsg());
+            t_lens[i] = bench_now_ms() - t0;
+        }
+        aoi_result_clear(&res);
+        aoi_inspector_free(in);
+        aoi_undistorter_free(u);
+        aoi_image_free(&reg);
+    }
+
     /* OpenCV baseline: the footprint's pads rasterised at the same scale,
      * matched over the whole frame's grey image. */
     {
@@ -134,6 +177,8 @@ int main(int argc, char **argv)
     printf("%-40s %10.3f ms\n", "registration, hint +-1 mm", mhint);
     printf("%-40s %10.3f ms  (joints alone %.3f)\n", "registration + inspection of all joints",
            bench_median(t_insp, REPS), bench_median(t_joints, REPS));
+    printf("%-40s %10.3f ms  (%dx%d RGB)\n", "undistort the footprint's region", bench_median(t_und, REPS), uw, uh);
+    printf("%-40s %10.3f ms\n", "registration + inspection through a lens", bench_median(t_lens, REPS));
     printf("%-40s %10.3f ms\n", "OpenCV matchTemplate CCOEFF_NORMED", mcv);
     printf("ratios: registration / memcpy %.1fx, OpenCV / registration %.1fx, inspection / memcpy "
            "%.1fx, OpenCV / inspection %.1fx\n",

@@ -267,6 +267,7 @@ Test(calib, rotation_and_non_square_pixels_measured, .timeout = 300)
         view_params(k, 12.0, NULL, &p);
         p.rotation_deg = 5;
         p.um_per_px_y = 12.0 * 1.01;
+        p.gray = k == 1; /* grey and colour views mix */
         cr_assert_eq(aoi_synth_target(&t, &p, &v), 0);
         cr_assert_eq(aoi_calibrator_add(c, &v), 0, "%s", aoi_errmsg());
         aoi_image_free(&v);
@@ -356,6 +357,28 @@ Test(calib, poor_calibrations_are_refused, .timeout = 300)
     }
     cr_expect_eq(aoi_calibrator_finish(c, NULL, &cal), -1);
     cr_expect(strstr(aoi_errmsg(), "scales differ") != NULL, "%s", aoi_errmsg());
+    aoi_calibrator_free(c);
+
+    /* Reprojection error above the limit (the target is blurred and noisy,
+     * the limit strict). */
+    c = aoi_calibrator_new(&t);
+    for (int k = 0; k < 3; k++) {
+        aoi_synth_target_params p;
+        aoi_image v;
+        view_params(k, 12.0, NULL, &p);
+        p.blur_px = 2.5, p.noise_dn = 12;
+        cr_assert_eq(aoi_synth_target(&t, &p, &v), 0);
+        cr_assert_eq(aoi_calibrator_add(c, &v), 0, "%s", aoi_errmsg());
+        aoi_image_free(&v);
+    }
+    {
+        aoi_calib_limits lim;
+        aoi_calib_limits_default(&lim);
+        lim.max_rms_px = 0.02;
+        cr_expect_eq(aoi_calibrator_finish(c, &lim, &cal), -1);
+        cr_expect(strstr(aoi_errmsg(), "reprojection error") != NULL, "%s", aoi_errmsg());
+        cr_expect(cal.rms_px > 0.02, "rms %.4f", cal.rms_px);
+    }
     aoi_calibrator_free(c);
 
     /* Views of different sizes. */

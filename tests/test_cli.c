@@ -614,3 +614,26 @@ Test(cli, calib_target_views_and_inspect, .timeout = 900)
     g_free(cmd);
     g_free(dir), g_free(svg), g_free(views), g_free(cal), g_free(flat), g_free(boards), g_free(junk), g_free(blank);
 }
+
+/* Records leave in input order whatever the thread count (default: one
+ * thread per core), with the same content as a single thread's. */
+Test(cli, threads_keep_input_order, .timeout = 300)
+{
+    /* The bundled samples, beside the models directory the suite uses. */
+    gchar *root = g_path_get_dirname(g_getenv("AOI_MODELS_DIR"));
+    char *dir = g_build_filename(root, "samples", "header", NULL);
+    g_free(root);
+    run_result one = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "12", "-j", "1", "-q", dir, NULL});
+    run_result four = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "12", "-j", "4", "-q", dir, NULL});
+    run_result dflt = run((const char *[]){"inspect", "-p", "AXT640124", "-u", "12", "-q", dir, NULL});
+    cr_expect_eq(same_records(one.out, four.out, 1e-9), 9);
+    cr_expect_eq(same_records(one.out, dflt.out, 1e-9), 9);
+    gchar **l = g_strsplit(four.out, "\n", -1);
+    for (int i = 0; l[i] && l[i + 1] && *l[i + 1]; i++)
+        cr_expect(strcmp(l[i], l[i + 1]) < 0, "out of order: %.60s / %.60s", l[i], l[i + 1]);
+    g_strfreev(l);
+    done(&one);
+    done(&four);
+    done(&dflt);
+    g_free(dir);
+}

@@ -42,8 +42,8 @@ static void inspect_help(void)
          "  -m, --model MODEL      station model written by `f4saoi teach` (optional;\n"
          "                         without it, appearance comes from each image)\n"
          "  -o, --jsonl FILE       write records to FILE (default: standard output)\n"
-         "  -j, --threads N        inspect N images at a time (default 1); records may\n"
-         "                         then come in any order\n"
+         "  -j, --threads N        inspect N images at a time (default: one per core);\n"
+         "                         records are written in input order whatever N\n"
          "      --overlay DIR      write IMAGE.overlay.jpg: pads green, pads with a\n"
          "                         defect and a ring at each defect in the defect's\n"
          "                         colour (bridge red, excess orange, flux magenta,\n"
@@ -226,6 +226,12 @@ typedef struct {
     const cli_list *files;
     atomic_size_t next;
     pthread_mutex_t lock;
+    pthread_cond_t written;  /* next_out moved */
+    /* Records leave in input order: finished ones wait here (JSON line and
+     * CSV row) until those before them are written; a worker does not start
+     * an image more than `window` ahead of the next one to write. */
+    char **lines, **rows;
+    size_t next_out, window;
     int out_fd;
     FILE *csv;
     batch_progress prog;
@@ -233,12 +239,13 @@ typedef struct {
     int write_failed;
 } pool;
 
-static void inspect_one(pool *pl, aoi_inspector *in, const char *path)
+static void inspect_one(pool *pl, aoi_inspector *in, size_t index)
 {
+    const char *path = pl->files->v[index];
     aoi_result res;
     aoi_image img = {0};
     aoi_inspect_info info;
-    char *line = NULL, *extra = NULL;
+    char *line = NULL, *extra = NULL, *row = NULL;
     aoi_result_init(&res);
     aoi_result_set_strings(&res, path, aoi_part_number(pl->part));
     if (!in) {
@@ -269,11 +276,35 @@ static void inspect_one(pool *pl, aoi_inspector *in, const char *path)
     aoi_image_free(&img);
     if (aoi_result_to_json(&res, &line) < 0)
         line = NULL;
+    if (pl->csv) {
+        size_t len = 0;
+        FILE *m = open_memstream(&row, &len);
+        if (m) {
+            batch_csv_row(m, &res);
+            if (fclose(m) != 0) {
+                free(row);
+                row = NULL;
+            }
+        }
+    }
     pthread_mutex_lock(&pl->lock);
-    if (!line || batch_write_line(pl->out_fd, line) < 0)
+    if (!line || (pl->csv && !row))
         pl->write_failed = 1;
-    if (pl->csv)
-        batch_csv_row(pl->csv, &res);
+    pl->lines[index] = line ? line : strdup("");
+    pl->rows[index] = row ? row : strdup("");
+    line = row = NULL;
+    /* Write what is now complete from the front. */
+    while (pl->next_out < pl->files->n && pl->lines[pl->next_out]) {
+        size_t k = pl->next_out++;
+        if (*pl->lines[k] && batch_write_line(pl->out_fd, pl->lines[k]) < 0)
+            pl->write_failed = 1;
+        if (pl->csv && fputs(pl->rows[k], pl->csv) < 0)
+            pl->write_failed = 1;
+        free(pl->lines[k]);
+        free(pl->rows[k]);
+        pl->lines[k] = pl->rows[k] = NULL;
+        pthread_cond_broadcast(&pl->written);
+    }
     if (res.verdict == AOI_VERDICT_PASS)
         pl->npass++;
     else if (res.verdict == AOI_VERDICT_FAIL)
@@ -296,15 +327,20 @@ static void *worker(void *arg)
         aoi_inspector_free(in);
         in = NULL;
     }
-    while ((i = atomic_fetch_add(&pl->next, 1)) < pl->files->n)
-        inspect_one(pl, in, pl->files->v[i]);
+    while ((i = atomic_fetch_add(&pl->next, 1)) < pl->files->n) {
+        pthread_mutex_lock(&pl->lock);
+        while (i >= pl->next_out + pl->window)
+            pthread_cond_wait(&pl->written, &pl->lock);
+        pthread_mutex_unlock(&pl->lock);
+        inspect_one(pl, in, i);
+    }
     aoi_inspector_free(in);
     return NULL;
 }
 
 int cmd_inspect(int argc, char **argv)
 {
-    job j = {.cmd = "inspect", .threads = 1, .max_pixels = AOI_DEFAULT_MAX_PIXELS, .progress = -1};
+    job j = {.cmd = "inspect", .threads = 0, .max_pixels = AOI_DEFAULT_MAX_PIXELS, .progress = -1};
     aoi_part *part = NULL;
     aoi_station *st = NULL;
     aoi_thresholds th;
@@ -382,9 +418,21 @@ int cmd_inspect(int argc, char **argv)
     batch_progress_init(&pl.prog, files.n, j.progress, j.quiet);
     pl.j = &j, pl.part = part, pl.th = &th, pl.st = st, pl.files = &files;
     atomic_init(&pl.next, 0);
-    pthread_mutex_init(&pl.lock, NULL);
+    if (j.threads == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        j.threads = cores < 1 ? 1 : cores > 256 ? 256 : (int)cores;
+    }
     if ((size_t)j.threads > files.n)
         j.threads = files.n ? (int)files.n : 1;
+    pl.window = 4 * (size_t)j.threads;
+    if (!(pl.lines = calloc(files.n, sizeof *pl.lines)) ||
+        !(pl.rows = calloc(files.n, sizeof *pl.rows))) {
+        fprintf(stderr, "f4saoi inspect: out of memory for %zu records\n", files.n);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    pthread_mutex_init(&pl.lock, NULL);
+    pthread_cond_init(&pl.written, NULL);
     for (nt = 0; nt < j.threads - 1; nt++)
         if (pthread_create(&tids[nt], NULL, worker, &pl) != 0)
             break;
@@ -392,6 +440,7 @@ int cmd_inspect(int argc, char **argv)
     for (int i = 0; i < nt; i++)
         pthread_join(tids[i], NULL);
     pthread_mutex_destroy(&pl.lock);
+    pthread_cond_destroy(&pl.written);
     batch_progress_update(&pl.prog, files.n, pl.nfail + pl.nerror, 1);
     if (!j.quiet)
         fprintf(stderr, "f4saoi inspect: %zu image(s): %zu pass, %zu fail, %zu error\n", files.n,
@@ -410,6 +459,8 @@ done:
         fprintf(stderr, "f4saoi inspect: %s: %s\n", j.csv, strerror(errno));
         status = EXIT_ERRORS;
     }
+    free(pl.lines);
+    free(pl.rows);
     cli_list_free(&files);
     cli_list_free(&done_list);
     aoi_station_free(st);

@@ -143,6 +143,44 @@ void aoi_undistorter_map(const aoi_undistorter *u, double xu, double yu, double 
     *yd = out[1];
 }
 
+/* One destination row: row[] holds the table's distorted (x, y) at every
+ * node column for this row; bpp is a constant in each caller so the channel
+ * loop unrolls.  Everything is in locals: the byte stores would otherwise
+ * make the compiler reload the images' fields after each one. */
+static inline void remap_row(const float *restrict row, int nx, int x0, int w,
+                             const uint8_t *restrict sdata, size_t sstride, int sw, int sh,
+                             uint8_t *restrict out, const int bpp)
+{
+    const float maxx = (float)(sw - 1), maxy = (float)(sh - 1);
+    for (int x = 0; x < w; x++) {
+        /* Cell of the ideal column without floor() or a division. */
+        int X = x0 + x, i = X >= 0 ? X / GRID : -((GRID - 1 - X) / GRID);
+        if (i < 0)
+            i = 0;
+        if (i > nx - 2)
+            i = nx - 2;
+        float fx = (float)(X - i * GRID) * (1.0f / GRID);
+        float xd = row[2 * i] + fx * (row[2 * i + 2] - row[2 * i]);
+        float yd = row[2 * i + 1] + fx * (row[2 * i + 3] - row[2 * i + 1]);
+        uint8_t *o = out + (size_t)x * (size_t)bpp;
+        if (!(xd >= 0 && yd >= 0 && xd < maxx && yd < maxy)) {
+            for (int k = 0; k < bpp; k++)
+                o[k] = 0;
+            continue;
+        }
+        /* Bilinear in fixed point: 10-bit fractions, weights summing to 2^20. */
+        int ix = (int)xd, iy = (int)yd;
+        int ax = (int)((xd - (float)ix) * 1024.0f), ay = (int)((yd - (float)iy) * 1024.0f);
+        int w00 = (1024 - ax) * (1024 - ay), w01 = ax * (1024 - ay);
+        int w10 = (1024 - ax) * ay, w11 = ax * ay;
+        const uint8_t *p = sdata + (size_t)iy * sstride + (size_t)ix * (size_t)bpp;
+        const uint8_t *q = p + sstride;
+        for (int k = 0; k < bpp; k++)
+            o[k] = (uint8_t)((p[k] * w00 + p[k + bpp] * w01 + q[k] * w10 + q[k + bpp] * w11 +
+                              (1 << 19)) >> 20);
+    }
+}
+
 int aoi_undistort_region(const aoi_undistorter *u, const aoi_image *src, int x0, int y0,
                          aoi_image *dst)
 {
@@ -174,25 +212,10 @@ int aoi_undistort_region(const aoi_undistorter *u, const aoi_image *src, int x0,
         uint8_t *out = dst->data + (size_t)y * dst->stride;
         for (int i = 0; i < 2 * u->nx; i++)
             row[i] = (float)(a[i] + fy * (b[i] - a[i]));
-        for (int x = 0; x < dst->width; x++) {
-            double fx;
-            int i = cell((double)x0 + x, u->nx, &fx);
-            float xd = (float)(row[2 * i] + fx * (row[2 * i + 2] - row[2 * i]));
-            float yd = (float)(row[2 * i + 1] + fx * (row[2 * i + 3] - row[2 * i + 1]));
-            int ix = (int)floorf(xd), iy = (int)floorf(yd);
-            uint8_t *o = out + (size_t)x * (size_t)bpp;
-            if (ix < 0 || iy < 0 || ix + 1 >= src->width || iy + 1 >= src->height) {
-                memset(o, 0, (size_t)bpp);
-                continue;
-            }
-            float ax = xd - (float)ix, ay = yd - (float)iy;
-            const uint8_t *p = src->data + (size_t)iy * src->stride + (size_t)ix * (size_t)bpp;
-            const uint8_t *q = p + src->stride;
-            for (int k = 0; k < bpp; k++) {
-                float t = p[k] + ax * (p[k + bpp] - p[k]);
-                float s = q[k] + ax * (q[k + bpp] - q[k]);
-                o[k] = (uint8_t)(t + ay * (s - t) + 0.5f);
-            }
+        switch (bpp) {
+        case 1: remap_row(row, u->nx, x0, dst->width, src->data, src->stride, src->width, src->height, out, 1); break;
+        case 3: remap_row(row, u->nx, x0, dst->width, src->data, src->stride, src->width, src->height, out, 3); break;
+        default: remap_row(row, u->nx, x0, dst->width, src->data, src->stride, src->width, src->height, out, 4); break;
         }
     }
     ret = 0;

@@ -254,6 +254,30 @@ Test(calib, circle_grid_scale_recovered, .timeout = 300)
     cr_expect(cal.rms_px < 0.1, "rms %.4f", cal.rms_px);
 }
 
+/* Chrome circles on dark glass: the inverted picture is found as well. */
+Test(calib, light_circles_on_dark_ground_found, .timeout = 300)
+{
+    aoi_target t;
+    aoi_calibrator *c;
+    aoi_calib cal;
+    aoi_target_parse("circles:11x8:0.8", &t);
+    c = aoi_calibrator_new(&t);
+    for (int k = 0; k < 3; k++) {
+        aoi_synth_target_params p;
+        aoi_image v;
+        view_params(k, 15.0, NULL, &p);
+        cr_assert_eq(aoi_synth_target(&t, &p, &v), 0);
+        for (int y = 0; y < v.height; y++)
+            for (int x = 0; x < 3 * v.width; x++)
+                v.data[(size_t)y * v.stride + x] = (uint8_t)(255 - v.data[(size_t)y * v.stride + x]);
+        cr_assert_eq(aoi_calibrator_add(c, &v), 0, "view %d: %s", k, aoi_errmsg());
+        aoi_image_free(&v);
+    }
+    cr_assert_eq(aoi_calibrator_finish(c, NULL, &cal), 0, "%s", aoi_errmsg());
+    cr_expect(fabs(aoi_calib_um_per_px(&cal) / 15.0 - 1) < 0.001, "%.5f", aoi_calib_um_per_px(&cal));
+    aoi_calibrator_free(c);
+}
+
 Test(calib, rotation_and_non_square_pixels_measured, .timeout = 300)
 {
     aoi_target t;

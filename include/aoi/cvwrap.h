@@ -34,8 +34,8 @@ AOI_API int aoi_cv_match_template(const uint8_t *img, int w, int h, size_t strid
 AOI_API int aoi_cv_find_chessboard(const uint8_t *img, int w, int h, size_t stride, int cols,
                                    int rows, double *xy, int *found);
 
-/* Same for a symmetric grid of cols x rows dark circles on a light ground
- * (cv::findCirclesGrid); centres in xy. */
+/* Same for a symmetric grid of cols x rows circles (cv::findCirclesGrid):
+ * dark on a light ground, or light on a dark one; centres in xy. */
 AOI_API int aoi_cv_find_circles(const uint8_t *img, int w, int h, size_t stride, int cols,
                                 int rows, double *xy, int *found);
 

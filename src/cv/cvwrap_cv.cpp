@@ -159,9 +159,16 @@ extern "C" int aoi_cv_find_circles(const uint8_t *img, int w, int h, size_t stri
         cv::SimpleBlobDetector::Params p;
         p.minArea = 20;
         p.maxArea = (float)((double)w * h / (cols * rows));
-        cv::Ptr<cv::FeatureDetector> det = cv::SimpleBlobDetector::create(p);
-        if (!cv::findCirclesGrid(wrap(img, w, h, stride), cv::Size(cols, rows), c,
-                                 cv::CALIB_CB_SYMMETRIC_GRID, det))
+        // Dark circles on a light ground first, then light ones on dark
+        // (chrome on glass under coaxial light).
+        bool ok = false;
+        for (int polarity = 0; polarity < 2 && !ok; polarity++) {
+            p.blobColor = polarity ? 255 : 0;
+            cv::Ptr<cv::FeatureDetector> det = cv::SimpleBlobDetector::create(p);
+            ok = cv::findCirclesGrid(wrap(img, w, h, stride), cv::Size(cols, rows), c,
+                                     cv::CALIB_CB_SYMMETRIC_GRID, det);
+        }
+        if (!ok)
             return 0;
         put_points(c, xy);
         *found = 1;

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,7 +69,33 @@ static double run(int mode, int threads)
     return NFILES * 1000.0 / bench_median(t, RUNS); /* images per second */
 }
 
-int main(void)
+/* The f4saoi program itself over the folder with N threads: images per
+ * second and the child's peak resident memory (wait4). */
+static int run_cli(const char *exe, const char *dir, const char *threads, int fast, double *ips,
+                   double *rss_mb)
+{
+    double t0 = bench_now_ms();
+    struct rusage ru;
+    int st;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        dup2(fd, 1);
+        char *args[] = {(char *)exe, "inspect", "-p", "AXT680124", "-u", "9", "-j", (char *)threads,
+                        "-q", (char *)dir, fast ? "--fast-decode" : NULL, NULL};
+        execv(exe, args);
+        _exit(127);
+    }
+    if (wait4(pid, &st, 0, &ru) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) > 3)
+        return -1;
+    *ips = NFILES * 1000.0 / (bench_now_ms() - t0);
+    *rss_mb = ru.ru_maxrss / 1024.0;
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     char dir[] = "/tmp/aoi-bench-batch-XXXXXX";
     if (!mkdtemp(dir) || !(part = aoi_part_load("AXT680124", NULL)) ||
@@ -100,8 +128,27 @@ int main(void)
     printf("fast path / plain decode: %.2fx; fast / full-decode inspection: %.2fx; "
            "2 threads / 1: %.2fx\n",
            fast1 / dec1, fast1 / full1, fast2 / fast1);
-    printf("peak resident memory: %.1f MB (frame %.1f MB)\n", ru.ru_maxrss / 1024.0,
-           2448.0 * 2048 * 3 / 1e6);
+    printf("peak resident memory of this benchmark (generation included): %.1f MB (frame %.1f MB)\n",
+           ru.ru_maxrss / 1024.0, 2448.0 * 2048 * 3 / 1e6);
+    if (argc > 1) {
+        static const char *const nt[] = {"1", "2"};
+        for (int f = 0; f < 2; f++)
+            for (int k = 0; k < 2; k++) {
+                double ips[RUNS], rss = 0, r;
+                int ok = 1;
+                for (int q = 0; q < RUNS && ok; q++) {
+                    ok = run_cli(argv[1], dir, nt[k], f, &ips[q], &r) == 0;
+                    rss = r > rss ? r : rss;
+                }
+                if (ok)
+                    printf("f4saoi inspect -j %s%-14s %8.2f img/s, peak RSS %.1f MB "
+                           "(budget 64 + 2 frames x %s = %.0f MB)\n",
+                           nt[k], f ? " --fast-decode" : "", bench_median(ips, RUNS), rss, nt[k],
+                           64 + 2 * 15.04 * atoi(nt[k]));
+                else
+                    printf("f4saoi inspect -j %s: could not run %s\n", nt[k], argv[1]);
+            }
+    }
     for (int i = 0; i < NFILES; i++)
         unlink(files[i]);
     rmdir(dir);

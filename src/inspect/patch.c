@@ -1,6 +1,7 @@
 /* patch.c - rectified patches of the frame in the footprint frame, colour
  * features, medians. */
 #include "core/error_internal.h"
+#include "core/select.h"
 #include "inspect/inspect_internal.h"
 
 #include <math.h>
@@ -117,32 +118,7 @@ int aoi__patch_mean(const patch *p, double u0, double u1, double w0, double w1, 
 
 float aoi__select_k(float *v, size_t n, size_t k)
 {
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        float piv = v[(lo + hi) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < piv)
-                i++;
-            while (v[j] > piv)
-                j--;
-            if (i <= j) {
-                float t = v[i];
-                v[i] = v[j], v[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            break;
-    }
-    return v[k];
+    return aoi__select_float(v, n, k);
 }
 
 feat aoi__feat_median(feat *v, size_t n)

@@ -3,6 +3,7 @@
  * frame's max channel, then a Tukey-weighted Gauss-Newton step in position,
  * rotation and scale; repeat with narrower windows. */
 #include "core/error_internal.h"
+#include "core/select.h"
 #include "register/register_internal.h"
 
 #include <math.h>
@@ -21,6 +22,10 @@ typedef struct {
     size_t stride;
     int off[3];
     int mask[3];
+    /* D precomputed over [mx0, mx1) x [my0, my1) (NULL: none). */
+    const uint16_t *map;
+    int mx0, my0, mx1, my1;
+    size_t mw;
 } sampler;
 
 static inline int vmax_at(const sampler *s, int x, int y)
@@ -32,19 +37,92 @@ static inline int vmax_at(const sampler *s, int x, int y)
            abs(p[s->off[2]] - s->mask[2]);
 }
 
-/* Bilinear max-channel value at pose coordinates (pixel centres at integers);
- * -1 outside. */
+/* Bilinear D at pose coordinates (pixel centres at integers); -1 outside.
+ * From the cached map where it covers the 2 x 2 block (the same integers). */
 static inline double sample(const sampler *s, double x, double y)
 {
-    int ix = (int)floor(x), iy = (int)floor(y);
+    /* floor(x) < 0 exactly when x < 0; past that, truncation is floor (and
+     * cheaper than floor() without SSE4.1). */
+    if (!(x >= 0 && y >= 0 && x < 1e9 && y < 1e9))
+        return -1;
+    int ix = (int)x, iy = (int)y;
     double fx = x - ix, fy = y - iy;
-    if (ix < 0 || iy < 0 || ix + 1 >= s->w || iy + 1 >= s->h)
+    if (s->map && ix >= s->mx0 && iy >= s->my0 && ix + 1 < s->mx1 && iy + 1 < s->my1) {
+        const uint16_t *q = s->map + (size_t)(iy - s->my0) * s->mw + (size_t)(ix - s->mx0);
+        return (q[0] * (1 - fx) + q[1] * fx) * (1 - fy) + (q[s->mw] * (1 - fx) + q[s->mw + 1] * fx) * fy;
+    }
+    if (ix + 1 >= s->w || iy + 1 >= s->h)
         return -1;
     return (vmax_at(s, ix, iy) * (1 - fx) + vmax_at(s, ix + 1, iy) * fx) * (1 - fy) +
            (vmax_at(s, ix, iy + 1) * (1 - fx) + vmax_at(s, ix + 1, iy + 1) * fx) * fy;
 }
 
-static void make_sampler(const aoi_image *f, const candidate *c, sampler *s)
+/* Largest D map kept (pixels). */
+#define DMAP_MAX (16u << 20)
+
+/* Makes the registrar's D map cover the candidate's footprint (plus 1 mm and
+ * the search windows) for this frame and mask colour, reusing it when it
+ * already does. */
+static void ensure_dmap(const aoi_registrar *r, const aoi_image *f, const sampler *s,
+                        const candidate *c)
+{
+    dcache *dc = r->dc;
+    double phi = (r->rot + c->th) * M_PI / 180, k = 1000.0 / r->um;
+    double hx = (fabs(cos(phi)) * r->half_len + fabs(sin(phi)) * r->half_wid) * k;
+    double hy = (fabs(sin(phi)) * r->half_len + fabs(cos(phi)) * r->half_wid) * k;
+    int x0 = (int)floor(c->x - hx), x1 = (int)ceil(c->x + hx);
+    int y0 = (int)floor(c->y - hy), y1 = (int)ceil(c->y + hy);
+    if (!isfinite(c->x) || !isfinite(c->y))
+        return;
+    if (dc->valid && dc->frame == f->data && dc->fw == f->width && dc->fh == f->height &&
+        dc->fstride == f->stride && dc->ffmt == (int)f->format && dc->mask[0] == s->mask[0] &&
+        dc->mask[1] == s->mask[1] && dc->mask[2] == s->mask[2] &&
+        (x0 >= dc->x0 || dc->x0 == 0) && (y0 >= dc->y0 || dc->y0 == 0) &&
+        (x1 <= dc->x0 + dc->w || dc->x0 + dc->w == f->width) &&
+        (y1 <= dc->y0 + dc->h || dc->y0 + dc->h == f->height))
+        return;
+    /* Margin: 1 mm for the phase and pitch searches, 16 px for the windows. */
+    int m = (int)(k + 16);
+    x0 = x0 - m < 0 ? 0 : x0 - m;
+    y0 = y0 - m < 0 ? 0 : y0 - m;
+    x1 = x1 + m > f->width ? f->width : x1 + m;
+    y1 = y1 + m > f->height ? f->height : y1 + m;
+    dc->valid = 0;
+    if (x1 - x0 < 2 || y1 - y0 < 2 || (size_t)(x1 - x0) * (size_t)(y1 - y0) > DMAP_MAX)
+        return;
+    size_t n = (size_t)(x1 - x0) * (size_t)(y1 - y0);
+    if (n > dc->cap) {
+        uint16_t *d = realloc(dc->d, n * sizeof *d);
+        if (!d)
+            return; /* no map: the sampler reads the frame */
+        dc->d = d;
+        dc->cap = n;
+    }
+    for (int y = y0; y < y1; y++) {
+        uint16_t *restrict o = dc->d + (size_t)(y - y0) * (size_t)(x1 - x0);
+        const uint8_t *restrict p = f->data + (size_t)y * f->stride + (size_t)x0 * (size_t)s->bpp;
+        const int m0 = s->mask[0], m1 = s->mask[1], m2 = s->mask[2];
+        const int o0 = s->off[0], o1 = s->off[1], o2 = s->off[2], w = x1 - x0;
+        if (s->bpp == 1) {
+            for (int x = 0; x < w; x++)
+                o[x] = (uint16_t)abs(p[x] - m0);
+        } else if (s->bpp == 3) {
+            for (int x = 0; x < w; x++, p += 3)
+                o[x] = (uint16_t)(abs(p[o0] - m0) + abs(p[o1] - m1) + abs(p[o2] - m2));
+        } else {
+            for (int x = 0; x < w; x++, p += 4)
+                o[x] = (uint16_t)(abs(p[o0] - m0) + abs(p[o1] - m1) + abs(p[o2] - m2));
+        }
+    }
+    dc->x0 = x0, dc->y0 = y0, dc->w = x1 - x0, dc->h = y1 - y0;
+    memcpy(dc->mask, s->mask, sizeof dc->mask);
+    dc->frame = f->data, dc->fw = f->width, dc->fh = f->height;
+    dc->fstride = f->stride, dc->ffmt = (int)f->format;
+    dc->valid = 1;
+}
+
+static void make_sampler(const aoi_registrar *r, const aoi_image *f, const candidate *c,
+                         sampler *s)
 {
     s->d = f->data;
     s->w = f->width;
@@ -54,12 +132,14 @@ static void make_sampler(const aoi_image *f, const candidate *c, sampler *s)
     aoi_format_rgb_offsets(f->format, &s->off[0], &s->off[1], &s->off[2]);
     for (int k = 0; k < 3; k++)
         s->mask[k] = c->mask[k];
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    s->map = NULL;
+    ensure_dmap(r, f, s, c);
+    if (r->dc->valid && r->dc->frame == f->data) {
+        s->map = r->dc->d;
+        s->mx0 = r->dc->x0, s->my0 = r->dc->y0;
+        s->mx1 = r->dc->x0 + r->dc->w, s->my1 = r->dc->y0 + r->dc->h;
+        s->mw = (size_t)r->dc->w;
+    }
 }
 
 static int cmp_u8(const void *a, const void *b)
@@ -159,7 +239,7 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
     double e0, best;
     int bk = 0;
     size_t every = r->nvisible > 600 ? r->nvisible / 600 : 1;
-    make_sampler(f, c, &s);
+    make_sampler(r, f, c, &s);
 #define EVIDENCE(k)                                                                                \
     ({                                                                                             \
         candidate t_ = *c;                                                                         \
@@ -216,7 +296,7 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     double across_best = 0;
     candidate best = *c;
     *has_alt = 0;
-    make_sampler(f, c, &s);
+    make_sampler(r, f, c, &s);
     if (!na) {
         /* Long rows: the angle from the toe edges of the two outer quarters,
          * whose lever arm is long enough to measure it directly. */
@@ -394,7 +474,7 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
     sampler s;
     int in = 0, n = 0, absent[2] = {0, 0}, absent_hit[2] = {0, 0}, unc_n = 0, unc_in = 0;
     frame_xf fx = xf_of(r, c, scale);
-    make_sampler(frame, c, &s);
+    make_sampler(r, frame, c, &s);
     for (size_t i = 0; i < r->npts; i++) {
         proj p;
         double t, st;
@@ -461,7 +541,7 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         ret = aoi__error("out of memory");
         goto bailout;
     }
-    make_sampler(frame, c, &s);
+    make_sampler(r, frame, c, &s);
     for (size_t it = 0; it < sizeof windows / sizeof *windows; it++) {
         double A[4][4] = {{0}}, b[4] = {0}, x[4] = {0}, win = windows[it];
         int n = 0;
@@ -496,12 +576,12 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         for (int g = 0; g < 4; g++) {
             if (!ng[g])
                 continue;
-            qsort(grp[g], (size_t)ng[g], sizeof(double), cmp_double);
-            med[g] = grp[g][ng[g] / 2];
+            med[g] = aoi__select_double(grp[g], (size_t)ng[g], (size_t)ng[g] / 2);
             for (int q = 0; q < ng[g]; q++)
                 grp[g][q] = fabs(grp[g][q] - med[g]);
-            qsort(grp[g], (size_t)ng[g], sizeof(double), cmp_double);
-            cthr[g] = fmin(win, fmax(0.6, 4.0 * 1.4826 * grp[g][ng[g] / 2]));
+            cthr[g] = fmin(win, fmax(0.6, 4.0 *
+                                              1.4826 * aoi__select_double(grp[g], (size_t)ng[g],
+                                                                          (size_t)ng[g] / 2)));
         }
         for (size_t i = 0; i < r->npts; i++) {
             if (!ok[i])

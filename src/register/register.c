@@ -31,7 +31,8 @@ aoi_registrar *aoi_registrar_new(const aoi_part *part, double um_per_px, int rot
         aoi__error("rotation %d is not 0, 90, 180 or 270", rotation);
         return NULL;
     }
-    if (!(r = calloc(1, sizeof *r))) {
+    if (!(r = calloc(1, sizeof *r)) || !(r->dc = calloc(1, sizeof *r->dc))) {
+        free(r);
         aoi__error("out of memory");
         return NULL;
     }
@@ -56,6 +57,9 @@ void aoi_registrar_free(aoi_registrar *r)
     free(r->e1.data);
     free(r->e2.data);
     free(r->integ);
+    if (r->dc)
+        free(r->dc->d);
+    free(r->dc);
     free(r);
 }
 
@@ -87,6 +91,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     memset(pose, 0, sizeof *pose);
     if (aoi_image_check(frame) < 0)
         return aoi__error_prefix("cannot register");
+    r->dc->valid = 0; /* a new frame, perhaps in the same buffer */
     if (aoi__register_coarse(r, frame, hint, cand, 3, &n) < 0)
         return aoi__error_prefix("footprint not found");
     t1 = now_ms();

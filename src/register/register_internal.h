@@ -30,6 +30,22 @@ typedef struct {
     size_t stride, cap;
 } gimg;
 
+/* The fine stages' D image (fine.c: distance of each pixel's colour from the
+ * mask's) over a rectangle around the footprint, kept between the fits of one
+ * frame.  Keyed by the frame's buffer and the mask colour; aoi_register()
+ * forgets it on entry, so callers of the internal stages that change a
+ * buffer's pixels between calls must clear `valid` themselves. */
+typedef struct {
+    uint16_t *d;
+    size_t cap;
+    int x0, y0, w, h;
+    int mask[3];
+    const uint8_t *frame;
+    int fw, fh, ffmt;
+    size_t fstride;
+    int valid;
+} dcache;
+
 struct aoi_registrar {
     const aoi_part *part;
     double um;           /* stated */
@@ -44,6 +60,7 @@ struct aoi_registrar {
     gimg l1, e1, e2;
     uint32_t *integ;
     size_t integ_cap;
+    dcache *dc;          /* a pointer so that the const stages can fill it */
 };
 
 typedef struct {

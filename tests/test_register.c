@@ -183,3 +183,41 @@ Test(register, bad_input_is_an_error_not_a_crash)
     aoi_registrar_free(r);
     aoi_part_free(p);
 }
+
+/* Refinement from a pose a few pixels and a tenth of a degree off converges
+ * to the search's pose; from a pose a pitch off the pitch-slip check brings it
+ * back; on a frame without the part, or from nowhere, it says not found. */
+Test(register, refine_from_a_nearby_pose, .timeout = 300)
+{
+    frame f, bare;
+    aoi_pose pose, out, start;
+    make(&f, "AXT640124", 31, 0, 0);
+    make(&bare, "AXT640124", 31, 0, 1);
+    aoi_registrar *r = aoi_registrar_new(f.part, f.um, f.rot);
+    cr_assert_eq(aoi_register(r, &f.img, NULL, &pose, NULL), 0, "%s", aoi_errmsg());
+    start = pose;
+    start.x_px += 2.5, start.y_px -= 1.5, start.theta_deg += 0.1;
+    cr_assert_eq(aoi_register_refine(r, &f.img, &start, &out, NULL), 0, "%s", aoi_errmsg());
+    cr_expect(hypot(out.x_px - pose.x_px, out.y_px - pose.y_px) < 0.02, "refined %.3f,%.3f vs %.3f,%.3f",
+              out.x_px, out.y_px, pose.x_px, pose.y_px);
+    cr_expect(hypot(out.x_px - f.truth.pose.x_px, out.y_px - f.truth.pose.y_px) < 0.5);
+    /* One pitch along the rows. */
+    {
+        double phi = (f.rot + pose.theta_deg) * M_PI / 180, d = 0.4 * 1000 / pose.um_per_px;
+        aoi_register_info info;
+        start = pose;
+        start.x_px += d * cos(phi), start.y_px += d * sin(phi);
+        cr_assert_eq(aoi_register_refine(r, &f.img, &start, &out, &info), 0, "%s", aoi_errmsg());
+        cr_expect(hypot(out.x_px - pose.x_px, out.y_px - pose.y_px) < 0.05,
+                  "from a pitch off: %.3f,%.3f vs %.3f,%.3f (shift %d)", out.x_px, out.y_px,
+                  pose.x_px, pose.y_px, info.pitch_shift);
+    }
+    cr_expect_eq(aoi_register_refine(r, &bare.img, &pose, &out, NULL), -1);
+    cr_expect(strstr(aoi_errmsg(), "not found") != NULL, "%s", aoi_errmsg());
+    start.x_px = NAN;
+    cr_expect_eq(aoi_register_refine(r, &f.img, &start, &out, NULL), -1);
+    cr_expect_eq(aoi_register_refine(r, &f.img, NULL, &out, NULL), -1);
+    aoi_registrar_free(r);
+    drop(&f);
+    drop(&bare);
+}

@@ -48,6 +48,14 @@ typedef struct {
 AOI_API int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                          aoi_pose *pose, aoi_register_info *info);
 
+/* Refines a pose already known to within a few pixels and a fraction of a
+ * degree (e.g. found on a reduced-scale copy of the frame, or on the raw frame
+ * before undistortion): the fine fit and the pitch-slip check from it, with
+ * the same confidence rule as aoi_register().  Much cheaper than a search;
+ * when it fails, search with aoi_register(). */
+AOI_API int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose *start,
+                                aoi_pose *pose, aoi_register_info *info);
+
 #ifdef __cplusplus
 }
 #endif

@@ -83,7 +83,15 @@ int aoi_inspect_file(aoi_inspector *in, const char *path, size_t max_pixels, int
                                        &ox, &oy) < 0)
             return full_path(in, path, max_pixels, res, info);
     }
-    rc = aoi_inspect(in, &region, res, info);
+    /* The reduced pose in the region's pixels: the full-resolution
+     * registration only refines it. */
+    {
+        aoi_pose start = pose;
+        start.x_px = (pose.x_px + 0.5) * denom - 0.5 - ox;
+        start.y_px = (pose.y_px + 0.5) * denom - 0.5 - oy;
+        start.um_per_px = pose.um_per_px / denom;
+        rc = aoi__inspect_from(in, &region, &start, res, info);
+    }
     aoi_image_free(&region);
     if (res->has_pose) {
         res->pose.x_px += ox;

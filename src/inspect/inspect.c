@@ -874,8 +874,8 @@ static void joints_nan(aoi_inspector *in)
         in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
-static int measure_frame(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
-                         aoi_inspect_info *info, frame_refs *fr)
+static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_pose *start,
+                         aoi_result *res, aoi_inspect_info *info, frame_refs *fr)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
     aoi_pose pose;
@@ -890,7 +890,12 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, aoi_result *
     info->joints = in->joints;
     info->njoints = in->npads;
     res->verdict = AOI_VERDICT_PASS;
-    if (aoi_register(in->reg, frame, NULL, &pose, &ri) < 0) {
+    /* From a starting pose (found on a reduced or a raw frame), a refinement
+     * is enough unless it fails; otherwise the full search. */
+    int refined = start && aoi_register_refine(in->reg, frame, start, &pose, &ri) == 0;
+    if (start && !refined && getenv("AOI_INSPECT_DEBUG"))
+        fprintf(stderr, "refine failed: %s\n", aoi_errmsg());
+    if (!refined && aoi_register(in->reg, frame, NULL, &pose, &ri) < 0) {
         info->register_ms = now_ms() - t0;
         if (pose.score > 0) {
             res->has_pose = 1;
@@ -1042,15 +1047,15 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, aoi_result *
 /* Through a lens with noticeable distortion: find the footprint on the raw
  * frame, undistort only the rectangle that holds it, measure that; the pose
  * is then in ideal (undistorted) full-frame pixels. */
-int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
-                         aoi_inspect_info *info, frame_refs *fr)
+int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, const aoi_pose *start,
+                         aoi_result *res, aoi_inspect_info *info, frame_refs *fr)
 {
     aoi_pose pose;
     int x0, y0, w, h, rc;
     double t0 = now_ms();
 
     if (!in->und)
-        return measure_frame(in, frame, res, info, fr);
+        return measure_frame(in, frame, start, res, info, fr);
     memset(info, 0, sizeof *info);
     memset(fr, 0, sizeof *fr);
     info->rotation = in->rot;
@@ -1062,7 +1067,8 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
     if (frame->width != in->und_w || frame->height != in->und_h)
         return aoi__error("the calibration is for %dx%d frames, this one is %dx%d", in->und_w,
                           in->und_h, frame->width, frame->height);
-    if (aoi_register(in->reg, frame, NULL, &pose, NULL) < 0) {
+    if ((!start || aoi_register_refine(in->reg, frame, start, &pose, NULL) < 0) &&
+        aoi_register(in->reg, frame, NULL, &pose, NULL) < 0) {
         info->register_ms = now_ms() - t0;
         if (pose.score > 0) {
             res->has_pose = 1;
@@ -1095,9 +1101,13 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *
     {
         aoi_image region = in->ubuf;
         region.width = w, region.height = h;
+        /* The raw frame's pose is within the distortion (a few px) of the
+         * undistorted one: a refinement finds it. */
+        aoi_pose local = pose;
+        local.x_px -= x0, local.y_px -= y0;
         if (aoi_undistort_region(in->und, frame, x0, y0, &region) < 0)
             return -1;
-        rc = measure_frame(in, &region, res, info, fr);
+        rc = measure_frame(in, &region, &local, res, info, fr);
     }
     info->register_ms = now_ms() - t0 - info->inspect_ms;
     if (res->has_pose) {
@@ -1122,8 +1132,8 @@ int aoi_inspector_set_calib(aoi_inspector *in, const aoi_calib *cal)
     return 0;
 }
 
-int aoi_inspect(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
-                aoi_inspect_info *info)
+int aoi__inspect_from(aoi_inspector *in, const aoi_image *frame, const aoi_pose *start,
+                      aoi_result *res, aoi_inspect_info *info)
 {
     aoi_inspect_info dummy;
     frame_refs fr;
@@ -1131,10 +1141,16 @@ int aoi_inspect(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
         info = &dummy;
     res->ndefects = 0;
     res->has_pose = 0;
-    if (aoi__inspect_measure(in, frame, res, info, &fr) < 0) {
+    if (aoi__inspect_measure(in, frame, start, res, info, &fr) < 0) {
         res->ndefects = 0;
         aoi_result_set_error(res, "%s", aoi_errmsg());
         return -1;
     }
     return 0;
+}
+
+int aoi_inspect(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
+                aoi_inspect_info *info)
+{
+    return aoi__inspect_from(in, frame, NULL, res, info);
 }

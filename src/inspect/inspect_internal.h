@@ -111,8 +111,13 @@ int aoi__inspector_rot(const aoi_inspector *in);
 aoi_registrar *aoi__inspector_small_registrar(aoi_inspector *in, int denom);
 
 /* One inspection pass without the verdict bookkeeping of aoi_inspect (used
- * by teaching, which needs the frame's references too). */
-int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
-                         aoi_inspect_info *info, frame_refs *fr);
+ * by teaching, which needs the frame's references too).  start (may be NULL)
+ * is a pose known to within a few pixels: registration then only refines it
+ * (and searches when that fails). */
+int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, const aoi_pose *start,
+                         aoi_result *res, aoi_inspect_info *info, frame_refs *fr);
+/* aoi_inspect() from a starting pose (NULL: search). */
+int aoi__inspect_from(aoi_inspector *in, const aoi_image *frame, const aoi_pose *start,
+                      aoi_result *res, aoi_inspect_info *info);
 
 #endif

@@ -263,7 +263,7 @@ int aoi_teacher_add(aoi_teacher *tc, const aoi_image *golden)
         aoi__error("teaching takes at most %d golden images", TEACH_MAX_IMAGES);
         goto bailout;
     }
-    if (aoi__inspect_measure(tc->in, golden, &res, &info, &fr) < 0) {
+    if (aoi__inspect_measure(tc->in, golden, NULL, &res, &info, &fr) < 0) {
         aoi__error_prefix("not usable as a golden image");
         goto bailout;
     }

@@ -77,6 +77,80 @@ static candidate shifted(const aoi_registrar *r, const candidate *c, double scal
     return s;
 }
 
+/* The pose of a fitted candidate, and whether it is confident enough. */
+static int accept(const aoi_registrar *r, const candidate *best, double best_scale, int best_in,
+                  aoi_pose *pose, aoi_register_info *info)
+{
+    info->edge_points = (int)r->nvisible;
+    info->inliers = best_in;
+    pose->x_px = best->x;
+    pose->y_px = best->y;
+    pose->theta_deg = best->th;
+    pose->um_per_px = r->um / best_scale;
+    pose->score = best->strict < 0 ? 0 : best->strict > 1 ? 1 : best->strict;
+    /* The stated scale is within 1 % (imaging.md): a fit that needs the
+     * 3 % limit of the scale search has matched something else. */
+    if (fabs(best_scale - 1) > SCALE_PLAUSIBLE)
+        return aoi__error("footprint not found: the best fit needs the scale %.1f %% off the "
+                          "stated one (check --um-per-px)",
+                          100 * (1 / best_scale - 1));
+    if (pose->score < AOI_REGISTER_MIN_SCORE)
+        return aoi__error("footprint not found: best fit explains %.0f%% of the pad edges "
+                          "(needs %.0f%%)",
+                          100 * pose->score, 100 * AOI_REGISTER_MIN_SCORE);
+    return 0;
+}
+
+/* Pitch slips: a row shifted by whole pitches fits all but its ends; refit
+ * where the row ends line up and keep that when it scores better. */
+static void pitch_fix(aoi_registrar *r, const aoi_image *frame, candidate *c, double *sc, int *in,
+                      aoi_register_info *info)
+{
+    int k = aoi__register_pitch(r, frame, c, *sc, aoi_part_pins(r->part) / 2);
+    if (k) {
+        candidate s2 = shifted(r, c, *sc, k);
+        double sc2;
+        int in2;
+        if (aoi__register_fine(r, frame, &s2, &sc2, &in2) == 0 && s2.score > c->score) {
+            *c = s2;
+            *sc = sc2;
+            *in = in2;
+            info->pitch_shift = k;
+        }
+    }
+}
+
+int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose *start,
+                        aoi_pose *pose, aoi_register_info *info)
+{
+    aoi_register_info dummy;
+    candidate c = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
+    double sc = 1, t0 = now_ms();
+    int in = 0;
+
+    if (!info)
+        info = &dummy;
+    memset(info, 0, sizeof *info);
+    memset(pose, 0, sizeof *pose);
+    if (aoi_image_check(frame) < 0)
+        return aoi__error_prefix("cannot register");
+    if (!start || !isfinite(start->x_px) || !isfinite(start->y_px) ||
+        !isfinite(start->theta_deg) || !(start->um_per_px > 0))
+        return aoi__error("refine: no usable starting pose");
+    r->dc->valid = 0;
+    c.x = start->x_px, c.y = start->y_px, c.th = start->theta_deg;
+    c.scale = r->um / start->um_per_px;
+    aoi__register_mask_colour(r, frame, &c);
+    info->candidates = 1;
+    if (aoi__register_fine(r, frame, &c, &sc, &in) < 0) {
+        info->fine_ms = now_ms() - t0;
+        return aoi__error_prefix("footprint not found");
+    }
+    pitch_fix(r, frame, &c, &sc, &in, info);
+    info->fine_ms = now_ms() - t0;
+    return accept(r, &c, sc, in, pose, info);
+}
+
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)
 {
@@ -127,21 +201,8 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
                 fr = 0;
             }
         }
-        /* Pitch slips: a row shifted by whole pitches fits all but its ends. */
-        if (fr == 0) {
-            int k = aoi__register_pitch(r, frame, &c, sc, aoi_part_pins(r->part) / 2);
-            if (k) {
-                candidate s2 = shifted(r, &c, sc, k);
-                double sc2;
-                int in2;
-                if (aoi__register_fine(r, frame, &s2, &sc2, &in2) == 0 && s2.score > c.score) {
-                    c = s2;
-                    sc = sc2;
-                    in = in2;
-                    info->pitch_shift = k;
-                }
-            }
-        }
+        if (fr == 0)
+            pitch_fix(r, frame, &c, &sc, &in, info);
         if (getenv("AOI_REGISTER_DEBUG"))
             fprintf(stderr, "cand %d: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score %.3f rc %d\n",
                     i, cand[i].x, cand[i].y, cand[i].th, cand[i].score, c.x, c.y, c.th, sc, c.score, fr);
@@ -160,22 +221,5 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         return aoi__error("footprint not found: no candidate fitted the pad edges");
     }
     info->fine_ms = now_ms() - t1;
-    info->edge_points = (int)r->nvisible;
-    info->inliers = best_in;
-    pose->x_px = best.x;
-    pose->y_px = best.y;
-    pose->theta_deg = best.th;
-    pose->um_per_px = r->um / best_scale;
-    pose->score = best.strict < 0 ? 0 : best.strict > 1 ? 1 : best.strict;
-    /* The stated scale is within 1 % (imaging.md): a fit that needs the
-     * 3 % limit of the scale search has matched something else. */
-    if (fabs(best_scale - 1) > SCALE_PLAUSIBLE)
-        return aoi__error("footprint not found: the best fit needs the scale %.1f %% off the "
-                          "stated one (check --um-per-px)",
-                          100 * (1 / best_scale - 1));
-    if (pose->score < AOI_REGISTER_MIN_SCORE)
-        return aoi__error("footprint not found: best fit explains %.0f%% of the pad edges "
-                          "(needs %.0f%%)",
-                          100 * pose->score, 100 * AOI_REGISTER_MIN_SCORE);
-    return 0;
+    return accept(r, &best, best_scale, best_in, pose, info);
 }

@@ -61,7 +61,7 @@ AOI_API int aoi_image_read(const char *path, aoi_format fmt, size_t max_pixels, 
 
 /* The batch fast path's partial JPEG decodes (RGB).  Scaled: the whole frame
  * at 1/denom (1, 2, 4 or 8) of its size by DCT scaling; *full_w, *full_h get
- * the full size.  Region: only [x0, x0+w) x [y0, y0+h) at full resolution
+ * the full size (max_pixels applies to it; 0: AOI_DEFAULT_MAX_PIXELS).  Region: only [x0, x0+w) x [y0, y0+h) at full resolution
  * (clipped to the frame; columns grown to the iMCU grid), its top-left
  * corner in the frame in *ox, *oy. */
 AOI_API int aoi_image_read_jpeg_scaled(const char *path, int denom, size_t max_pixels,

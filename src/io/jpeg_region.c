@@ -77,8 +77,8 @@ static void close_decoder(decoder *dc)
     dc->buf = NULL;
 }
 
-int aoi_image_read_jpeg_scaled(const char *path, int denom, size_t max_pixels, aoi_image *out,
-                               int *full_w, int *full_h)
+static int read_scaled(const char *path, int denom, size_t max_pixels, aoi_image *out,
+                       int *full_w, int *full_h)
 {
     decoder dc;
     volatile int ret = -1; /* survives the error longjmp */
@@ -120,6 +120,14 @@ int aoi_image_read_jpeg_scaled(const char *path, int denom, size_t max_pixels, a
 bailout:
     close_decoder(&dc);
     return ret;
+}
+
+int aoi_image_read_jpeg_scaled(const char *path, int denom, size_t max_pixels, aoi_image *out,
+                               int *full_w, int *full_h)
+{
+    /* 0: the default limit, as aoi_image_read(). */
+    return read_scaled(path, denom, max_pixels ? max_pixels : AOI_DEFAULT_MAX_PIXELS, out, full_w,
+                       full_h);
 }
 
 int aoi_image_read_jpeg_region(const char *path, int x0_in, int y0_in, int w_in, int h_in,

@@ -147,3 +147,26 @@ int aoi__image_to_packed(const aoi_image *img, aoi_format want, aoi_image *out)
     }
     return 0;
 }
+
+int aoi__image_half(const aoi_image *src, aoi_image *out)
+{
+    int w = src->width / 2, h = src->height / 2, bpp = aoi_format_bpp(src->format);
+    if (aoi_image_check(src) < 0)
+        return -1;
+    if (w < 1 || h < 1)
+        return aoi__error("image %dx%d is too small to halve", src->width, src->height);
+    if (!out->data || out->width != w || out->height != h || out->format != src->format) {
+        aoi_image_free(out);
+        if (aoi_image_alloc(out, w, h, src->format) < 0)
+            return -1;
+    }
+    for (int y = 0; y < h; y++) {
+        const uint8_t *a = src->data + (size_t)(2 * y) * src->stride, *b = a + src->stride;
+        uint8_t *o = out->data + (size_t)y * out->stride;
+        for (int x = 0; x < w * bpp; x++) {
+            int i = x / bpp * 2 * bpp + x % bpp;
+            o[x] = (uint8_t)((a[i] + a[i + bpp] + b[i] + b[i + bpp] + 2) >> 2);
+        }
+    }
+    return 0;
+}

@@ -12,7 +12,7 @@
 
 static void calib_help(void)
 {
-    puts("Usage: f4saoi calib --target TARGET -o CALIB.json [OPTIONS] VIEW...\n"
+    puts("Usage: f4saoi calib --target TARGET -o CALIB.json [OPTIONS] VIEW_OR_DIR...\n"
          "       f4saoi calib --make-target TARGET -o TARGET.svg\n"
          "\n"
          "Measures a station's camera from views (JPEG/PNG) of a calibration target laid\n"
@@ -92,6 +92,7 @@ int cmd_calib(int argc, char **argv)
     aoi_target t;
     aoi_calibrator *cb = NULL;
     aoi_calib cal;
+    cli_list views = {0};
     double v;
 
     aoi_calib_limits_default(&lim);
@@ -146,30 +147,40 @@ int cmd_calib(int argc, char **argv)
     if (aoi_target_parse(target, &t) < 0)
         return cli_usage_error("calib", "%s", aoi_errmsg());
     if (optind >= argc)
-        return cli_usage_error("calib", "give the views (image files) of the target");
-    if (argc - optind > AOI_CALIB_MAX_VIEWS)
-        return cli_usage_error("calib", "at most %d views", AOI_CALIB_MAX_VIEWS);
-    if (!(cb = aoi_calibrator_new(&t))) {
-        fprintf(stderr, "f4saoi calib: %s\n", aoi_errmsg());
+        return cli_usage_error("calib", "give the views (image files or folders) of the target");
+    if (cli_collect(argc, argv, optind, &views) < 0) {
+        cli_list_free(&views);
+        fprintf(stderr, "f4saoi calib: out of memory listing the views\n");
         return EXIT_USAGE;
     }
-    for (int i = optind; i < argc; i++) {
+    if (views.n == 0 || views.n > AOI_CALIB_MAX_VIEWS) {
+        cli_list_free(&views);
+        return cli_usage_error("calib", "%zu views (JPEG or PNG) found; give 1 to %d", views.n,
+                               AOI_CALIB_MAX_VIEWS);
+    }
+    if (!(cb = aoi_calibrator_new(&t))) {
+        fprintf(stderr, "f4saoi calib: %s\n", aoi_errmsg());
+        cli_list_free(&views);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < views.n; i++) {
+        const char *name = views.v[i];
         aoi_image img;
-        if (aoi_image_read(argv[i], AOI_FMT_RGB, 0, &img) < 0) {
-            fprintf(stderr, "f4saoi calib: %s: left out: %s\n", argv[i], aoi_errmsg());
+        if (aoi_image_read(name, AOI_FMT_RGB, 0, &img) < 0) {
+            fprintf(stderr, "f4saoi calib: %s: left out: %s\n", name, aoi_errmsg());
             unread++;
             continue;
         }
         if (aoi_calibrator_add(cb, &img) < 0) {
-            fprintf(stderr, "f4saoi calib: %s: left out: %s\n", argv[i], aoi_errmsg());
+            fprintf(stderr, "f4saoi calib: %s: left out: %s\n", name, aoi_errmsg());
         } else {
             used++;
             if (white && aoi_calibrator_add_white(cb, &img, patch[0], patch[1], patch[2],
                                                   patch[3]) < 0)
-                fprintf(stderr, "f4saoi calib: %s: no colour reference: %s\n", argv[i],
+                fprintf(stderr, "f4saoi calib: %s: no colour reference: %s\n", name,
                         aoi_errmsg());
             if (!quiet)
-                fprintf(stderr, "f4saoi calib: %s: target found\n", argv[i]);
+                fprintf(stderr, "f4saoi calib: %s: target found\n", name);
         }
         aoi_image_free(&img);
     }
@@ -193,6 +204,10 @@ int cmd_calib(int argc, char **argv)
                     100 * cal.scale_spread, cal.rotation_deg, cal.rms_px,
                     cal.has_lens ? aoi_lens_max_shift(&cal.lens, cal.width, cal.height) : 0,
                     cal.has_gains ? "" : ", no colour gains");
+        if (lim.no_distortion && cal.views && cal.rms_px > 0.15)
+            fprintf(stderr, "f4saoi calib: warning: a reprojection error of %.2f px suggests the "
+                            "lens is not distortion-free; try without --no-distortion\n",
+                    cal.rms_px);
         if (cal.has_gains)
             fprintf(stderr, "f4saoi calib: colour gains R %.3f G %.3f B %.3f\n", cal.gain[0],
                     cal.gain[1], cal.gain[2]);
@@ -206,10 +221,10 @@ int cmd_calib(int argc, char **argv)
         goto done;
     }
     if (!quiet)
-        fprintf(stderr, "f4saoi calib: wrote %s (%d of %d views used)\n", out, used,
-                argc - optind);
+        fprintf(stderr, "f4saoi calib: wrote %s (%d of %zu views used)\n", out, used, views.n);
     status = unread ? EXIT_ERRORS : EXIT_OK;
 done:
     aoi_calibrator_free(cb);
+    cli_list_free(&views);
     return status;
 }

@@ -526,6 +526,7 @@ static int row_template(aoi_inspector *in, int row)
     int nu = 2 * half + 1, nw = s->nw, npins = 0;
     size_t need = (size_t)nu * (size_t)nw;
     feat *col;
+    int *cols;
     if (need > in->tplcap) {
         feat *nt = realloc(in->tpl, need * sizeof *nt);
         if (!nt)
@@ -533,21 +534,37 @@ static int row_template(aoi_inspector *in, int row)
         in->tpl = nt;
         in->tplcap = need;
     }
-    if (!(col = scratch(in, (size_t)in->n)))
+    /* Scratch: the three channels of one position over the row's pins, and
+     * each pin's strip column at each template column. */
+    if (!(col = scratch(in, (size_t)in->n + ((size_t)in->n * (size_t)nu + 2) / 3 + 1)))
         return aoi__error("inspect: out of memory");
+    float *cl = (float *)col, *cr = cl + in->n, *cg = cr + in->n;
+    cols = (int *)(cg + in->n);
+    for (int k = 0; k < in->n; k++)
+        if (pads[k].row == row)
+            for (int j = 0; j < nu; j++) {
+                /* As aoi__patch_get() rounds it. */
+                int c = (int)lround((pads[k].cx + (j - half) * s->h - s->u0) / s->h);
+                cols[k * nu + j] = c >= 0 && c < s->nu ? c : -1;
+            }
     in->tpl_nu = nu, in->tpl_nw = nw, in->tpl_a0 = -half * s->h, in->tpl_w0 = s->w0;
     for (int i = 0; i < nw; i++)
         for (int j = 0; j < nu; j++) {
             npins = 0;
             for (int k = 0; k < in->n; k++) {
-                if (pads[k].row != row)
+                if (pads[k].row != row || cols[k * nu + j] < 0)
                     continue;
-                const feat *x = aoi__patch_get(s, pads[k].cx + (j - half) * s->h, s->w0 + i * s->h);
-                if (x)
-                    col[npins++] = *x;
+                const feat *x = patch_at(s, cols[k * nu + j], i);
+                if (isnan(x->L))
+                    continue;
+                cl[npins] = x->L, cr[npins] = x->cr, cg[npins] = x->cg;
+                npins++;
             }
+            size_t m = (size_t)npins;
             in->tpl[(size_t)i * (size_t)nu + (size_t)j] =
-                npins >= 3 ? aoi__feat_median(col, (size_t)npins) : (feat){NAN, 0, 0};
+                npins >= 3 ? (feat){aoi__select_k(cl, m, m / 2), aoi__select_k(cr, m, m / 2),
+                                    aoi__select_k(cg, m, m / 2)}
+                           : (feat){NAN, 0, 0};
         }
     return 0;
 }

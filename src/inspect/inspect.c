@@ -548,7 +548,23 @@ static int row_template(aoi_inspector *in, int row)
                 cols[k * nu + j] = c >= 0 && c < s->nu ? c : -1;
             }
     in->tpl_nu = nu, in->tpl_nw = nw, in->tpl_a0 = -half * s->h, in->tpl_w0 = s->w0;
-    for (int i = 0; i < nw; i++)
+    /* The template is read only past the body edge (overhang: sides from
+     * 0.05 mm past each pin's edge, and beyond the toe): rows nearer the
+     * body than the row's nearest edge are not computed. */
+    int i0 = 0;
+    {
+        double lo = INFINITY;
+        for (int k = 0; k < in->n; k++)
+            if (pads[k].row == row && isfinite(in->edge[k]))
+                lo = fmin(lo, in->edge[k]);
+        if (isfinite(lo))
+            i0 = (int)floor((lo + 0.05 - s->w0) / s->h) - 1;
+        i0 = i0 < 0 ? 0 : i0 > nw ? nw : i0;
+    }
+    for (int i = 0; i < i0; i++)
+        for (int j = 0; j < nu; j++)
+            in->tpl[(size_t)i * (size_t)nu + (size_t)j] = (feat){NAN, 0, 0};
+    for (int i = i0; i < nw; i++)
         for (int j = 0; j < nu; j++) {
             npins = 0;
             for (int k = 0; k < in->n; k++) {

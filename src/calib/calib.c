@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define CALIB_MAX_BYTES (1 << 20)
 
@@ -154,7 +155,7 @@ static cJSON *array_of(const double *v, int n)
 int aoi_calib_save(const aoi_calib *cal, const aoi_target *target, const char *path)
 {
     cJSON *root = cJSON_CreateObject(), *views;
-    char *text = NULL, date[32], desc[64];
+    char *text = NULL, date[32], desc[64], tmp[4096] = "";
     FILE *f = NULL;
     time_t now = time(NULL);
     struct tm tm;
@@ -211,12 +212,28 @@ int aoi_calib_save(const aoi_calib *cal, const aoi_target *target, const char *p
     }
     if (!(text = cJSON_Print(root)))
         goto oom;
-    if (!(f = fopen(path, "w"))) {
-        aoi__error("%s: %s", path, strerror(errno));
+    /* Written beside the target and renamed over it: a station's calibration
+     * is never left half written. */
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+        aoi__error("%s: path too long", path);
         goto bailout;
     }
-    if (fputs(text, f) < 0 || fputc('\n', f) < 0) {
-        aoi__error("%s: write error", path);
+    if (!(f = fopen(tmp, "w"))) {
+        aoi__error("%s: %s", tmp, strerror(errno));
+        goto bailout;
+    }
+    if (fputs(text, f) < 0 || fputc('\n', f) < 0 || fflush(f) != 0) {
+        aoi__error("%s: write error", tmp);
+        goto bailout;
+    }
+    if (fclose(f) != 0) {
+        f = NULL;
+        aoi__error("%s: %s", tmp, strerror(errno));
+        goto bailout;
+    }
+    f = NULL;
+    if (rename(tmp, path) != 0) {
+        aoi__error("%s: %s", path, strerror(errno));
         goto bailout;
     }
     ret = 0;
@@ -224,8 +241,10 @@ int aoi_calib_save(const aoi_calib *cal, const aoi_target *target, const char *p
 oom:
     aoi__error("out of memory");
 bailout:
-    if (f && fclose(f) != 0 && ret == 0)
-        ret = aoi__error("%s: %s", path, strerror(errno));
+    if (f)
+        fclose(f);
+    if (ret < 0 && tmp[0])
+        unlink(tmp);
     free(text);
     cJSON_Delete(root);
     return ret;

@@ -155,8 +155,7 @@ static cJSON *array_of(const double *v, int n)
 int aoi_calib_save(const aoi_calib *cal, const aoi_target *target, const char *path)
 {
     cJSON *root = cJSON_CreateObject(), *views;
-    char *text = NULL, date[32], desc[64], tmp[4096] = "";
-    FILE *f = NULL;
+    char *text = NULL, date[32], desc[64];
     time_t now = time(NULL);
     struct tm tm;
     int ret = -1;
@@ -212,39 +211,14 @@ int aoi_calib_save(const aoi_calib *cal, const aoi_target *target, const char *p
     }
     if (!(text = cJSON_Print(root)))
         goto oom;
-    /* Written beside the target and renamed over it: a station's calibration
-     * is never left half written. */
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
-        aoi__error("%s: path too long", path);
+    /* All or nothing: a station's calibration is never left half written. */
+    if (aoi__write_text_file(path, text) < 0)
         goto bailout;
-    }
-    if (!(f = fopen(tmp, "w"))) {
-        aoi__error("%s: %s", tmp, strerror(errno));
-        goto bailout;
-    }
-    if (fputs(text, f) < 0 || fputc('\n', f) < 0 || fflush(f) != 0) {
-        aoi__error("%s: write error", tmp);
-        goto bailout;
-    }
-    if (fclose(f) != 0) {
-        f = NULL;
-        aoi__error("%s: %s", tmp, strerror(errno));
-        goto bailout;
-    }
-    f = NULL;
-    if (rename(tmp, path) != 0) {
-        aoi__error("%s: %s", path, strerror(errno));
-        goto bailout;
-    }
     ret = 0;
     goto bailout;
 oom:
     aoi__error("out of memory");
 bailout:
-    if (f)
-        fclose(f);
-    if (ret < 0 && tmp[0])
-        unlink(tmp);
     free(text);
     cJSON_Delete(root);
     return ret;

@@ -1,9 +1,11 @@
-/* fileio.c - bounded whole-file reads with precise messages. */
+/* fileio.c - bounded whole-file reads and all-or-nothing writes, with precise
+ * messages. */
 #include "core/error_internal.h"
 #include "core/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -60,5 +62,39 @@ bailout:
     free(buf);
     if (fd >= 0)
         close(fd);
+    return ret;
+}
+
+int aoi__write_text_file(const char *path, const char *text)
+{
+    char tmp[4096];
+    FILE *f = NULL;
+    int ret = -1;
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+        return aoi__error("%s: path too long", path);
+    if (!(f = fopen(tmp, "w"))) {
+        aoi__error("%s: cannot create: %s", tmp, strerror(errno));
+        goto bailout;
+    }
+    if (fputs(text, f) < 0 || fputc('\n', f) < 0 || fflush(f) != 0) {
+        aoi__error("%s: write failed: %s", tmp, strerror(errno));
+        goto bailout;
+    }
+    if (fclose(f) != 0) {
+        f = NULL;
+        aoi__error("%s: write failed: %s", tmp, strerror(errno));
+        goto bailout;
+    }
+    f = NULL;
+    if (rename(tmp, path) != 0) {
+        aoi__error("%s: cannot replace: %s", path, strerror(errno));
+        goto bailout;
+    }
+    ret = 0;
+bailout:
+    if (f)
+        fclose(f);
+    if (ret < 0)
+        unlink(tmp);
     return ret;
 }

@@ -46,7 +46,6 @@ int aoi_station_save(const aoi_station *st, const char *path)
 {
     cJSON *root = cJSON_CreateObject(), *a, *t, *arr;
     char *text = NULL, date[32];
-    FILE *f = NULL;
     int ret = -1;
     time_t now = time(NULL);
     struct tm tmv;
@@ -76,18 +75,10 @@ int aoi_station_save(const aoi_station *st, const char *path)
         aoi__error("out of memory");
         goto bailout;
     }
-    if (!(f = fopen(path, "w"))) {
-        aoi__error("%s: cannot create: %s", path, strerror(errno));
+    if (aoi__write_text_file(path, text) < 0)
         goto bailout;
-    }
-    if (fputs(text, f) < 0 || fputc('\n', f) < 0) {
-        aoi__error("%s: write failed: %s", path, strerror(errno));
-        goto bailout;
-    }
     ret = 0;
 bailout:
-    if (f && fclose(f) != 0 && ret == 0)
-        ret = aoi__error("%s: write failed: %s", path, strerror(errno));
     free(text);
     cJSON_Delete(root);
     return ret;

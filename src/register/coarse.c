@@ -235,7 +235,13 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         /* Level-1 coordinates to full-resolution pixels. */
         best.x = best.x * f - 0.5;
         best.y = best.y * f - 0.5;
-        out[(*nout)++] = best;
+        /* Two level-2 candidates can climb to the same level-1 peak (the
+         * hinted search's small window makes that common): fit it once. */
+        int seen = 0;
+        for (int q = 0; q < *nout; q++)
+            seen |= out[q].x == best.x && out[q].y == best.y && out[q].th == best.th;
+        if (!seen)
+            out[(*nout)++] = best;
     }
     return 0;
 }

@@ -39,12 +39,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", aoi_errmsg());
         return 1;
     }
-    aoi_synth_params_default(&p);
-    p.seed = 77;
-    p.width = 2448;
-    p.height = 2048;
-    p.um_per_px = 9.0;
-    p.rotation = 0;
+    bench_frame_params(&p);
     if (aoi_synth_render(part, &p, &img, &truth, NULL, NULL) < 0) {
         fprintf(stderr, "synth: %s\n", aoi_errmsg());
         return 1;

@@ -6,6 +6,20 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "aoi/synth.h"
+
+/* The benchmark frame: 2448 x 2048 RGB, seed 77, 9 um/px, rotation 0 (the
+ * part is the caller's: the 80-pin header by default). */
+static inline void bench_frame_params(aoi_synth_params *p)
+{
+    aoi_synth_params_default(p);
+    p->seed = 77;
+    p->width = 2448;
+    p->height = 2048;
+    p->um_per_px = 9.0;
+    p->rotation = 0;
+}
+
 static inline double bench_now_ms(void)
 {
     struct timespec ts;

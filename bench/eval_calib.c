@@ -31,6 +31,21 @@ static void place(const aoi_target *t, double um, unsigned long long *rs, aoi_sy
     p->cy = r < H / 2.0 ? r + (H - 2 * r) * frand(rs) : (H - 1) / 2.0;
 }
 
+/* One view's rendering parameters: scale, lens, blur, 3 DN noise, placed at
+ * random. */
+static void view_of(const aoi_target *t, double um, const aoi_lens *lens, double blur,
+                    unsigned long long seed, unsigned long long *rs, aoi_synth_target_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->seed = seed;
+    p->width = W, p->height = H;
+    p->um_per_px_x = p->um_per_px_y = um;
+    p->lens = lens;
+    p->blur_px = blur;
+    p->noise_dn = 3;
+    place(t, um, rs, p);
+}
+
 /* Grey copy for the detectors. */
 static void green(const aoi_image *v, aoi_image *g)
 {
@@ -64,15 +79,9 @@ int main(int argc, char **argv)
                     aoi_calibrator *c = aoi_calibrator_new(&t);
                     int added = 0;
                     for (int k = 0; k < nviews; k++) {
-                        aoi_synth_target_params p = {0};
+                        aoi_synth_target_params p;
                         aoi_image v;
-                        p.seed = rs * 31 + (unsigned long long)k;
-                        p.width = W, p.height = H;
-                        p.um_per_px_x = p.um_per_px_y = ums[ui];
-                        p.lens = &lens;
-                        p.blur_px = blur[bi];
-                        p.noise_dn = 3;
-                        place(&t, ums[ui], &rs, &p);
+                        view_of(&t, ums[ui], &lens, blur[bi], rs * 31 + (unsigned long long)k, &rs, &p);
                         if (aoi_synth_target(&t, &p, &v) < 0)
                             continue;
                         added += aoi_calibrator_add(c, &v) == 0;
@@ -82,17 +91,11 @@ int main(int argc, char **argv)
                     double serr = 100 * (aoi_calib_um_per_px(&cal) / ums[ui] - 1), resid = NAN;
                     if (rc == 0) {
                         /* A fresh view: undistorted points vs their true positions. */
-                        aoi_synth_target_params p = {0};
+                        aoi_synth_target_params p;
                         aoi_image v, g;
                         int n = t.cols * t.rows, found = 0;
                         double *xy = malloc(sizeof *xy * 2 * (size_t)n);
-                        p.seed = rs * 77;
-                        p.width = W, p.height = H;
-                        p.um_per_px_x = p.um_per_px_y = ums[ui];
-                        p.lens = &lens;
-                        p.blur_px = blur[bi];
-                        p.noise_dn = 3;
-                        place(&t, ums[ui], &rs, &p);
+                        view_of(&t, ums[ui], &lens, blur[bi], rs * 77, &rs, &p);
                         aoi_synth_target(&t, &p, &v);
                         green(&v, &g);
                         if (t.kind == AOI_TARGET_CHESSBOARD)

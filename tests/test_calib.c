@@ -41,23 +41,54 @@ static void view_params(int k, double um, const aoi_lens *lens, aoi_synth_target
     p->noise_dn = 2;
 }
 
-static int calibrate_views(const aoi_target *t, int n, double um, const aoi_lens *lens,
-                           aoi_calib *cal)
+/* Renders views 0..n-1 of a series (tweak, if any, adjusts each view's
+ * parameters) and adds them to a new calibrator, each one required to be
+ * found. */
+static aoi_calibrator *add_views(const aoi_target *t, int n, double um, const aoi_lens *lens,
+                                 void (*tweak)(int k, aoi_synth_target_params *p))
 {
     aoi_calibrator *c = aoi_calibrator_new(t);
-    int rc;
     cr_assert(c, "%s", aoi_errmsg());
     for (int k = 0; k < n; k++) {
         aoi_synth_target_params p;
         aoi_image v;
         view_params(k, um, lens, &p);
+        if (tweak)
+            tweak(k, &p);
         cr_assert_eq(aoi_synth_target(t, &p, &v), 0, "%s", aoi_errmsg());
         cr_assert_eq(aoi_calibrator_add(c, &v), 0, "view %d: %s", k, aoi_errmsg());
         aoi_image_free(&v);
     }
-    rc = aoi_calibrator_finish(c, NULL, cal);
+    return c;
+}
+
+static int calibrate_views(const aoi_target *t, int n, double um, const aoi_lens *lens,
+                           aoi_calib *cal)
+{
+    aoi_calibrator *c = add_views(t, n, um, lens, NULL);
+    int rc = aoi_calibrator_finish(c, NULL, cal);
     aoi_calibrator_free(c);
     return rc;
+}
+
+/* View tweaks of the tests below. */
+static void turned_non_square(int k, aoi_synth_target_params *p)
+{
+    p->rotation_deg = 5;
+    p->um_per_px_y = 12.0 * 1.01;
+    p->gray = k == 1; /* grey and colour views mix */
+}
+
+static void third_view_higher(int k, aoi_synth_target_params *p)
+{
+    if (k == 2)
+        p->um_per_px_x = p->um_per_px_y = 12.2;
+}
+
+static void blurred_noisy(int k, aoi_synth_target_params *p)
+{
+    (void)k;
+    p->blur_px = 2.5, p->noise_dn = 12;
 }
 
 Test(lens, round_trip_and_opencv_agree)
@@ -284,18 +315,7 @@ Test(calib, rotation_and_non_square_pixels_measured, .timeout = 300)
     aoi_calibrator *c;
     aoi_calib cal;
     aoi_target_parse("chessboard:13x9:0.5", &t);
-    c = aoi_calibrator_new(&t);
-    for (int k = 0; k < 3; k++) {
-        aoi_synth_target_params p;
-        aoi_image v;
-        view_params(k, 12.0, NULL, &p);
-        p.rotation_deg = 5;
-        p.um_per_px_y = 12.0 * 1.01;
-        p.gray = k == 1; /* grey and colour views mix */
-        cr_assert_eq(aoi_synth_target(&t, &p, &v), 0);
-        cr_assert_eq(aoi_calibrator_add(c, &v), 0, "%s", aoi_errmsg());
-        aoi_image_free(&v);
-    }
+    c = add_views(&t, 3, 12.0, NULL, turned_non_square);
     cr_assert_eq(aoi_calibrator_finish(c, NULL, &cal), 0, "%s", aoi_errmsg());
     cr_expect(fabs(cal.um_per_px_y / cal.um_per_px_x - 1.01) < 0.001, "%.5f x %.5f",
               cal.um_per_px_x, cal.um_per_px_y);
@@ -370,31 +390,14 @@ Test(calib, poor_calibrations_are_refused, .timeout = 300)
     }
 
     /* Scales inconsistent between views (the target not at board height). */
-    c = aoi_calibrator_new(&t);
-    for (int k = 0; k < 3; k++) {
-        aoi_synth_target_params p;
-        aoi_image v;
-        view_params(k, k == 2 ? 12.2 : 12.0, NULL, &p);
-        cr_assert_eq(aoi_synth_target(&t, &p, &v), 0);
-        cr_assert_eq(aoi_calibrator_add(c, &v), 0, "%s", aoi_errmsg());
-        aoi_image_free(&v);
-    }
+    c = add_views(&t, 3, 12.0, NULL, third_view_higher);
     cr_expect_eq(aoi_calibrator_finish(c, NULL, &cal), -1);
     cr_expect(strstr(aoi_errmsg(), "scales differ") != NULL, "%s", aoi_errmsg());
     aoi_calibrator_free(c);
 
     /* Reprojection error above the limit (the target is blurred and noisy,
      * the limit strict). */
-    c = aoi_calibrator_new(&t);
-    for (int k = 0; k < 3; k++) {
-        aoi_synth_target_params p;
-        aoi_image v;
-        view_params(k, 12.0, NULL, &p);
-        p.blur_px = 2.5, p.noise_dn = 12;
-        cr_assert_eq(aoi_synth_target(&t, &p, &v), 0);
-        cr_assert_eq(aoi_calibrator_add(c, &v), 0, "%s", aoi_errmsg());
-        aoi_image_free(&v);
-    }
+    c = add_views(&t, 3, 12.0, NULL, blurred_noisy);
     {
         aoi_calib_limits lim;
         aoi_calib_limits_default(&lim);

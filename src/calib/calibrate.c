@@ -5,6 +5,7 @@
 #include "aoi/calib.h"
 #include "config.h"
 #include "core/error_internal.h"
+#include "io/image_internal.h"
 
 #if HAVE_OPENCV
 #include "aoi/cvwrap.h"
@@ -65,33 +66,11 @@ void aoi_calibrator_free(aoi_calibrator *c)
     free(c);
 }
 
-/* Luma copy of a view for the detectors (GRAY8 views are used as they are). */
-static int to_gray(const aoi_image *src, aoi_image *dst, int *owned)
-{
-    int ro, go, bo, bpp = aoi_format_bpp(src->format);
-    *owned = 0;
-    if (src->format == AOI_FMT_GRAY8) {
-        *dst = *src;
-        return 0;
-    }
-    if (aoi_image_alloc(dst, src->width, src->height, AOI_FMT_GRAY8) < 0)
-        return -1;
-    *owned = 1;
-    aoi_format_rgb_offsets(src->format, &ro, &go, &bo);
-    for (int y = 0; y < src->height; y++) {
-        const uint8_t *s = src->data + (size_t)y * src->stride;
-        uint8_t *d = dst->data + (size_t)y * dst->stride;
-        for (int x = 0; x < src->width; x++, s += bpp)
-            d[x] = (uint8_t)((77 * s[ro] + 150 * s[go] + 29 * s[bo] + 128) >> 8);
-    }
-    return 0;
-}
-
 int aoi_calibrator_add(aoi_calibrator *c, const aoi_image *view)
 {
 #if HAVE_OPENCV
     aoi_image g = {0};
-    int owned = 0, found = 0, ret = -1;
+    int found = 0, ret = -1;
     double *pts = NULL;
 
     if (aoi_image_check(view) < 0)
@@ -105,7 +84,7 @@ int aoi_calibrator_add(aoi_calibrator *c, const aoi_image *view)
         aoi__error("out of memory");
         goto bailout;
     }
-    if (to_gray(view, &g, &owned) < 0)
+    if (aoi__image_to_packed(view, AOI_FMT_GRAY8, &g) < 0) /* the detectors' luma */
         goto bailout;
     if ((c->t.kind == AOI_TARGET_CHESSBOARD
              ? aoi_cv_find_chessboard(g.data, g.width, g.height, g.stride, c->t.cols, c->t.rows,
@@ -127,8 +106,7 @@ int aoi_calibrator_add(aoi_calibrator *c, const aoi_image *view)
     ret = 0;
 bailout:
     free(pts);
-    if (owned)
-        aoi_image_free(&g);
+    aoi_image_free(&g);
     return ret;
 #else
     (void)c;

@@ -10,10 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Reduced frames are registered at no coarser than this (µm per pixel): the
- * imaging contract's coarsest scale, where registration is evaluated (at 36
- * µm/px it fails on the 80-pin part and the fast path only costs time). */
-#define FAST_MAX_UM 20.0
 /* Margin around the footprint's extent in the full-resolution region (mm). */
 #define FAST_MARGIN_MM 0.6
 
@@ -53,7 +49,7 @@ int aoi_inspect_file(aoi_inspector *in, const char *path, size_t max_pixels, int
 
     if (fast_used)
         *fast_used = 0;
-    while (denom < 8 && um * denom * 2 <= FAST_MAX_UM)
+    while (denom < 8 && um * denom * 2 <= AOI__REDUCED_MAX_UM)
         denom *= 2;
     if (!fast || denom == 1 || !is_jpeg_name(path) || aoi__inspector_has_lens(in))
         return full_path(in, path, max_pixels, res, info);

@@ -910,6 +910,17 @@ static void joints_nan(aoi_inspector *in)
         in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
+/* Cleared measures for a new frame: no joint measured yet. */
+static void begin_frame(aoi_inspector *in, aoi_inspect_info *info, frame_refs *fr)
+{
+    memset(info, 0, sizeof *info);
+    memset(fr, 0, sizeof *fr);
+    info->rotation = in->rot;
+    joints_nan(in);
+    info->joints = in->joints;
+    info->njoints = in->npads;
+}
+
 static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_pose *start,
                          aoi_result *res, aoi_inspect_info *info, frame_refs *fr)
 {
@@ -919,12 +930,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     double t0 = now_ms(), t1, h, at, st, ab, sb, th, dy, dx;
     int nhd = 0;
 
-    memset(info, 0, sizeof *info);
-    memset(fr, 0, sizeof *fr);
-    info->rotation = in->rot;
-    joints_nan(in);
-    info->joints = in->joints;
-    info->njoints = in->npads;
+    begin_frame(in, info, fr);
     res->verdict = AOI_VERDICT_PASS;
     /* From a starting pose (found on a reduced or a raw frame), a refinement
      * is enough unless it fails; otherwise the full search. */
@@ -1087,7 +1093,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
 static int locate_raw(aoi_inspector *in, const aoi_image *frame, aoi_pose *pose)
 {
     aoi_registrar *small;
-    if (in->um * 2 <= 20.0 && (small = aoi__inspector_small_registrar(in, 2)) &&
+    if (in->um * 2 <= AOI__REDUCED_MAX_UM && (small = aoi__inspector_small_registrar(in, 2)) &&
         aoi__image_half(frame, &in->half) == 0 && aoi_register(small, &in->half, NULL, pose, NULL) == 0) {
         pose->x_px = (pose->x_px + 0.5) * 2 - 0.5;
         pose->y_px = (pose->y_px + 0.5) * 2 - 0.5;
@@ -1109,12 +1115,7 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, const aoi_po
 
     if (!in->und)
         return measure_frame(in, frame, start, res, info, fr);
-    memset(info, 0, sizeof *info);
-    memset(fr, 0, sizeof *fr);
-    info->rotation = in->rot;
-    joints_nan(in);
-    info->joints = in->joints;
-    info->njoints = in->npads;
+    begin_frame(in, info, fr);
     if (aoi_image_check(frame) < 0)
         return -1;
     if (frame->width != in->und_w || frame->height != in->und_h)

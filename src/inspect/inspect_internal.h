@@ -47,6 +47,12 @@ typedef struct {
  * channels are multiplied by gain (R, G, B; ignored for GRAY8). */
 int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int rot, int row,
                       double u0, double u1, double w0, double w1, double h, const float gain[3]);
+/* Reduced copies of a frame (the JPEG fast path, the lens path) are
+ * registered at no coarser than this (µm per pixel): the imaging contract's
+ * coarsest scale, where registration is evaluated (at 36 µm/px it fails on
+ * the 80-pin part). */
+#define AOI__REDUCED_MAX_UM 20.0
+
 /* Whether the inspector undistorts frames (then the fast path is not used). */
 int aoi__inspector_has_lens(const aoi_inspector *in);
 void aoi__patch_free(patch *p);

@@ -70,16 +70,15 @@ static void ensure_dmap(const aoi_registrar *r, const aoi_image *f, const sample
     double phi = (r->rot + c->th) * M_PI / 180, k = 1000.0 / r->um;
     double hx = (fabs(cos(phi)) * r->half_len + fabs(sin(phi)) * r->half_wid) * k;
     double hy = (fabs(sin(phi)) * r->half_len + fabs(cos(phi)) * r->half_wid) * k;
-    int x0 = (int)floor(c->x - hx), x1 = (int)ceil(c->x + hx);
-    int y0 = (int)floor(c->y - hy), y1 = (int)ceil(c->y + hy);
-    if (!isfinite(c->x) || !isfinite(c->y))
-        return;
+    if (!(fabs(c->x) < 1e6 && fabs(c->y) < 1e6))
+        return; /* no pose worth a map (and no int overflow below) */
+    /* The footprint's box, clipped to the frame. */
+    int x0 = (int)fmax(0, floor(c->x - hx)), x1 = (int)fmin(f->width, ceil(c->x + hx));
+    int y0 = (int)fmax(0, floor(c->y - hy)), y1 = (int)fmin(f->height, ceil(c->y + hy));
     if (dc->valid && dc->frame == f->data && dc->fw == f->width && dc->fh == f->height &&
         dc->fstride == f->stride && dc->ffmt == (int)f->format && dc->mask[0] == s->mask[0] &&
-        dc->mask[1] == s->mask[1] && dc->mask[2] == s->mask[2] &&
-        (x0 >= dc->x0 || dc->x0 == 0) && (y0 >= dc->y0 || dc->y0 == 0) &&
-        (x1 <= dc->x0 + dc->w || dc->x0 + dc->w == f->width) &&
-        (y1 <= dc->y0 + dc->h || dc->y0 + dc->h == f->height))
+        dc->mask[1] == s->mask[1] && dc->mask[2] == s->mask[2] && x0 >= dc->x0 &&
+        y0 >= dc->y0 && x1 <= dc->x0 + dc->w && y1 <= dc->y0 + dc->h)
         return;
     /* Margin: 1 mm for the phase and pitch searches, 16 px for the windows. */
     int m = (int)(k + 16);

@@ -120,6 +120,20 @@ static void pitch_fix(aoi_registrar *r, const aoi_image *frame, candidate *c, do
     }
 }
 
+/* What every registration of a frame starts with: cleared outputs, a usable
+ * frame, and the colour-distance cache forgotten (a new frame, perhaps in
+ * the same buffer). */
+static int begin_frame(aoi_registrar *r, const aoi_image *frame, aoi_pose *pose,
+                       aoi_register_info *info)
+{
+    memset(info, 0, sizeof *info);
+    memset(pose, 0, sizeof *pose);
+    if (aoi_image_check(frame) < 0)
+        return aoi__error_prefix("cannot register");
+    r->dc->valid = 0;
+    return 0;
+}
+
 int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose *start,
                         aoi_pose *pose, aoi_register_info *info)
 {
@@ -130,14 +144,11 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
 
     if (!info)
         info = &dummy;
-    memset(info, 0, sizeof *info);
-    memset(pose, 0, sizeof *pose);
-    if (aoi_image_check(frame) < 0)
-        return aoi__error_prefix("cannot register");
+    if (begin_frame(r, frame, pose, info) < 0)
+        return -1;
     if (!start || !isfinite(start->x_px) || !isfinite(start->y_px) ||
         !isfinite(start->theta_deg) || !(start->um_per_px > 0))
         return aoi__error("refine: no usable starting pose");
-    r->dc->valid = 0;
     c.x = start->x_px, c.y = start->y_px, c.th = start->theta_deg;
     c.scale = r->um / start->um_per_px;
     aoi__register_mask_colour(r, frame, &c);
@@ -161,11 +172,8 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
 
     if (!info)
         info = &dummy;
-    memset(info, 0, sizeof *info);
-    memset(pose, 0, sizeof *pose);
-    if (aoi_image_check(frame) < 0)
-        return aoi__error_prefix("cannot register");
-    r->dc->valid = 0; /* a new frame, perhaps in the same buffer */
+    if (begin_frame(r, frame, pose, info) < 0)
+        return -1;
     if (aoi__register_coarse(r, frame, hint, cand, 3, &n) < 0)
         return aoi__error_prefix("footprint not found");
     t1 = now_ms();

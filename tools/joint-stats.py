@@ -16,7 +16,7 @@ def load(p):
     return d
 
 truth, res = load(sys.argv[1]), load(sys.argv[2])
-measures = ["overhang_mm", "solder_to_body_mm", "flux_cover", "area_ratio", "offset_x_mm", "offset_y_mm"]
+measures = ["overhang_mm", "solder_to_body_mm", "flux_cover", "area_ratio", "toe_ratio", "offset_x_mm", "offset_y_mm"]
 good = defaultdict(list)
 bad = defaultdict(list)
 worst = defaultdict(list)
@@ -33,9 +33,6 @@ for name, t in truth.items():
     for j in r["joints"]:
         pin = j["pin"]
         m = dict(j)
-        rel = [x["relief"] for x in r["joints"] if x.get("relief") is not None]
-        if rel and j.get("relief") is not None:
-            m["relief_ratio"] = j["relief"] / sorted(rel)[len(rel) // 2]
         if j.get("wet_ratio") is not None:
             m["area_ratio"] = j["wet_ratio"]
         kinds = tp.get(pin, set())
@@ -46,7 +43,7 @@ for name, t in truth.items():
             if k.startswith("offset"):
                 v = abs(v)
             rel = {"overhang_mm": "excess_solder", "solder_to_body_mm": "excess_solder",
-                   "flux_cover": "flux_rise", "area_ratio": "insufficient_solder", "relief_ratio": "insufficient_solder",
+                   "flux_cover": "flux_rise", "area_ratio": "insufficient_solder", "toe_ratio": "insufficient_solder",
                    "offset_x_mm": "offset", "offset_y_mm": "offset"}[k]
             if rel in kinds:
                 bad[k].append((v, name, pin))

@@ -30,7 +30,9 @@ typedef struct {
     double rise_mm;            /* solder on the terminal closer than this to the body edge */
     double flux_band_mm;       /* band from the body edge in which flux on a terminal is rise */
     double flux_cover;         /* fraction of that band flux must cover */
-    double insufficient_ratio; /* solder area below this fraction of nominal */
+    double insufficient_ratio; /* solder area below this fraction of nominal ... */
+    double area_confirm_ratio; /* ... called when the toe relief is also below this share */
+    double toe_relief_ratio;   /* no toe fillet: toe relief below this share of the row's */
     double offset_across_mm;   /* terminal centre off the pad centre across the pad */
     double offset_along_mm;    /* ... along the pad */
     double min_score;          /* registration confidence below which the verdict is error */
@@ -86,6 +88,8 @@ typedef struct {
     double solder_to_body_mm;  /* nearest solder on the terminal to the body edge */
     double flux_cover;         /* fraction of the flux band covered by flux */
     double offset_x_mm, offset_y_mm; /* terminal centre minus pad centre */
+    double toe_relief;         /* shading relief of the toe fillet zone (log intensity) */
+    double toe_ratio;          /* toe_relief / the median of the pin's row */
 } aoi_joint;
 
 typedef struct {

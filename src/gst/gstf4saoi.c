@@ -29,7 +29,7 @@ GST_DEBUG_CATEGORY_STATIC(f4saoi_debug);
 G_DECLARE_FINAL_TYPE(GstF4saoi, gst_f4saoi, GST, F4SAOI, GstVideoFilter)
 
 #define RESULT_META "F4saoiResultMeta"
-#define N_THRESHOLDS 8
+#define N_THRESHOLDS 10
 
 struct _GstF4saoi {
     GstVideoFilter parent;
@@ -76,6 +76,8 @@ static const char *const th_blurb[N_THRESHOLDS] = {
     "Flux rise: band from the body edge in which flux on a terminal counts (mm); -1: file",
     "Flux rise: share of that band flux must cover (0..1); -1: file",
     "Insufficient solder: wetted area below this share of nominal (0..1); -1: file",
+    "Insufficient solder: the area is called when the toe relief is also below this share of the row's (0..10); -1: file",
+    "Insufficient solder (no toe fillet): toe relief below this share of the row's (0..1); -1: file",
     "Offset: terminal off the pad centre across the pad (mm); -1: file",
     "Offset: terminal off the pad centre along the pad (mm); -1: file",
     "Registration confidence below which a frame is an error (0..1); -1: file",
@@ -84,7 +86,8 @@ static const char *const th_blurb[N_THRESHOLDS] = {
 static double *th_slot(aoi_thresholds *t, int i)
 {
     double *s[N_THRESHOLDS] = {&t->overhang_mm,       &t->rise_mm,          &t->flux_band_mm,
-                               &t->flux_cover,        &t->insufficient_ratio, &t->offset_across_mm,
+                               &t->flux_cover,        &t->insufficient_ratio, &t->area_confirm_ratio,
+                               &t->toe_relief_ratio,  &t->offset_across_mm,
                                &t->offset_along_mm,   &t->min_score};
     return s[i];
 }

@@ -36,6 +36,7 @@
 #define STARVED_BOARD 0.6 /* board median below this share of the station's: use the station's */
 #define SOFT_WIDTH 0.3  /* feature distance over which wet membership goes 0 -> 1 */
 #define FLUX_SCORE 0.10 /* darkening + amber shift of a flux-covered terminal sample */
+#define TOE_ZONE 0.09   /* least depth of the toe fillet zone, mm */
 
 struct aoi_inspector {
     const aoi_part *part;
@@ -771,6 +772,43 @@ static double solder_area(aoi_inspector *in, int k)
     return cnt * h * h;
 }
 
+/* Shading relief of the toe fillet zone: p90 - p10 of log intensity over
+ * the middle of the pad from just past the terminal tip to the pad's outer
+ * end (at least TOE_ZONE deep, reaching back over the tip where the terminal
+ * ends near the pad's end, as on sockets).  A fillet's slopes are shaded by
+ * the light whatever its colour; bare pad metal, or a flat film of solder,
+ * is not.  NAN when the zone is not in the frame. */
+static int toe_relief(aoi_inspector *in, int k, double *out)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, tip = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
+    double w1 = in->toe - 0.01, w0 = fmin(in->edge[k] + (tip - in->E) + 0.02, w1 - TOE_ZONE);
+    int ia = (int)floor(0.8 * in->hw / h), iw0 = (int)ceil((w0 - s->w0) / h),
+        iw1 = (int)floor((w1 - s->w0) / h), j0 = (int)lround((p->cx - s->u0) / h);
+    size_t n = 0;
+    float *L;
+    iw0 = iw0 < 0 ? 0 : iw0;
+    iw1 = iw1 >= s->nw ? s->nw - 1 : iw1;
+    *out = NAN;
+    if (iw1 < iw0)
+        return 0;
+    /* Three floats per feat of scratch. */
+    if (!(L = (float *)scratch(in, ((size_t)(iw1 - iw0 + 1) * (size_t)(2 * ia + 1)) / 3 + 1)))
+        return aoi__error("inspect: out of memory");
+    for (int i = iw0; i <= iw1; i++)
+        for (int j = j0 - ia; j <= j0 + ia; j++) {
+            if (j < 0 || j >= s->nu)
+                continue;
+            const feat *x = patch_at(s, j, i);
+            if (!isnan(x->L))
+                L[n++] = x->L;
+        }
+    if (n >= 4)
+        *out = aoi__select_k(L, n, n * 9 / 10) - aoi__select_k(L, n, n / 10);
+    return 0;
+}
+
 /* Solder from pad k to pad k+2 across the gap: a path of not-board samples. */
 static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
 {
@@ -907,7 +945,7 @@ static void joints_nan(aoi_inspector *in)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
     for (size_t i = 0; i < in->npads; i++)
-        in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
 /* Cleared measures for a new frame: no joint measured yet. */
@@ -1019,9 +1057,22 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             j->overhang_mm = overhang(in, k);
             j->solder_to_body_mm = solder_to_body(in, k);
             j->flux_cover = flux_cover(in, k);
+            if (toe_relief(in, k, &j->toe_relief) < 0)
+                return -1;
             if (na < 512)
                 areas[na++] = j->solder_area_mm2;
         }
+        /* Each toe against its row's median: the two rows face the light
+         * differently under ring and multi-angle lights. */
+        double rel[512], mrel;
+        int nr = 0;
+        for (int k = 0; k < in->n && nr < 512; k++)
+            if (pads[k].row == r)
+                rel[nr++] = in->joints[k].toe_relief;
+        mrel = aoi__median(rel, nr);
+        for (int k = 0; k < in->n; k++)
+            if (pads[k].row == r)
+                in->joints[k].toe_ratio = mrel > 0 ? in->joints[k].toe_relief / mrel : NAN;
     }
     double nominal = aoi__median(areas, na), st_nominal = NAN;
     if (in->st) {
@@ -1064,7 +1115,12 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         double ratio = j->solder_area_mm2 / j->nominal_area_mm2;
         if ((int)i < in->n)
             j->wet_ratio = ratio;
-        if ((int)i < in->n && ratio < in->th.insufficient_ratio &&
+        /* No toe fillet; or too little wetted area, when the toe agrees
+         * (the area alone confuses lit solder with bare metal). */
+        int no_toe = j->toe_ratio < in->th.toe_relief_ratio;
+        int starved = ratio < in->th.insufficient_ratio &&
+                      !(j->toe_ratio >= in->th.area_confirm_ratio);
+        if ((int)i < in->n && (no_toe || starved) &&
             add(res, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
         if ((fabs(j->offset_x_mm) > in->th.offset_across_mm ||

@@ -355,6 +355,8 @@ char *aoi_inspect_info_json(const aoi_inspect_info *info)
         add_num(o, "flux_cover", j->flux_cover, 1e2);
         add_num(o, "offset_x_mm", j->offset_x_mm, 1e3);
         add_num(o, "offset_y_mm", j->offset_y_mm, 1e3);
+        add_num(o, "toe_relief", j->toe_relief, 1e3);
+        add_num(o, "toe_ratio", j->toe_ratio, 1e3);
         cJSON_AddItemToArray(arr, o);
     }
     s = cJSON_PrintUnformatted(root);

@@ -777,20 +777,22 @@ static double solder_area(aoi_inspector *in, int k)
  * end (at least TOE_ZONE deep, reaching back over the tip where the terminal
  * ends near the pad's end, as on sockets).  A fillet's slopes are shaded by
  * the light whatever its colour; bare pad metal, or a flat film of solder,
- * is not.  NAN when the zone is not in the frame. */
+ * is not.  *out is NAN when the zone is not in the frame. */
 static int toe_relief(aoi_inspector *in, int k, double *out)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
     double h = s->h, tip = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
     double w1 = in->toe - 0.01, w0 = fmin(in->edge[k] + (tip - in->E) + 0.02, w1 - TOE_ZONE);
+    *out = NAN;
+    if (!isfinite(w0))
+        return 0;
     int ia = (int)floor(0.8 * in->hw / h), iw0 = (int)ceil((w0 - s->w0) / h),
         iw1 = (int)floor((w1 - s->w0) / h), j0 = (int)lround((p->cx - s->u0) / h);
     size_t n = 0;
     float *L;
     iw0 = iw0 < 0 ? 0 : iw0;
     iw1 = iw1 >= s->nw ? s->nw - 1 : iw1;
-    *out = NAN;
     if (iw1 < iw0)
         return 0;
     /* Three floats per feat of scratch. */

@@ -1118,7 +1118,8 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         if ((int)i < in->n)
             j->wet_ratio = ratio;
         /* No toe fillet; or too little wetted area, when the toe agrees
-         * (the area alone confuses lit solder with bare metal). */
+         * (the area alone confuses lit solder with bare metal; a toe that
+         * could not be measured leaves the area to decide). */
         int no_toe = j->toe_ratio < in->th.toe_relief_ratio;
         int starved = ratio < in->th.insufficient_ratio &&
                       !(j->toe_ratio >= in->th.area_confirm_ratio);

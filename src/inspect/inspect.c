@@ -37,6 +37,8 @@
 #define SOFT_WIDTH 0.3  /* feature distance over which wet membership goes 0 -> 1 */
 #define FLUX_SCORE 0.10 /* darkening + amber shift of a flux-covered terminal sample */
 #define TOE_ZONE 0.09   /* least depth of the toe fillet zone, mm */
+#define OCCLUDED 0.03   /* pad outline wider than the pad by this: a terminal covers a side, mm */
+#define OCCLUDED_TOL 0.04 /* ... when the terminals' shift agrees within this, mm */
 
 struct aoi_inspector {
     const aoi_part *part;
@@ -514,6 +516,98 @@ static double holddown_dx(aoi_inspector *in, const aoi_image *f, const aoi_pose 
     }
     *nvalid = nd;
     return nd ? aoi__median(dxs, nd) : 0;
+}
+
+/* Where a pad's outline shows across u in the band just outside the body
+ * edge, against the model's pad sides (mm, median over the signal pads):
+ * *rl for the left side, *rr for the right.  A terminal standing off its
+ * pad covers that side of the pad, so the outline there is the terminal's;
+ * the other side is the pad's own.  The crossing is at half-way between
+ * the pad's middle and the gaps (symmetric blur cancels).  -1 when too few
+ * pads show both sides. */
+static int pad_sides(aoi_inspector *in, double *rl, double *rr)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    double h = in->strip[0].h, ls[512], rs[512], prof[512];
+    /* Out to 0.1 mm past the gaps' middles: the pose may have followed a
+     * shifted connector by that much. */
+    int nl = 0, half = (int)ceil((in->pitch / 2 + 0.1) / h);
+    if (2 * half + 1 > 512)
+        return -1;
+    for (int k = 0; k < in->n && nl < 512; k++) {
+        const patch *s = strip_of(in, pads[k].row);
+        if (!isfinite(in->edge[k]))
+            continue;
+        int jc = (int)lround((pads[k].cx - s->u0) / h), ok = 1;
+        int i0 = (int)ceil((in->edge[k] + 0.03 - s->w0) / h);
+        int i1 = (int)floor((in->edge[k] + 0.10 - s->w0) / h);
+        if (jc - half < 0 || jc + half >= s->nu || i0 < 0 || i1 >= s->nw || i1 < i0)
+            continue;
+        /* Mean distance from the mask over the band, column by column. */
+        for (int j = -half; j <= half && ok; j++) {
+            double sum = 0;
+            int cnt = 0;
+            for (int i = i0; i <= i1; i++) {
+                const feat *x = patch_at(s, jc + j, i);
+                if (!isnan(x->L))
+                    sum += feat_dist(*x, in->ref[REF_MASK]), cnt++;
+            }
+            ok = cnt > 0;
+            prof[j + half] = ok ? sum / cnt : 0;
+        }
+        if (!ok)
+            continue;
+        /* Inside: the pad's middle; outside: the gaps' middles. */
+        int c = (int)floor(0.04 / h), g = (int)ceil((in->pitch / 2 - 0.03) / h);
+        double d0 = s->u0 + jc * h - pads[k].cx; /* the middle column's offset */
+        double vin = 0, vout = (prof[0] + prof[2 * half]) / 2;
+        for (int j = -c; j <= c; j++)
+            vin += prof[j + half] / (2 * c + 1);
+        for (int j = g; j <= half; j++)
+            vout = fmin(vout, fmin(prof[half - j], prof[half + j]));
+        double t = (vin + vout) / 2, al = NAN, ar = NAN;
+        if (vin - vout < in->tau)
+            continue;
+        for (int j = 0; j < half && isnan(ar); j++)
+            if (prof[half + j] >= t && prof[half + j + 1] < t)
+                ar = (j + (prof[half + j] - t) / (prof[half + j] - prof[half + j + 1])) * h;
+        for (int j = 0; j < half && isnan(al); j++)
+            if (prof[half - j] >= t && prof[half - j - 1] < t)
+                al = -(j + (prof[half - j] - t) / (prof[half - j] - prof[half - j - 1])) * h;
+        if (isnan(al) || isnan(ar))
+            continue;
+        ls[nl] = al + d0 + in->hw;
+        rs[nl++] = ar + d0 - in->hw;
+    }
+    if (nl < 3)
+        return -1;
+    *rl = aoi__median(ls, nl);
+    *rr = aoi__median(rs, nl);
+    return 0;
+}
+
+/* How far the pads lie along the rows from where the pose puts them (mm).
+ * Registration fits the pads' outline; a connector shifted along the rows
+ * by more than the pad's and the terminal's half-widths differ covers one
+ * side of every pad with its terminal, and the fit follows it part of the
+ * way.  Then the outline is wider than the pad by the overhang, and the
+ * side away from the terminals (the hold-down terminals say which) is the
+ * pads' own.  The overhang must also agree with the terminals' measured
+ * shift; otherwise 0. */
+static double pads_shift(aoi_inspector *in, double dx, int nhd)
+{
+    const aoi_rect *t = &aoi_part_pads(in->part)[0].terminal;
+    double rl, rr, e, over;
+    if (nhd == 0 || pad_sides(in, &rl, &rr) < 0)
+        return 0;
+    over = rr - rl;
+    e = dx > 0 ? rl : rr;
+    if (getenv("AOI_INSPECT_DEBUG"))
+        fprintf(stderr, "inspect: pad sides %.4f %.4f (outline %.4f wider), terminals %.4f (%d)\n",
+                rl, rr, over, dx, nhd);
+    if (over < OCCLUDED || fabs(fabs(dx - e) - (over + in->hw - (t->x1 - t->x0) / 2)) > OCCLUDED_TOL)
+        return 0;
+    return e;
 }
 
 /* --- per-pin measures --------------------------------------------------------- */
@@ -1034,7 +1128,9 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     for (int k = 0; k < in->n; k++)
         in->edge[k] = pads[k].row > 0 ? ab + sb * pads[k].cx : at + st * pads[k].cx;
     dx = holddown_dx(in, frame, &pose, dy, th, &nhd);
-    info->connector_dx_mm = dx;
+    /* Where the pads really are across the rows, in the strips' frame. */
+    double pad_u = pads_shift(in, dx, nhd);
+    info->connector_dx_mm = dx - pad_u;
     info->connector_dy_mm = dy;
     info->connector_rot_deg = th * 180 / M_PI;
     for (size_t i = 0; i < in->npads; i++) {
@@ -1089,6 +1185,11 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         in->joints[i].overhang_mm = holddown_overhang(in, frame, &pose, (int)i, dy);
 
     dump_strips(in);
+
+    /* Terminals were found in the strips' frame; their offsets are from the
+     * pads. */
+    for (size_t i = 0; i < in->npads; i++)
+        in->joints[i].offset_x_mm -= pad_u;
 
     /* Verdicts. */
     for (int k = 0; k + 2 < in->n; k++) {

@@ -140,7 +140,7 @@ static void insert_candidate(candidate *c, int *n, int max, candidate nc, double
 }
 
 int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
-                         candidate *out, int max_out, int *nout)
+                         double spacing, candidate *out, int max_out, int *nout)
 {
     int f = r->um <= 12 ? 4 : 2, bpp = aoi_format_bpp(frame->format), xoff = 0;
     int ro, go, bo, f2 = 4;
@@ -154,16 +154,22 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         xoff = (ro == 0 || bo == 0) ? 3 : 0;
     if (frame->width < 4 * f2 * f || frame->height < 4 * f2 * f)
         return aoi__error("frame %dx%d is too small to search", frame->width, frame->height);
-    if (gimg_reserve(&r->l1, frame->width / f, frame->height / f) < 0 ||
-        aoi_reduce_max(frame->data, frame->width, frame->height, frame->stride, bpp, xoff, f,
-                       r->l1.data, r->l1.stride) < 0 ||
-        gimg_reserve(&r->e1, r->l1.w, r->l1.h) < 0)
-        return -1;
-    edge_energy(&r->l1, &r->e1);
-    if (gimg_reserve(&r->e2, r->e1.w / f2, r->e1.h / f2) < 0 ||
-        aoi_reduce_max(r->e1.data, r->e1.w, r->e1.h, r->e1.stride, 1, 0, f2, r->e2.data,
-                       r->e2.stride) < 0 ||
-        integral(r, &r->e2) < 0)
+    /* The reduced frame and its edge energy: once per frame (a second look
+     * at the same frame reuses them). */
+    if (!r->levels_valid) {
+        if (gimg_reserve(&r->l1, frame->width / f, frame->height / f) < 0 ||
+            aoi_reduce_max(frame->data, frame->width, frame->height, frame->stride, bpp, xoff, f,
+                           r->l1.data, r->l1.stride) < 0 ||
+            gimg_reserve(&r->e1, r->l1.w, r->l1.h) < 0)
+            return -1;
+        edge_energy(&r->l1, &r->e1);
+        if (gimg_reserve(&r->e2, r->e1.w / f2, r->e1.h / f2) < 0 ||
+            aoi_reduce_max(r->e1.data, r->e1.w, r->e1.h, r->e1.stride, 1, 0, f2, r->e2.data,
+                           r->e2.stride) < 0)
+            return -1;
+        r->levels_valid = 1;
+    }
+    if (integral(r, &r->e2) < 0)
         return -1;
 
     /* Stage A: the reduced energy map, whole rows as two segments, 3 angles. */
@@ -192,7 +198,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                 double s = box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, a * 2.0 * M_PI / 180);
                 if (s > 0)
                     insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0, 0},
-                                     r->half_wid * k2);
+                                     r->half_wid * k2 * spacing);
             }
     if (!ncand)
         return aoi__error("no pad rows of %s found in the frame", aoi_part_number(r->part));

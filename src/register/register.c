@@ -104,7 +104,7 @@ static int accept(const aoi_registrar *r, const candidate *best, double best_sca
 /* Pitch slips: a row shifted by whole pitches fits all but its ends; refit
  * where the row ends line up and keep that when it scores better. */
 static void pitch_fix(aoi_registrar *r, const aoi_image *frame, candidate *c, double *sc, int *in,
-                      aoi_register_info *info)
+                      int *moved)
 {
     int k = aoi__register_pitch(r, frame, c, *sc, aoi_part_pins(r->part) / 2);
     if (k) {
@@ -115,7 +115,7 @@ static void pitch_fix(aoi_registrar *r, const aoi_image *frame, candidate *c, do
             *c = s2;
             *sc = sc2;
             *in = in2;
-            info->pitch_shift = k;
+            *moved = k;
         }
     }
 }
@@ -131,6 +131,7 @@ static int begin_frame(aoi_registrar *r, const aoi_image *frame, aoi_pose *pose,
     if (aoi_image_check(frame) < 0)
         return aoi__error_prefix("cannot register");
     r->dc->valid = 0;
+    r->levels_valid = 0;
     return 0;
 }
 
@@ -157,72 +158,119 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
         info->fine_ms = now_ms() - t0;
         return aoi__error_prefix("footprint not found");
     }
-    pitch_fix(r, frame, &c, &sc, &in, info);
+    pitch_fix(r, frame, &c, &sc, &in, &info->pitch_shift);
     info->fine_ms = now_ms() - t0;
     return accept(r, &c, sc, in, pose, info);
 }
 
+/* Fits one coarse candidate: phase along the rows, fine fit (retried from
+ * the coarse pose and from the phase's runner-up when not convincing), the
+ * pitch-slip check (*moved: the pitches it moved the pose).  -1 when nothing
+ * fitted. */
+static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candidate *coarse,
+                         candidate *c, double *sc, int *in, int *moved)
+{
+    candidate alt;
+    int has_alt = 0, fr;
+    *c = *coarse;
+    aoi__register_mask_colour(r, frame, c);
+    aoi__register_phase(r, frame, c, r->um <= 12 ? 10 : 6, &alt, &has_alt);
+    if (getenv("AOI_REGISTER_DEBUG"))
+        fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c->x, c->y, c->th, c->mask[0],
+                c->mask[1], c->mask[2]);
+    fr = aoi__register_fine(r, frame, c, sc, in);
+    /* The phase search can be led astray (fillet rims at the toes, a body
+     * sitting off its pads): when the result is not convincing, fit from
+     * the coarse pose and from the phase's runner-up too; the best score
+     * wins. */
+    for (int alt_i = 0; alt_i < 2 && (fr < 0 || c->score < 0.9); alt_i++) {
+        candidate c2 = alt_i ? alt : *coarse;
+        double sc2;
+        int in2;
+        if (alt_i && !has_alt)
+            break;
+        if (!alt_i)
+            aoi__register_mask_colour(r, frame, &c2);
+        if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && (fr < 0 || c2.score > c->score)) {
+            *c = c2;
+            *sc = sc2;
+            *in = in2;
+            fr = 0;
+        }
+    }
+    *moved = 0;
+    if (fr == 0)
+        pitch_fix(r, frame, c, sc, in, moved);
+    if (getenv("AOI_REGISTER_DEBUG"))
+        fprintf(stderr, "cand: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score %.3f rc %d\n",
+                coarse->x, coarse->y, coarse->th, coarse->score, c->x, c->y, c->th, *sc, c->score, fr);
+    return fr;
+}
+
+/* Good enough: the other candidates are weaker by the coarse measure. */
+#define CONVINCING 0.85
+/* Spacing of the second look's coarse peaks (share of the first's). */
+#define SECOND_SPACING 0.5
+/* How much more confident (share of the outline's edges found) than the
+ * first search's best a peak of the second look must fit to replace it: a
+ * weak right fit (a body off its pads hides edges) can be beaten narrowly by
+ * clutter; a right fit found late beats a wrong one by far more. */
+#define SECOND_MARGIN 0.1
+/* The second look is taken when the first search's best is this confident
+ * or less (a few tenths above min_score: where wrong fits are found). */
+#define SECOND_BELOW 0.7
+
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)
 {
-    candidate cand[4], best = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
+    candidate cand[3], more[5], best = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
     double best_scale = 1, t0 = now_ms(), t1;
-    int n = 0, best_in = 0;
+    int n = 0, nmore = 0, best_in = 0, moved;
     aoi_register_info dummy;
 
     if (!info)
         info = &dummy;
     if (begin_frame(r, frame, pose, info) < 0)
         return -1;
-    if (aoi__register_coarse(r, frame, hint, cand, 3, &n) < 0)
+    if (aoi__register_coarse(r, frame, hint, 1.0, cand, 3, &n) < 0)
         return aoi__error_prefix("footprint not found");
     t1 = now_ms();
     info->coarse_ms = t1 - t0;
     info->candidates = n;
-    for (int i = 0; i < n; i++) {
-        candidate c = cand[i];
+    for (int i = 0; i < n && best.score < CONVINCING; i++) {
+        candidate c;
         double sc;
         int in;
-        aoi__register_mask_colour(r, frame, &c);
-        candidate alt;
-        int has_alt = 0;
-        aoi__register_phase(r, frame, &c, r->um <= 12 ? 10 : 6, &alt, &has_alt);
-        if (getenv("AOI_REGISTER_DEBUG"))
-            fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c.x, c.y, c.th, c.mask[0], c.mask[1], c.mask[2]);
-        int fr = aoi__register_fine(r, frame, &c, &sc, &in);
-        /* The phase search can be led astray (fillet rims at the toes, a body
-         * sitting off its pads): when the result is not convincing, fit from
-         * the coarse pose and from the phase's runner-up too; the best score
-         * wins. */
-        for (int alt_i = 0; alt_i < 2 && (fr < 0 || c.score < 0.9); alt_i++) {
-            candidate c2 = alt_i ? alt : cand[i];
-            double sc2;
-            int in2;
-            if (alt_i && !has_alt)
-                break;
-            if (!alt_i)
-                aoi__register_mask_colour(r, frame, &c2);
-            if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && (fr < 0 || c2.score > c.score)) {
-                c = c2;
-                sc = sc2;
-                in = in2;
-                fr = 0;
-            }
-        }
-        if (fr == 0)
-            pitch_fix(r, frame, &c, &sc, &in, info);
-        if (getenv("AOI_REGISTER_DEBUG"))
-            fprintf(stderr, "cand %d: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score %.3f rc %d\n",
-                    i, cand[i].x, cand[i].y, cand[i].th, cand[i].score, c.x, c.y, c.th, sc, c.score, fr);
-        if (fr < 0)
-            continue;
-        if (c.score > best.score) {
+        if (fit_candidate(r, frame, &cand[i], &c, &sc, &in, &moved) == 0 && c.score > best.score) {
             best = c;
             best_scale = sc;
             best_in = in;
+            info->pitch_shift = moved;
         }
-        if (best.score >= 0.85)
-            break; /* good enough: the other candidates are weaker by the coarse measure */
+    }
+    /* A small part beside strong clutter: its peak may have been suppressed
+     * as a neighbour of a stronger one.  A second look with closer peaks
+     * fits those not fitted yet. */
+    if (best.strict <= SECOND_BELOW &&
+        aoi__register_coarse(r, frame, hint, SECOND_SPACING, more, 5, &nmore) == 0) {
+        double need = best.score < 0 ? -1e9 : best.strict + SECOND_MARGIN;
+        for (int i = 0; i < nmore; i++) {
+            candidate c;
+            double sc, d = 1e9;
+            int in;
+            for (int q = 0; q < n; q++)
+                d = fmin(d, hypot(more[i].x - cand[q].x, more[i].y - cand[q].y));
+            if (d < 2)
+                continue; /* fitted already */
+            info->candidates++;
+            if (fit_candidate(r, frame, &more[i], &c, &sc, &in, &moved) == 0 && c.strict > need) {
+                need = c.strict;
+                best = c;
+                best_scale = sc;
+                best_in = in;
+                info->pitch_shift = moved;
+            }
+        }
     }
     if (best.score < 0) {
         info->fine_ms = now_ms() - t1;

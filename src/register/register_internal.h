@@ -58,6 +58,7 @@ struct aoi_registrar {
     double half_len, half_wid; /* footprint half extents (mm) */
     /* scratch */
     gimg l1, e1, e2;
+    int levels_valid;    /* l1, e1, e2 are of the current frame (a second look) */
     uint32_t *integ;
     size_t integ_cap;
     dcache *dc;          /* a pointer so that the const stages can fill it */
@@ -73,8 +74,11 @@ typedef struct {
 } candidate;
 
 int aoi__register_model(aoi_registrar *r);
+/* Up to max_out candidates, strongest first.  Peaks closer than spacing
+ * times the footprint's half-width to a stronger one are suppressed (1: the
+ * first search; less: a second look beside strong clutter). */
 int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
-                         candidate *out, int max_out, int *nout);
+                         double spacing, candidate *out, int max_out, int *nout);
 /* Estimates the mask colour around a candidate. */
 void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candidate *c);
 /* Fixes the pitch phase along the rows (moves c by less than half a pitch). */

@@ -28,6 +28,11 @@ typedef struct aoi_registrar aoi_registrar;
  * nominal 0/90/180/270. */
 AOI_API aoi_registrar *aoi_registrar_new(const aoi_part *part, double um_per_px, int rotation);
 AOI_API void aoi_registrar_free(aoi_registrar *r);
+/* When the first search's best fit is weak, aoi_register() takes a second
+ * look at peaks beside stronger clutter (on by default).  A caller that
+ * refines the pose elsewhere and searches again when that fails (a reduced
+ * copy of the frame) may turn it off. */
+AOI_API void aoi_registrar_set_second_look(aoi_registrar *r, int on);
 
 typedef struct {
     double x_px, y_px;   /* expected footprint origin */

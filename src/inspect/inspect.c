@@ -108,6 +108,9 @@ aoi_registrar *aoi__inspector_small_registrar(aoi_inspector *in, int denom)
         return in->small;
     aoi_registrar_free(in->small);
     in->small = aoi_registrar_new(in->part, in->um * denom, in->rot);
+    /* Its poses are refined on the full frame, which is searched when that
+     * fails: no second look on the reduced copy. */
+    aoi_registrar_set_second_look(in->small, 0);
     in->small_denom = in->small ? denom : 0;
     return in->small;
 }

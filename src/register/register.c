@@ -39,11 +39,18 @@ aoi_registrar *aoi_registrar_new(const aoi_part *part, double um_per_px, int rot
     r->part = part;
     r->um = um_per_px;
     r->rot = rotation;
+    r->second_look = 1;
     if (aoi__register_model(r) < 0) {
         aoi_registrar_free(r);
         return NULL;
     }
     return r;
+}
+
+void aoi_registrar_set_second_look(aoi_registrar *r, int on)
+{
+    if (r)
+        r->second_look = on != 0;
 }
 
 void aoi_registrar_free(aoi_registrar *r)
@@ -251,7 +258,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     /* A small part beside strong clutter: its peak may have been suppressed
      * as a neighbour of a stronger one.  A second look with closer peaks
      * fits those not fitted yet. */
-    if (best.strict <= SECOND_BELOW &&
+    if (r->second_look && best.strict <= SECOND_BELOW &&
         aoi__register_coarse(r, frame, hint, SECOND_SPACING, more, 5, &nmore) == 0) {
         double need = best.score < 0 ? -1e9 : best.strict + SECOND_MARGIN;
         for (int i = 0; i < nmore; i++) {

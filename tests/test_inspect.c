@@ -149,6 +149,28 @@ TYPE_TEST(offset_header, "AXT640124", AOI_DEFECT_OFFSET, 0.8, 0)
 TYPE_TEST(missing_socket, "AXT540124", AOI_DEFECT_MISSING_PART, 1.0, 0)
 TYPE_TEST(missing_header, "AXT640124", AOI_DEFECT_MISSING_PART, 1.0, 0)
 
+/* Ring light in grey at 6 um/px: a bridge shows as two bright edges that
+ * meet the fillet's bright rim across a dark seam one sample wide (the
+ * saddle where bridge and fillet join).  The search steps over such seams
+ * where samples are at most 0.01 mm apart; this bridge escaped before. */
+Test(inspect, bridge_across_a_seam, .timeout = 300)
+{
+    static const look ring_grey_6um = {AOI_LIGHT_RING, -1, 1, 6, 0};
+    frame f;
+    aoi_result res;
+    make(&f, "AXT640124", 501, 1u << AOI_DEFECT_BRIDGE, &ring_grey_6um);
+    cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+    cr_assert_gt(f.truth.ndefects, 0);
+    for (size_t k = 0; k < f.truth.ndefects; k++)
+        cr_expect(has(&res, &f.truth.defects[k]), "bridge %d-%d not found",
+                  f.truth.defects[k].pins[0], f.truth.defects[k].pins[1]);
+    for (size_t k = 0; k < res.ndefects; k++)
+        cr_expect(has(&f.truth, &res.defects[k]), "false %s at pin %d",
+                  aoi_defect_name(res.defects[k].type), res.defects[k].pins[0]);
+    aoi_result_clear(&res);
+    drop(&f);
+}
+
 Test(inspect, good_boards_pass, .timeout = 600)
 {
     static const char *parts[] = {"AXT540124", "AXT640124"};

@@ -37,6 +37,10 @@
 #define SOFT_WIDTH 0.3  /* feature distance over which wet membership goes 0 -> 1 */
 #define FLUX_SCORE 0.10 /* darkening + amber shift of a flux-covered terminal sample */
 #define TOE_ZONE 0.09   /* least depth of the toe fillet zone, mm */
+/* A gap this narrow (mm) between solder does not separate it: where a bridge
+ * meets a fillet, the saddle can show a dark seam under ring light, and the
+ * optics (blur up to 1 px) do not resolve less. */
+#define BRIDGE_SEAM 0.01
 #define OCCLUDED 0.03   /* pad outline wider than the pad by this: a terminal covers a side, mm */
 #define OCCLUDED_TOL 0.04 /* ... when the terminals' shift agrees within this, mm */
 
@@ -908,7 +912,9 @@ static int toe_relief(aoi_inspector *in, int k, double *out)
     return 0;
 }
 
-/* Solder from pad k to pad k+2 across the gap: a path of not-board samples. */
+/* Solder from pad k to pad k+2 across the gap: a path of not-board samples
+ * (4-connected; stepping over seams of one sample where samples are at most
+ * BRIDGE_SEAM apart).  1: bridged, 0: not, -1: out of memory. */
 static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
@@ -917,6 +923,9 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
     int j0 = (int)lround((pads[k].cx - s->u0) / h), j1 = (int)lround((pads[k + 2].cx - s->u0) / h);
     int i0 = (int)ceil((wlo - s->w0) / h), i1 = (int)floor((whi - s->w0) / h);
     int nu = j1 - j0 + 1, nw = i1 - i0 + 1, found = 0;
+    /* Where a sample is no wider than BRIDGE_SEAM, a one-sample gap does not
+     * separate: the path may step over it. */
+    int reach = h <= BRIDGE_SEAM + 1e-9 ? 2 : 1;
     size_t need;
     if (nu < 3 || nw < 1 || j0 < 0 || j1 >= s->nu || i0 < 0 || i1 >= s->nw)
         return 0;
@@ -924,7 +933,7 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
     /* Breadth-first search; both buffers live in the inspector. */
     if (aoi__grow((void **)&in->seen, &in->seencap, need, 1, 4096) < 0 ||
         aoi__grow((void **)&in->queue, &in->queuecap, need, sizeof *in->queue, 4096) < 0)
-        return 0;
+        return aoi__error("inspect: out of memory");
     int *queue = in->queue;
     memset(in->seen, 0, need);
     size_t qh = 0, qt = 0;
@@ -937,9 +946,10 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
     }
     while (qh < qt && !found) {
         int id = queue[qh++], i = id / nu, j = id % nu;
-        static const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
-        for (int d = 0; d < 4; d++) {
-            int ni = i + di[d], nj = j + dj[d];
+        for (int d = 0; d < (2 * reach + 1) * (2 * reach + 1); d++) {
+            int ni = i + d / (2 * reach + 1) - reach, nj = j + d % (2 * reach + 1) - reach;
+            if ((ni == i && nj == j) || (reach == 1 && ni != i && nj != j))
+                continue;
             if (ni < 0 || nj < 0 || ni >= nw || nj >= nu)
                 continue;
             size_t q = (size_t)ni * (size_t)nu + (size_t)nj;
@@ -1197,8 +1207,9 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     /* Verdicts. */
     for (int k = 0; k + 2 < in->n; k++) {
         double bu = pads[k].cx + in->pitch / 2, bw = in->toe - 0.1;
-        if (bridged(in, k, &bu, &bw) &&
-            add(res, AOI_DEFECT_BRIDGE, pads[k].pin, pads[k + 2].pin, bu, pads[k].row * bw) < 0)
+        int b = bridged(in, k, &bu, &bw);
+        if (b < 0 ||
+            (b && add(res, AOI_DEFECT_BRIDGE, pads[k].pin, pads[k + 2].pin, bu, pads[k].row * bw) < 0))
             return -1;
     }
     for (size_t i = 0; i < in->npads; i++) {

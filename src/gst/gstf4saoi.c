@@ -76,7 +76,7 @@ static const char *const th_blurb[N_THRESHOLDS] = {
     "Flux rise: band from the body edge in which flux on a terminal counts (mm); -1: file",
     "Flux rise: share of that band flux must cover (0..1); -1: file",
     "Insufficient solder: wetted area below this share of nominal (0..1); -1: file",
-    "Insufficient solder: the area is called when the toe relief is also below this share of the row's (0..10); -1: file",
+    "Insufficient solder: the area is called when the toe relief is also below this share of the row's (0..2); -1: file",
     "Insufficient solder (no toe fillet): toe relief below this share of the row's (0..1); -1: file",
     "Offset: terminal off the pad centre across the pad (mm); -1: file",
     "Offset: terminal off the pad centre along the pad (mm); -1: file",

@@ -21,7 +21,7 @@ typedef struct {
 static const field fields[] = {
     F(overhang_mm, 0.005, 1.0),   F(rise_mm, 0.0, 1.0),
     F(flux_band_mm, 0.01, 1.0),   F(flux_cover, 0.01, 1.0),
-    F(insufficient_ratio, 0.0, 1.0), F(area_confirm_ratio, 0.0, 10.0),
+    F(insufficient_ratio, 0.0, 1.0), F(area_confirm_ratio, 0.0, 2.0),
     F(toe_relief_ratio, 0.0, 1.0),   F(offset_across_mm, 0.005, 1.0),
     F(offset_along_mm, 0.005, 2.0), F(min_score, 0.0, 1.0),
 };

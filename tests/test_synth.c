@@ -250,6 +250,34 @@ Test(synth, excess_solder_truth_matches_geometry)
     cr_expect(holddowns >= 1, "no excess solder on a hold-down pad was rendered");
 }
 
+/* A connector shifted across its rows by up to 0.2 mm leaves the fillets of
+ * the row it moves toward no room: the solder it renders within 0.10 mm of
+ * the body edge is labelled excess solder, as defects.md defines it. */
+Test(synth, excess_truth_on_shifted_connectors)
+{
+    int labelled = 0;
+    for (uint64_t seed = 1; seed <= 16; seed++) {
+        shot s;
+        render_at(&s, "AXT540124", seed + 300, 1u << AOI_DEFECT_OFFSET, 1, 6);
+        const aoi_pad *pads = aoi_part_pads(s.part);
+        double px_mm = s.truth.pose.um_per_px / 1000;
+        for (int i = 0; i < aoi_part_pins(s.part); i++) {
+            int truth = 0;
+            for (size_t d = 0; d < s.truth.ndefects; d++)
+                truth |= s.truth.defects[d].type == AOI_DEFECT_EXCESS_SOLDER &&
+                         s.truth.defects[d].pins[0] == i + 1;
+            double over, to_body;
+            solder_extent(&s, &pads[i], &over, &to_body);
+            int measured = over > 0.05 + px_mm || to_body < 0.10 - px_mm;
+            cr_expect_eq(measured, truth, "seed %d pin %d: overhang %.3f, to body %.3f, truth %d",
+                         (int)seed, i + 1, over, to_body, truth);
+            labelled += truth;
+        }
+        done(&s);
+    }
+    cr_expect_gt(labelled, 0, "no connector was shifted toward a row");
+}
+
 Test(synth, flux_rise_covers_the_band_at_the_body_edge)
 {
     for (uint64_t seed = 1; seed <= 4; seed++) {

@@ -218,6 +218,22 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
         }
     }
 
+    /* A body shifted out over its pads leaves the fillet no room: solder the
+     * layout itself puts on the terminal within RISE_T of the body edge is
+     * excess solder by defects.md, whatever was asked for. */
+    for (int i = 0; i < n; i++) {
+        const aoi_pad *p = &pads[i];
+        double tx, ty, thw = (p->terminal.x1 - p->terminal.x0) / 2;
+        int labelled = 0;
+        xf_apply(xf, (p->terminal.x0 + p->terminal.x1) / 2, p->cy, &tx, &ty);
+        for (size_t q = 0; q < truth->ndefects; q++)
+            labelled |= truth->defects[q].type == AOI_DEFECT_EXCESS_SOLDER &&
+                        truth->defects[q].pins[0] == p->pin;
+        if (!labelled && f[i].y_in < pe[i] + RISE_T && f[i].x1 > tx - thw && f[i].x0 < tx + thw &&
+            defect(truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+            return -1;
+    }
+
     /* Signal fillets. */
     for (int i = 0; i < n; i++) {
         double y0 = pads[i].row > 0 ? f[i].y_in : -f[i].y_out;

@@ -218,6 +218,24 @@ static void solder_extent(const shot *s, const aoi_pad *p, double *over, double 
         }
 }
 
+/* Whether the truth labels pad i excess solder; expects the rendered solder
+ * to say the same (beyond 0.05 mm of the pad, or within 0.10 mm of the body
+ * edge on the terminal, a pixel's tolerance either way). */
+static int excess_label_matches_geometry(const shot *s, int i, uint64_t seed)
+{
+    const aoi_pad *p = &aoi_part_pads(s->part)[i];
+    double px_mm = s->truth.pose.um_per_px / 1000, over, to_body;
+    int truth = 0;
+    for (size_t d = 0; d < s->truth.ndefects; d++)
+        truth |= s->truth.defects[d].type == AOI_DEFECT_EXCESS_SOLDER &&
+                 s->truth.defects[d].pins[0] == p->pin;
+    solder_extent(s, p, &over, &to_body);
+    int measured = over > 0.05 + px_mm || to_body < 0.10 - px_mm;
+    cr_expect_eq(measured, truth, "seed %d pin %d: overhang %.3f, to body %.3f, truth %d", (int)seed,
+                 p->pin, over, to_body, truth);
+    return truth;
+}
+
 Test(synth, excess_solder_truth_matches_geometry)
 {
     int seen = 0, holddowns = 0;
@@ -226,21 +244,12 @@ Test(synth, excess_solder_truth_matches_geometry)
         render_at(&s, seed % 2 ? "AXT640124" : "AXT540124", seed + 100,
                   1u << AOI_DEFECT_EXCESS_SOLDER, 1, 6);
         const aoi_pad *pads = aoi_part_pads(s.part);
-        double px_mm = s.truth.pose.um_per_px / 1000;
         for (int i = 0; i < (int)aoi_part_pad_count(s.part); i++) {
-            int truth = 0;
             /* Hold-down lands are checked where their outer end shows beyond the body. */
             if (pads[i].kind == AOI_PAD_HOLDDOWN &&
                 fabs(pads[i].cy) + pads[i].h / 2 < body_edge_at(&s, pads[i].cx, pads[i].row) + 0.05)
                 continue;
-            for (size_t d = 0; d < s.truth.ndefects; d++)
-                truth |= s.truth.defects[d].type == AOI_DEFECT_EXCESS_SOLDER &&
-                         s.truth.defects[d].pins[0] == i + 1;
-            double over, to_body;
-            solder_extent(&s, &pads[i], &over, &to_body);
-            int measured = over > 0.05 + px_mm || to_body < 0.10 - px_mm;
-            cr_expect_eq(measured, truth, "seed %d pin %d: overhang %.3f, to body %.3f, truth %d",
-                         (int)seed, i + 1, over, to_body, truth);
+            int truth = excess_label_matches_geometry(&s, i, seed);
             seen += truth;
             holddowns += truth && pads[i].kind == AOI_PAD_HOLDDOWN;
         }
@@ -259,20 +268,8 @@ Test(synth, excess_truth_on_shifted_connectors)
     for (uint64_t seed = 1; seed <= 16; seed++) {
         shot s;
         render_at(&s, "AXT540124", seed + 300, 1u << AOI_DEFECT_OFFSET, 1, 6);
-        const aoi_pad *pads = aoi_part_pads(s.part);
-        double px_mm = s.truth.pose.um_per_px / 1000;
-        for (int i = 0; i < aoi_part_pins(s.part); i++) {
-            int truth = 0;
-            for (size_t d = 0; d < s.truth.ndefects; d++)
-                truth |= s.truth.defects[d].type == AOI_DEFECT_EXCESS_SOLDER &&
-                         s.truth.defects[d].pins[0] == i + 1;
-            double over, to_body;
-            solder_extent(&s, &pads[i], &over, &to_body);
-            int measured = over > 0.05 + px_mm || to_body < 0.10 - px_mm;
-            cr_expect_eq(measured, truth, "seed %d pin %d: overhang %.3f, to body %.3f, truth %d",
-                         (int)seed, i + 1, over, to_body, truth);
-            labelled += truth;
-        }
+        for (int i = 0; i < aoi_part_pins(s.part); i++)
+            labelled += excess_label_matches_geometry(&s, i, seed);
         done(&s);
     }
     cr_expect_gt(labelled, 0, "no connector was shifted toward a row");

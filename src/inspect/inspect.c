@@ -525,6 +525,19 @@ static double holddown_dx(aoi_inspector *in, const aoi_image *f, const aoi_pose 
     return nd ? aoi__median(dxs, nd) : 0;
 }
 
+/* Where prof (2 * half + 1 values, the middle at index half) first falls
+ * below t going out from the middle in direction dir (+1 or -1): offset in
+ * samples, interpolated; NAN when it does not within half. */
+static double crossing(const double *prof, int half, double t, int dir)
+{
+    for (int j = 0; j < half; j++) {
+        double a = prof[half + dir * j], b = prof[half + dir * (j + 1)];
+        if (a >= t && b < t)
+            return dir * (j + (a - t) / (a - b));
+    }
+    return NAN;
+}
+
 /* Where a pad's outline shows across u in the band just outside the body
  * edge, against the model's pad sides (mm, median over the signal pads):
  * *rl for the left side, *rr for the right.  A terminal standing off its
@@ -572,15 +585,10 @@ static int pad_sides(aoi_inspector *in, double *rl, double *rr)
             vin += prof[j + half] / (2 * c + 1);
         for (int j = g; j <= half; j++)
             vout = fmin(vout, fmin(prof[half - j], prof[half + j]));
-        double t = (vin + vout) / 2, al = NAN, ar = NAN;
         if (vin - vout < in->tau)
             continue;
-        for (int j = 0; j < half && isnan(ar); j++)
-            if (prof[half + j] >= t && prof[half + j + 1] < t)
-                ar = (j + (prof[half + j] - t) / (prof[half + j] - prof[half + j + 1])) * h;
-        for (int j = 0; j < half && isnan(al); j++)
-            if (prof[half - j] >= t && prof[half - j - 1] < t)
-                al = -(j + (prof[half - j] - t) / (prof[half - j] - prof[half - j - 1])) * h;
+        double t = (vin + vout) / 2, al = crossing(prof, half, t, -1) * h,
+               ar = crossing(prof, half, t, 1) * h;
         if (isnan(al) || isnan(ar))
             continue;
         ls[nl] = al + d0 + in->hw;

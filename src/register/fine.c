@@ -578,9 +578,8 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
             med[g] = aoi__select_double(grp[g], (size_t)ng[g], (size_t)ng[g] / 2);
             for (int q = 0; q < ng[g]; q++)
                 grp[g][q] = fabs(grp[g][q] - med[g]);
-            cthr[g] = fmin(win, fmax(0.6, 4.0 *
-                                              1.4826 * aoi__select_double(grp[g], (size_t)ng[g],
-                                                                          (size_t)ng[g] / 2)));
+            double mad = aoi__select_double(grp[g], (size_t)ng[g], (size_t)ng[g] / 2);
+            cthr[g] = fmin(win, fmax(0.6, 4.0 * 1.4826 * mad));
         }
         for (size_t i = 0; i < r->npts; i++) {
             if (!ok[i])

@@ -59,8 +59,13 @@ struct aoi_inspector {
     double *escore; /* its step */
     feat *buf;      /* scratch for medians */
     size_t bufcap;
-    feat *tpl;      /* row template (pad-relative) */
+    feat *tpl;      /* row template (pad-relative), computed where read */
     size_t tplcap;
+    unsigned char *tpl_done; /* per template position: computed */
+    size_t tpl_donecap;
+    int *tpl_cols;  /* per row pin and template column: strip column (-1: none) */
+    size_t tpl_colscap;
+    int tpl_row, tpl_npins, tpl_i0;
     feat *ttpl;     /* row template (terminal-relative) */
     size_t ttplcap;
     int ttpl_nu, ttpl_nw, ttpl_half;
@@ -187,6 +192,8 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->escore);
     free(in->buf);
     free(in->tpl);
+    free(in->tpl_done);
+    free(in->tpl_cols);
     free(in->ttpl);
     free(in->seen);
     free(in->queue);
@@ -627,81 +634,89 @@ static double pads_shift(aoi_inspector *in, double dx, int nhd)
 
 /* --- per-pin measures --------------------------------------------------------- */
 
-/* Median of each row's pins at each pad-relative position (a, w). */
+/* Median of each row's pins at each pad-relative position (a, w), computed
+ * when first read (tpl_get): the checks read a few hundred of a row's
+ * thousands of positions. */
 static int row_template(aoi_inspector *in, int row)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
     const patch *s = strip_of(in, row);
     int half = (int)ceil(in->pitch / 2 / s->h);
-    int nu = 2 * half + 1, nw = s->nw, npins = 0;
+    int nu = 2 * half + 1, nw = s->nw, nk = 0;
     size_t need = (size_t)nu * (size_t)nw;
-    feat *col;
-    int *cols;
-    if (need > in->tplcap) {
-        feat *nt = realloc(in->tpl, need * sizeof *nt);
-        if (!nt)
-            return aoi__error("inspect: out of memory");
-        in->tpl = nt;
-        in->tplcap = need;
-    }
-    /* Scratch: the three channels of one position over the row's pins, and
-     * each pin's strip column at each template column. */
-    if (!(col = scratch(in, (size_t)in->n + ((size_t)in->n * (size_t)nu + 2) / 3 + 1)))
+    if (aoi__grow((void **)&in->tpl, &in->tplcap, need, sizeof *in->tpl, 4096) < 0 ||
+        aoi__grow((void **)&in->tpl_done, &in->tpl_donecap, need, 1, 4096) < 0 ||
+        aoi__grow((void **)&in->tpl_cols, &in->tpl_colscap, (size_t)in->n * (size_t)nu + 1,
+                  sizeof *in->tpl_cols, 1024) < 0)
         return aoi__error("inspect: out of memory");
-    float *cl = (float *)col, *cr = cl + in->n, *cg = cr + in->n;
-    cols = (int *)(cg + in->n);
+    /* Each pin of the row's strip column at each template column. */
     for (int k = 0; k < in->n; k++)
-        if (pads[k].row == row)
+        if (pads[k].row == row) {
             for (int j = 0; j < nu; j++) {
                 /* As aoi__patch_get() rounds it. */
                 int c = (int)lround((pads[k].cx + (j - half) * s->h - s->u0) / s->h);
-                cols[k * nu + j] = c >= 0 && c < s->nu ? c : -1;
+                in->tpl_cols[(size_t)nk * (size_t)nu + (size_t)j] = c >= 0 && c < s->nu ? c : -1;
             }
+            nk++;
+        }
+    in->tpl_row = row, in->tpl_npins = nk;
     in->tpl_nu = nu, in->tpl_nw = nw, in->tpl_a0 = -half * s->h, in->tpl_w0 = s->w0;
+    memset(in->tpl_done, 0, need);
     /* The template is read only past the body edge (overhang: sides from
      * 0.05 mm past each pin's edge, and beyond the toe): rows nearer the
-     * body than the row's nearest edge are not computed. */
-    int i0 = 0;
+     * body than the row's nearest edge are left out. */
+    in->tpl_i0 = 0;
     {
         double lo = INFINITY;
         for (int k = 0; k < in->n; k++)
             if (pads[k].row == row && isfinite(in->edge[k]))
                 lo = fmin(lo, in->edge[k]);
         if (isfinite(lo))
-            i0 = (int)floor((lo + 0.05 - s->w0) / s->h) - 1;
-        i0 = i0 < 0 ? 0 : i0 > nw ? nw : i0;
+            in->tpl_i0 = (int)floor((lo + 0.05 - s->w0) / s->h) - 1;
+        in->tpl_i0 = in->tpl_i0 < 0 ? 0 : in->tpl_i0 > nw ? nw : in->tpl_i0;
     }
-    for (int i = 0; i < i0; i++)
-        for (int j = 0; j < nu; j++)
-            in->tpl[(size_t)i * (size_t)nu + (size_t)j] = (feat){NAN, 0, 0};
-    for (int i = i0; i < nw; i++)
-        for (int j = 0; j < nu; j++) {
-            npins = 0;
-            for (int k = 0; k < in->n; k++) {
-                if (pads[k].row != row || cols[k * nu + j] < 0)
-                    continue;
-                const feat *x = patch_at(s, cols[k * nu + j], i);
-                if (isnan(x->L))
-                    continue;
-                cl[npins] = x->L, cr[npins] = x->cr, cg[npins] = x->cg;
-                npins++;
-            }
-            size_t m = (size_t)npins;
-            in->tpl[(size_t)i * (size_t)nu + (size_t)j] =
-                npins >= 3 ? (feat){aoi__select_k(cl, m, m / 2), aoi__select_k(cr, m, m / 2),
-                                    aoi__select_k(cg, m, m / 2)}
-                           : (feat){NAN, 0, 0};
-        }
     return 0;
 }
 
-static const feat *tpl_get(const aoi_inspector *in, double a, double w)
+/* The row template at (a, w), computed on first use; NULL outside it. */
+static const feat *tpl_get(aoi_inspector *in, double a, double w)
 {
-    int j = (int)lround((a - in->tpl_a0) / in->strip[0].h);
-    int i = (int)lround((w - in->tpl_w0) / in->strip[0].h);
+    const patch *s = strip_of(in, in->tpl_row);
+    int j = (int)lround((a - in->tpl_a0) / s->h);
+    int i = (int)lround((w - in->tpl_w0) / s->h);
     if (j < 0 || i < 0 || j >= in->tpl_nu || i >= in->tpl_nw)
         return NULL;
-    return &in->tpl[(size_t)i * (size_t)in->tpl_nu + (size_t)j];
+    size_t at = (size_t)i * (size_t)in->tpl_nu + (size_t)j;
+    feat *t = &in->tpl[at];
+    if (in->tpl_done[at])
+        return t;
+    in->tpl_done[at] = 1;
+    *t = (feat){NAN, 0, 0};
+    if (i < in->tpl_i0 || in->tpl_npins < 3)
+        return t;
+    /* The three channels of this position over the row's pins. */
+    float stack[3 * 256], *cl = stack, *cr, *cg;
+    int np = 0, n = in->tpl_npins;
+    if (n > 256 && !(cl = malloc(3 * (size_t)n * sizeof *cl)))
+        return t; /* no template: the checks fall back to the references */
+    cr = cl + n, cg = cr + n;
+    for (int k = 0; k < n; k++) {
+        int c = in->tpl_cols[(size_t)k * (size_t)in->tpl_nu + (size_t)j];
+        if (c < 0)
+            continue;
+        const feat *x = patch_at(s, c, i);
+        if (isnan(x->L))
+            continue;
+        cl[np] = x->L, cr[np] = x->cr, cg[np] = x->cg;
+        np++;
+    }
+    size_t m = (size_t)np;
+    if (np >= 3)
+        *t = (feat){aoi__select_k(cl, m, m / 2), aoi__select_k(cr, m, m / 2),
+                    aoi__select_k(cg, m, m / 2)};
+    if (cl != stack)
+        free(cl);
+    return t;
 }
 
 static double second_largest(const double *v, int n)

@@ -79,6 +79,73 @@ Test(simd, every_isa_matches_scalar)
         cr_skip_test("no SIMD path on this CPU");
 }
 
+static void check_dist(aoi_isa isa, int w, int h, int bpp, int xoff, int misalign, int pad)
+{
+    size_t stride = (size_t)w * bpp + (size_t)pad, dstride = (size_t)w + 5;
+    uint8_t *buf = malloc(stride * h + 64), *src = buf + misalign;
+    uint16_t *ref = malloc(sizeof *ref * (dstride * h + 1)), *got = malloc(sizeof *got * (dstride * h + 2));
+    uint32_t seed = (uint32_t)(w * 31 + h * 17 + bpp * 5 + xoff);
+    uint8_t colour[4];
+    for (size_t i = 0; i < stride * h + 64 - misalign; i++)
+        src[i] = (uint8_t)lcg(&seed);
+    for (int c = 0; c < 4; c++)
+        colour[c] = (uint8_t)lcg(&seed);
+    /* An unaligned destination too. */
+    uint16_t *dst = got + (misalign & 1);
+    cr_assert_eq(aoi_colour_dist_isa(AOI_ISA_SCALAR, src, w, h, stride, bpp, xoff, colour, ref, dstride),
+                 0, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_colour_dist_isa(isa, src, w, h, stride, bpp, xoff, colour, dst, dstride), 0, "%s",
+                 aoi_errmsg());
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            cr_assert_eq(dst[y * dstride + x], ref[y * dstride + x],
+                         "%s w%d h%d bpp%d xoff%d: (%d,%d) %d != %d", aoi_isa_name(isa), w, h, bpp,
+                         xoff, x, y, dst[y * dstride + x], ref[y * dstride + x]);
+    free(buf);
+    free(ref);
+    free(got);
+}
+
+Test(simd, colour_dist_reference_formula)
+{
+    const uint8_t colour[4] = {10, 200, 30, 99};
+    uint8_t rgb[6] = {0, 255, 30, 10, 200, 31};
+    uint16_t out[2];
+    cr_assert_eq(aoi_colour_dist_isa(AOI_ISA_SCALAR, rgb, 2, 1, 6, 3, 0, colour, out, 2), 0);
+    cr_expect_eq(out[0], 10 + 55 + 0);
+    cr_expect_eq(out[1], 1);
+    /* RGBx: the padding byte (3) never counts; xRGB: byte 0 never counts. */
+    uint8_t px[4] = {0, 0, 0, 255};
+    cr_assert_eq(aoi_colour_dist_isa(AOI_ISA_SCALAR, px, 1, 1, 4, 4, 3, colour, out, 1), 0);
+    cr_expect_eq(out[0], 10 + 200 + 30);
+    cr_assert_eq(aoi_colour_dist_isa(AOI_ISA_SCALAR, px, 1, 1, 4, 4, 0, colour, out, 1), 0);
+    cr_expect_eq(out[0], 200 + 30 + (255 - 99));
+    uint8_t g = 250;
+    cr_assert_eq(aoi_colour_dist_isa(AOI_ISA_SCALAR, &g, 1, 1, 1, 1, 0, colour, out, 1), 0);
+    cr_expect_eq(out[0], 240);
+}
+
+Test(simd, colour_dist_every_isa_matches_scalar)
+{
+    static const int widths[] = {1, 3, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 97, 257, 1001};
+    int tested = 0;
+    for (int isa = AOI_ISA_SSE41; isa < AOI_ISA_COUNT; isa++) {
+        if (!aoi_simd_supported((aoi_isa)isa))
+            continue;
+        for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++)
+            for (int h = 1; h <= 5; h += 2) {
+                int mis = (int)(wi + (size_t)h) % 7, pad = (int)(wi * 3 + (size_t)h) % 5;
+                check_dist((aoi_isa)isa, widths[wi], h, 1, 0, mis, pad);
+                check_dist((aoi_isa)isa, widths[wi], h, 3, 0, mis, pad);
+                check_dist((aoi_isa)isa, widths[wi], h, 4, 0, mis, pad);
+                check_dist((aoi_isa)isa, widths[wi], h, 4, 3, mis + 1, pad);
+                tested++;
+            }
+    }
+    if (!tested)
+        cr_skip_test("no SIMD path on this CPU");
+}
+
 Test(simd, bad_arguments_are_errors)
 {
     uint8_t b[16] = {0}, o[4];
@@ -87,6 +154,12 @@ Test(simd, bad_arguments_are_errors)
     cr_expect_eq(aoi_reduce_max(b, 4, 1, 2, 1, 0, 1, o, 4), -1);
     cr_expect_eq(aoi_reduce_max(b, 1, 1, 1, 1, 0, 2, o, 4), -1);
     cr_expect(strstr(aoi_errmsg(), "smaller than one") != NULL, "%s", aoi_errmsg());
+    const uint8_t colour[4] = {0, 0, 0, 0};
+    uint16_t d[4];
+    cr_expect_eq(aoi_colour_dist(b, 4, 1, 16, 2, 0, colour, d, 4), -1);
+    cr_expect(strstr(aoi_errmsg(), "bad arguments") != NULL, "%s", aoi_errmsg());
+    cr_expect_eq(aoi_colour_dist(b, 4, 1, 16, 4, 1, colour, d, 4), -1);
+    cr_expect_eq(aoi_colour_dist(b, 4, 1, 16, 4, 3, colour, d, 3), -1);
 }
 
 Test(simd, env_forces_scalar)

@@ -43,6 +43,24 @@ AOI_API int aoi_reduce_max(const uint8_t *src, int w, int h, size_t stride, int 
 AOI_API int aoi_reduce_max_isa(aoi_isa isa, const uint8_t *src, int w, int h, size_t stride,
                                int bpp, int xoff, int f, uint8_t *dst, size_t dstride);
 
+/* L1 colour distance to a reference colour.
+ *
+ * For an image of w x h pixels laid out as for aoi_reduce_max (bpp 1, 3, or 4
+ * with the padding byte at xoff, which never counts), and ref[] given per
+ * byte position of a pixel (ref[0..bpp-1]):
+ *
+ *   dst[y * dstride + x] = sum over colour bytes c of
+ *                          |src[y * stride + x * bpp + c] - ref[c]|
+ *
+ * dst rows hold w uint16_t; dstride is in elements. */
+AOI_API int aoi_colour_dist(const uint8_t *src, int w, int h, size_t stride, int bpp, int xoff,
+                            const uint8_t ref[4], uint16_t *dst, size_t dstride);
+
+/* The same on a given path (tests and benchmarks); -1 if unsupported. */
+AOI_API int aoi_colour_dist_isa(aoi_isa isa, const uint8_t *src, int w, int h, size_t stride,
+                                int bpp, int xoff, const uint8_t ref[4], uint16_t *dst,
+                                size_t dstride);
+
 #ifdef __cplusplus
 }
 #endif

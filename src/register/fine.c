@@ -2,6 +2,7 @@
  * frame: search each model edge point's normal for the strongest step of the
  * frame's max channel, then a Tukey-weighted Gauss-Newton step in position,
  * rotation and scale; repeat with narrower windows. */
+#include "aoi/simd.h"
 #include "core/error_internal.h"
 #include "core/select.h"
 #include "register/register_internal.h"
@@ -97,22 +98,20 @@ static void ensure_dmap(const aoi_registrar *r, const aoi_image *f, const sample
         dc->d = d;
         dc->cap = n;
     }
-    for (int y = y0; y < y1; y++) {
-        uint16_t *restrict o = dc->d + (size_t)(y - y0) * (size_t)(x1 - x0);
-        const uint8_t *restrict p = f->data + (size_t)y * f->stride + (size_t)x0 * (size_t)s->bpp;
-        const int m0 = s->mask[0], m1 = s->mask[1], m2 = s->mask[2];
-        const int o0 = s->off[0], o1 = s->off[1], o2 = s->off[2], w = x1 - x0;
-        if (s->bpp == 1) {
-            for (int x = 0; x < w; x++)
-                o[x] = (uint16_t)abs(p[x] - m0);
-        } else if (s->bpp == 3) {
-            for (int x = 0; x < w; x++, p += 3)
-                o[x] = (uint16_t)(abs(p[o0] - m0) + abs(p[o1] - m1) + abs(p[o2] - m2));
-        } else {
-            for (int x = 0; x < w; x++, p += 4)
-                o[x] = (uint16_t)(abs(p[o0] - m0) + abs(p[o1] - m1) + abs(p[o2] - m2));
-        }
+    /* The mask colour per byte position of a pixel (SIMD kernel). */
+    uint8_t ref[4] = {0, 0, 0, 0};
+    int xoff = 0;
+    if (s->bpp == 1) {
+        ref[0] = (uint8_t)s->mask[0];
+    } else {
+        for (int q = 0; q < 3; q++)
+            ref[s->off[q]] = (uint8_t)s->mask[q];
+        if (s->bpp == 4)
+            xoff = 6 - s->off[0] - s->off[1] - s->off[2]; /* the byte no channel uses */
     }
+    if (aoi_colour_dist(f->data + (size_t)y0 * f->stride + (size_t)x0 * (size_t)s->bpp, x1 - x0,
+                        y1 - y0, f->stride, s->bpp, xoff, ref, dc->d, (size_t)(x1 - x0)) < 0)
+        return; /* no map: the sampler reads the frame */
     dc->x0 = x0, dc->y0 = y0, dc->w = x1 - x0, dc->h = y1 - y0;
     memcpy(dc->mask, s->mask, sizeof dc->mask);
     dc->frame = f->data, dc->fw = f->width, dc->fh = f->height;

@@ -170,6 +170,10 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
     return accept(r, &c, sc, in, pose, info);
 }
 
+/* A fit explaining this share of the outline (the choosing score) needs no
+ * second opinion. */
+#define FIT_CONVINCING 0.9
+
 /* Fits one coarse candidate: phase along the rows, fine fit (retried from
  * the coarse pose and from the phase's runner-up when not convincing), the
  * pitch-slip check (*moved: the pitches it moved the pose).  -1 when nothing
@@ -185,12 +189,31 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     if (getenv("AOI_REGISTER_DEBUG"))
         fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c->x, c->y, c->th, c->mask[0],
                 c->mask[1], c->mask[2]);
+    /* The coarse stage often lands whole pitches off (a periodic row): when
+     * the row ends say so already, fit there first; a convincing fit is
+     * kept (and still checked for slips), anything less goes the long way
+     * below from the phase's pose. */
+    int k0 = aoi__register_pitch(r, frame, c, 1.0, aoi_part_pins(r->part) / 2);
+    if (k0) {
+        candidate s = shifted(r, c, 1.0, k0);
+        if (aoi__register_fine(r, frame, &s, sc, in) == 0 && s.score >= FIT_CONVINCING) {
+            *c = s;
+            *moved = k0;
+            int k1 = 0;
+            pitch_fix(r, frame, c, sc, in, &k1);
+            *moved += k1;
+            if (getenv("AOI_REGISTER_DEBUG"))
+                fprintf(stderr, "cand: coarse (%.1f, %.1f, %.2f) -> pitch %d fine (%.2f, %.2f, %.3f) score %.3f\n",
+                        coarse->x, coarse->y, coarse->th, k0, c->x, c->y, c->th, c->score);
+            return 0;
+        }
+    }
     fr = aoi__register_fine(r, frame, c, sc, in);
     /* The phase search can be led astray (fillet rims at the toes, a body
      * sitting off its pads): when the result is not convincing, fit from
      * the coarse pose and from the phase's runner-up too; the best score
      * wins. */
-    for (int alt_i = 0; alt_i < 2 && (fr < 0 || c->score < 0.9); alt_i++) {
+    for (int alt_i = 0; alt_i < 2 && (fr < 0 || c->score < FIT_CONVINCING); alt_i++) {
         candidate c2 = alt_i ? alt : *coarse;
         double sc2;
         int in2;

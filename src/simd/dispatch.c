@@ -112,3 +112,34 @@ int aoi_reduce_max(const uint8_t *src, int w, int h, size_t stride, int bpp, int
 {
     return aoi_reduce_max_isa(aoi_simd_isa(), src, w, h, stride, bpp, xoff, f, dst, dstride);
 }
+
+static distrow_fn distrow_for(aoi_isa isa)
+{
+    switch (isa) {
+    case AOI_ISA_AVX2: return aoi__distrow_avx2;
+    case AOI_ISA_SSE41: return aoi__distrow_sse41;
+    default: return aoi__distrow_scalar;
+    }
+}
+
+int aoi_colour_dist_isa(aoi_isa isa, const uint8_t *src, int w, int h, size_t stride, int bpp,
+                        int xoff, const uint8_t ref[4], uint16_t *dst, size_t dstride)
+{
+    if (!aoi_simd_supported(isa))
+        return aoi__error("aoi_colour_dist(): %s is not supported by this CPU", aoi_isa_name(isa));
+    if (!src || !dst || !ref || w <= 0 || h <= 0 || (bpp != 1 && bpp != 3 && bpp != 4) ||
+        (bpp == 4 && xoff != 0 && xoff != 3) || stride < (size_t)w * (size_t)bpp ||
+        dstride < (size_t)w)
+        return aoi__error("aoi_colour_dist(): bad arguments (w %d h %d bpp %d stride %zu dstride %zu)",
+                          w, h, bpp, stride, dstride);
+    distrow_fn row = distrow_for(isa);
+    for (int y = 0; y < h; y++)
+        row(src + (size_t)y * stride, w, bpp, xoff, ref, dst + (size_t)y * dstride);
+    return 0;
+}
+
+int aoi_colour_dist(const uint8_t *src, int w, int h, size_t stride, int bpp, int xoff,
+                    const uint8_t ref[4], uint16_t *dst, size_t dstride)
+{
+    return aoi_colour_dist_isa(aoi_simd_isa(), src, w, h, stride, bpp, xoff, ref, dst, dstride);
+}

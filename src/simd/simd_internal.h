@@ -30,4 +30,14 @@ void aoi__maxrow_avx2(const uint8_t *src, int n, int bpp, int xoff, uint8_t *dst
 void aoi__accrow_avx2(const uint8_t *row, int n, uint16_t *acc);
 void aoi__hsum_avx2(const uint16_t *acc, int n, int f, uint8_t *dst);
 
+/* Colour distance of n pixels to ref (per byte position) into dst[0..n). */
+typedef void (*distrow_fn)(const uint8_t *src, int n, int bpp, int xoff, const uint8_t ref[4],
+                           uint16_t *dst);
+void aoi__distrow_scalar(const uint8_t *src, int n, int bpp, int xoff, const uint8_t ref[4],
+                         uint16_t *dst);
+void aoi__distrow_sse41(const uint8_t *src, int n, int bpp, int xoff, const uint8_t ref[4],
+                        uint16_t *dst);
+void aoi__distrow_avx2(const uint8_t *src, int n, int bpp, int xoff, const uint8_t ref[4],
+                       uint16_t *dst);
+
 #endif

@@ -6,6 +6,7 @@
 #include "aoi/inspect.h"
 #include "aoi/part.h"
 #include "aoi/synth.h"
+#include "inspect/inspect_internal.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -153,6 +154,49 @@ TYPE_TEST(missing_header, "AXT640124", AOI_DEFECT_MISSING_PART, 1.0, 0)
  * meet the fillet's bright rim across a dark seam one sample wide (the
  * saddle where bridge and fillet join).  The search steps over such seams
  * where samples are at most 0.01 mm apart; this bridge escaped before. */
+/* Features of one colour as the strips sample them (a flat 4 x 4 frame). */
+static feat sampled(aoi_format fmt, uint8_t r, uint8_t g, uint8_t b)
+{
+    aoi_image img;
+    patch p = {0};
+    aoi_pose pose = {1.5, 1.5, 0, 1000, 1};
+    const float gain[3] = {1, 1, 1};
+    int ro, go, bo, bpp;
+    cr_assert_eq(aoi_image_alloc(&img, 4, 4, fmt), 0);
+    aoi_format_rgb_offsets(fmt, &ro, &go, &bo);
+    bpp = aoi_format_bpp(fmt);
+    for (int y = 0; y < 4; y++)
+        for (int x = 0; x < 4; x++) {
+            uint8_t *px = img.data + (size_t)y * img.stride + (size_t)x * (size_t)bpp;
+            if (bpp == 1) {
+                px[0] = r;
+            } else {
+                px[ro] = r, px[go] = g, px[bo] = b;
+            }
+        }
+    cr_assert_eq(aoi__patch_sample(&p, &img, &pose, 0, 1, -0.5, 0.5, 0.1, 0.6, 0.5, gain), 0, "%s",
+                 aoi_errmsg());
+    feat f = *patch_at(&p, 1, 1);
+    aoi__patch_free(&p);
+    aoi_image_free(&img);
+    return f;
+}
+
+/* Grey samples have no saturation at all, whatever rounding leaves: the
+ * checks compare saturations, and rounding noise must not decide them. */
+Test(inspect, grey_has_no_saturation)
+{
+    for (int v = 0; v < 256; v += 5) {
+        feat a = sampled(AOI_FMT_GRAY8, (uint8_t)v, 0, 0), b = sampled(AOI_FMT_RGB, (uint8_t)v, (uint8_t)v, (uint8_t)v);
+        cr_expect_eq(feat_saturation(a), 0.0f, "grey %d: %g", v, feat_saturation(a));
+        cr_expect_eq(feat_saturation(b), 0.0f, "RGB grey %d: %g", v, feat_saturation(b));
+        cr_expect(fabsf(a.L - logf(v + 8.0f)) < 1e-5f, "L of %d: %g vs %g", v, a.L, logf(v + 8.0f));
+    }
+    /* A green mask and a faintly tinted metal are not grey. */
+    cr_expect_gt(feat_saturation(sampled(AOI_FMT_RGB, 40, 120, 60)), 0.05f);
+    cr_expect_gt(feat_saturation(sampled(AOI_FMT_BGRX, 200, 190, 170)), SAT_GREY);
+}
+
 Test(inspect, bridge_across_a_seam, .timeout = 300)
 {
     static const look ring_grey_6um = {AOI_LIGHT_RING, -1, 1, 6, 0};

@@ -1,12 +1,13 @@
 /* select.h - k-th smallest element in place (Hoare's quickselect), for float
- * and double arrays (library-internal).  The value returned equals that of a
- * full sort at index k; the array is left partitioned around it. */
+ * and double arrays, or any type by a key (library-internal).  The value
+ * returned equals that of a full sort at index k; the array is left
+ * partitioned around it (v[i] <= v[k] for i < k, >= for i > k, by key). */
 #ifndef AOI_SELECT_H
 #define AOI_SELECT_H
 
 #include <stddef.h>
 
-#define AOI__DEFINE_SELECT(name, T)                                                                \
+#define AOI__DEFINE_SELECT_BY(name, T, KEY)                                                        \
     static inline T name(T *v, size_t n, size_t k)                                                 \
     {                                                                                              \
         size_t lo = 0, hi = n - 1;                                                                 \
@@ -14,9 +15,9 @@
             T piv = v[(lo + hi) / 2];                                                              \
             size_t i = lo, j = hi;                                                                 \
             while (i <= j) {                                                                       \
-                while (v[i] < piv)                                                                 \
+                while (KEY(v[i]) < KEY(piv))                                                       \
                     i++;                                                                           \
-                while (v[j] > piv)                                                                 \
+                while (KEY(v[j]) > KEY(piv))                                                       \
                     j--;                                                                           \
                 if (i <= j) {                                                                      \
                     T t = v[i];                                                                    \
@@ -37,7 +38,8 @@
         return v[k];                                                                               \
     }
 
-AOI__DEFINE_SELECT(aoi__select_float, float)
-AOI__DEFINE_SELECT(aoi__select_double, double)
+#define AOI__SELECT_SELF(x) (x)
+AOI__DEFINE_SELECT_BY(aoi__select_float, float, AOI__SELECT_SELF)
+AOI__DEFINE_SELECT_BY(aoi__select_double, double, AOI__SELECT_SELF)
 
 #endif

@@ -15,6 +15,7 @@
 #include "aoi/lens.h"
 #include "core/error_internal.h"
 #include "core/grow.h"
+#include "core/select.h"
 #include "inspect/inspect_internal.h"
 #include "io/image_internal.h"
 
@@ -347,11 +348,8 @@ static int frame_references(aoi_inspector *in, frame_refs *fr)
     return 0;
 }
 
-static int cmp_L(const void *a, const void *b)
-{
-    float x = ((const feat *)a)->L, y = ((const feat *)b)->L;
-    return (x > y) - (x < y);
-}
+#define FEAT_L(f) ((f).L)
+AOI__DEFINE_SELECT_BY(select_by_L, feat, FEAT_L)
 
 /* Terminal and bare-pad references just outside the body edge, then solder:
  * what lies on the pads where the fillets are and is neither metal nor
@@ -389,14 +387,19 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
     for (size_t i = 0; i < n; i++) {
         const feat *x = &buf[i];
         /* Solder is grey where the metal is coloured, and darker where its
-         * slopes turn from the light. */
+         * slopes turn from the light; where the metal is grey too (grey
+         * frames), solder is what lies far from both metal looks. */
+        int grey_solder = msat == 0 && fminf(feat_dist(*x, in->ref[REF_TERMINAL]),
+                                             feat_dist(*x, in->ref[REF_PAD])) > in->tau;
         if (feat_dist(*x, in->ref[REF_MASK]) > in->tau &&
-            (feat_saturation(*x) < 0.6f * msat || x->L < mL - 0.5f))
+            (feat_saturation(*x) < 0.6f * msat || x->L < mL - 0.5f || grey_solder))
             buf[m++] = *x;
     }
     if (m >= 8) {
-        qsort(buf, m, sizeof *buf, cmp_L);
-        /* Lit tops are the small bright end; slopes the dark half. */
+        /* Lit tops are the small bright end; slopes the dark half (by log
+         * intensity: partitions, not a sort). */
+        select_by_L(buf, m, m / 2);
+        select_by_L(buf + m / 2, m - m / 2, m * 3 / 4 - m / 2);
         in->ref[REF_SOLDER_DARK] = aoi__feat_median(buf, m / 2);
         in->ref[REF_SOLDER] = aoi__feat_median(buf + m * 3 / 4, m - m * 3 / 4);
     } else {

@@ -24,12 +24,17 @@ static inline float feat_dist(feat a, feat b)
     return __builtin_sqrtf(dl * dl + dr * dr + dg * dg);
 }
 
+/* Saturation below this is grey: what the reconstruction below leaves of
+ * a grey sample is rounding noise (~1e-6), which must not decide anything. */
+#define SAT_GREY 1e-3f
+
 /* Distance of the chromaticity from grey (0 for grey samples). */
 static inline float feat_saturation(feat a)
 {
     float s = 3.0f * (__builtin_expf(a.L) - 8.0f), t = s > 0 ? s / (s + 24.0f) : 0;
     float cb = t - a.cr - a.cg, g = t / 3.0f;
-    return __builtin_sqrtf((a.cr - g) * (a.cr - g) + (a.cg - g) * (a.cg - g) + (cb - g) * (cb - g));
+    float sat = __builtin_sqrtf((a.cr - g) * (a.cr - g) + (a.cg - g) * (a.cg - g) + (cb - g) * (cb - g));
+    return sat < SAT_GREY ? 0.0f : sat;
 }
 
 /* A rectified region of one row side in the footprint frame: sample (j, i)

@@ -980,10 +980,12 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
                 continue;
             size_t q = (size_t)ni * (size_t)nu + (size_t)nj;
             if (in->seen[q])
-                continue;
+                continue; /* 1: reached, 2: board (each sample is judged once) */
             const feat *x = patch_at(s, j0 + nj, i0 + ni);
-            if (isnan(x->L) || !off_board(in, x))
+            if (isnan(x->L) || !off_board(in, x)) {
+                in->seen[q] = 2;
                 continue;
+            }
             in->seen[q] = 1;
             if (nj == nu / 2) {
                 *bu = s->u0 + (j0 + nj) * h;

@@ -252,3 +252,32 @@ Test(register, small_part_beside_clutter, .timeout = 300)
     aoi_registrar_free(r);
     drop(&f);
 }
+
+/* A socket whose body sits 0.19 mm off its pads across the rows, under ring
+ * light at 6 um/px: the phase stage leaves the pose ~6 px along the rows,
+ * beyond the fine stage's first window; the fit tried from either side
+ * finds it (before: "footprint not found", 60 % of the edges needed). */
+Test(register, socket_with_its_body_off_the_pads, .timeout = 300)
+{
+    frame f;
+    aoi_synth_params p;
+    aoi_pose pose;
+    aoi_register_info info;
+    memset(&f, 0, sizeof f);
+    f.part = aoi_part_load("AXT540124", NULL);
+    cr_assert_not_null(f.part, "%s", aoi_errmsg());
+    aoi_synth_params_default(&p);
+    p.seed = 9402; /* as `tools/eval-inspect.sh` renders AXT540124 at 6 um/px, rotation 0 */
+    p.um_per_px = 6;
+    p.rotation = 0;
+    p.defects = 1u << AOI_DEFECT_OFFSET;
+    cr_assert_eq(aoi_synth_render(f.part, &p, &f.img, &f.truth, NULL, NULL), 0, "%s", aoi_errmsg());
+    aoi_registrar *r = aoi_registrar_new(f.part, 6, 0);
+    cr_assert_not_null(r, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_register(r, &f.img, NULL, &pose, &info), 0, "%s", aoi_errmsg());
+    cr_expect(hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px) < 1.0,
+              "pose %.2f,%.2f vs truth %.2f,%.2f (confidence %.2f)", pose.x_px, pose.y_px,
+              f.truth.pose.x_px, f.truth.pose.y_px, pose.score);
+    aoi_registrar_free(r);
+    drop(&f);
+}

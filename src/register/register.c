@@ -173,6 +173,9 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
 /* A fit explaining this share of the outline (the choosing score) needs no
  * second opinion. */
 #define FIT_CONVINCING 0.9
+/* How far along the rows a fit that is not convincing is tried again (px;
+ * the fine stage's first search window). */
+#define NUDGE_PX 5.0
 
 /* Fits one coarse candidate: phase along the rows, fine fit (retried from
  * the coarse pose and from the phase's runner-up when not convincing), the
@@ -231,6 +234,25 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     *moved = 0;
     if (fr == 0)
         pitch_fix(r, frame, c, sc, in, moved);
+    /* Still not convincing: the fit may sit just beyond its search windows
+     * along the rows (the phase stage's side edges can be pulled by
+     * terminals sitting off their pads); fit from either side too. */
+    for (int side = -1; side <= 1 && fr == 0 && c->score < FIT_CONVINCING; side += 2) {
+        double phi = (r->rot + c->th) * M_PI / 180;
+        candidate c2 = *c;
+        double sc2;
+        int in2;
+        c2.x += side * NUDGE_PX * cos(phi);
+        c2.y += side * NUDGE_PX * sin(phi);
+        /* Better by both measures: sliding along the rows can trade sides
+         * hidden by a shifted body for toes (the choosing score alone). */
+        if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && c2.score > c->score &&
+            c2.strict > c->strict) {
+            *c = c2;
+            *sc = sc2;
+            *in = in2;
+        }
+    }
     if (getenv("AOI_REGISTER_DEBUG"))
         fprintf(stderr, "cand: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score %.3f rc %d\n",
                 coarse->x, coarse->y, coarse->th, coarse->score, c->x, c->y, c->th, *sc, c->score, fr);

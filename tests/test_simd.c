@@ -2,8 +2,10 @@
  * sizes, unaligned rows and padded strides. */
 #include "aoi/error.h"
 #include "aoi/simd.h"
+#include "simd/sample.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +146,82 @@ Test(simd, colour_dist_every_isa_matches_scalar)
     }
     if (!tested)
         cr_skip_test("no SIMD path on this CPU");
+}
+
+static int same_float(float a, float b)
+{
+    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* Rows of samples across frames of every layout, leaving the frame at
+ * either end, near its right and bottom edges, at odd lengths: every path
+ * gives the reference's bits. */
+Test(simd, strip_sampler_every_isa_matches_scalar)
+{
+    static const int bpps[] = {1, 3, 4, 4};
+    static const int offs[][3] = {{0, 0, 0}, {2, 1, 0}, {0, 1, 2}, {3, 2, 1}};
+    int tested = 0;
+    uint32_t seed = 12345;
+    for (int isa = AOI_ISA_SSE41; isa < AOI_ISA_COUNT; isa++) {
+        if (!aoi_simd_supported((aoi_isa)isa))
+            continue;
+        for (int f = 0; f < 4; f++)
+            for (int w = 5; w <= 77; w += 24) {
+                int h = 9 + w % 7, bpp = bpps[f], pad = (w + f) % 5, mis = (w + isa) % 3;
+                size_t stride = (size_t)w * (size_t)bpp + (size_t)pad;
+                /* Exactly the frame's bytes: a read past its end is an
+                 * error under the sanitizers. */
+                uint8_t *buf = malloc(stride * (size_t)h + (size_t)mis), *img = buf + mis;
+                for (size_t i = 0; i < stride * (size_t)h; i++)
+                    img[i] = (uint8_t)lcg(&seed);
+                aoi__sample_src src = {img, stride, w, h, bpp, {offs[f][0], offs[f][1], offs[f][2]},
+                                       {1.0f, 0.8f + 0.1f * f, 1.3f}};
+                for (int line = 0; line < 40; line++) {
+                    int n = 1 + (int)(lcg(&seed) % 97);
+                    double x0 = (double)(lcg(&seed) % 2000) / 2000.0 * (w + 4) - 2;
+                    double y0 = (double)(lcg(&seed) % 2000) / 2000.0 * (h + 2) - 1;
+                    double dx = ((double)(lcg(&seed) % 2000) / 1000.0 - 1) * 0.9;
+                    double dy = ((double)(lcg(&seed) % 2000) / 1000.0 - 1) * 0.3;
+                    float rl[100], rr[100], rg[100], gl[101], gr[101], gg[101];
+                    aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, n, rl, rr, rg);
+                    /* Unaligned outputs too. */
+                    cr_assert_eq(aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, n, gl + 1, gr + 1,
+                                                     gg + 1),
+                                 0);
+                    for (int j = 0; j < n; j++)
+                        cr_assert(same_float(gl[j + 1], rl[j]) && same_float(gr[j + 1], rr[j]) &&
+                                      same_float(gg[j + 1], rg[j]),
+                                  "%s bpp %d %dx%d sample %d of %d at (%g + j*%g, %g + j*%g): "
+                                  "(%a %a %a) vs (%a %a %a)",
+                                  aoi_isa_name((aoi_isa)isa), bpp, w, h, j, n, x0, dx, y0, dy,
+                                  (double)gl[j + 1], (double)gr[j + 1], (double)gg[j + 1], (double)rl[j],
+                                  (double)rr[j], (double)rg[j]);
+                }
+                free(buf);
+                tested++;
+            }
+    }
+    if (!tested)
+        cr_skip_test("no SIMD path on this CPU");
+}
+
+Test(simd, strip_sampler_reference_values)
+{
+    /* A flat grey 4x4 frame: L = log(v + 8) within the table's 2e-6, grey
+     * chromaticity v / (3v + 24); outside the frame, NAN. */
+    uint8_t img[16];
+    memset(img, 100, sizeof img);
+    aoi__sample_src src = {img, 4, 4, 4, 1, {0, 0, 0}, {1, 1, 1}};
+    float L[3], cr[3], cg[3];
+    cr_assert_eq(aoi__sample_row_isa(AOI_ISA_SCALAR, &src, 1.25, 1.5, 1.0, 0, 3, L, cr, cg), 0);
+    cr_expect(fabsf(L[0] - logf(108.0f)) < 2e-6f, "%g", (double)L[0]);
+    cr_expect(fabsf(cr[0] - 100.0f / 324.0f) < 1e-7f && cr[0] == cg[0]);
+    cr_expect(!isnan(L[1]), "x = 2.25 is inside (pixels 2 and 3)");
+    cr_expect(isnan(L[2]), "x = 3.25 needs pixel 4");
+    /* The table's log against logf over the features' whole range. */
+    const float *tab = aoi__log_table();
+    for (float x = 8; x < 2000; x *= 1.0173f)
+        cr_expect(fabsf(aoi__fast_log(tab, x) - logf(x)) < 2.5e-6f, "log(%g)", (double)x);
 }
 
 Test(simd, bad_arguments_are_errors)

@@ -1,0 +1,48 @@
+/* sample_scalar.c - the strip sampler's reference path and dispatch (see
+ * simd/sample.h). */
+#include "simd/sample.h"
+
+#include <math.h>
+#include <pthread.h>
+
+static float log_tab[(1 << AOI__LOG_BITS) + 1];
+static pthread_once_t log_once = PTHREAD_ONCE_INIT;
+
+static void log_init(void)
+{
+    for (int i = 0; i <= 1 << AOI__LOG_BITS; i++)
+        log_tab[i] = (float)log1p((double)i / (1 << AOI__LOG_BITS));
+}
+
+const float *aoi__log_table(void)
+{
+    pthread_once(&log_once, log_init);
+    return log_tab;
+}
+
+void aoi__sample_row_scalar(const aoi__sample_src *s, const float *tab, double x0, double y0,
+                            double dx, double dy, int n, float *L, float *cr, float *cg)
+{
+    for (int j = 0; j < n; j++)
+        aoi__sample_one(s, tab, x0, y0, dx, dy, j, &L[j], &cr[j], &cg[j]);
+}
+
+int aoi__sample_row_isa(aoi_isa isa, const aoi__sample_src *s, double x0, double y0, double dx,
+                        double dy, int n, float *L, float *cr, float *cg)
+{
+    const float *tab = aoi__log_table();
+    if (!aoi_simd_supported(isa))
+        return -1;
+    switch (isa) {
+    case AOI_ISA_AVX2: aoi__sample_row_avx2(s, tab, x0, y0, dx, dy, n, L, cr, cg); break;
+    case AOI_ISA_SSE41: aoi__sample_row_sse41(s, tab, x0, y0, dx, dy, n, L, cr, cg); break;
+    default: aoi__sample_row_scalar(s, tab, x0, y0, dx, dy, n, L, cr, cg); break;
+    }
+    return 0;
+}
+
+void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, int n,
+                     float *L, float *cr, float *cg)
+{
+    aoi__sample_row_isa(aoi_simd_isa(), s, x0, y0, dx, dy, n, L, cr, cg);
+}

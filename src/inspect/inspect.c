@@ -69,7 +69,11 @@ struct aoi_inspector {
     int tpl_row, tpl_npins, tpl_i0;
     feat *ttpl;     /* row template (terminal-relative) */
     size_t ttplcap;
-    int ttpl_nu, ttpl_nw, ttpl_half;
+    int ttpl_nu, ttpl_nw, ttpl_half, ttpl_row;
+    unsigned char *ttpl_done; /* per terminal-template position: computed */
+    size_t ttpl_donecap;
+    feat *ttpl_col;           /* one position over a row's terminals */
+    size_t ttpl_colcap;
     double tau_t;   /* "unlike the other pins" distance */
     unsigned char *seen;   /* bridge search */
     size_t seencap;
@@ -196,6 +200,8 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->tpl_done);
     free(in->tpl_cols);
     free(in->ttpl);
+    free(in->ttpl_done);
+    free(in->ttpl_col);
     free(in->seen);
     free(in->queue);
     aoi_undistorter_free(in->und);
@@ -778,47 +784,47 @@ static double overhang(aoi_inspector *in, int k)
 }
 
 /* Median of each row's terminals at each terminal-relative position
- * (a' across from the moved terminal centre, w' out from the body edge). */
+ * (a' across from the moved terminal centre, w' out from the body edge),
+ * computed when first read (ttpl_get). */
 static int terminal_template(aoi_inspector *in, int row)
 {
-    const aoi_pad *pads = aoi_part_pads(in->part);
     const patch *s = strip_of(in, row);
     double h = s->h;
     int half = (int)ceil(0.06 / h), nu = 2 * half + 1, nw = (int)ceil(0.24 / h) + 1;
     size_t need = (size_t)nu * (size_t)nw;
-    feat *col;
-    if (need > in->ttplcap) {
-        feat *nt = realloc(in->ttpl, need * sizeof *nt);
-        if (!nt)
-            return aoi__error("inspect: out of memory");
-        in->ttpl = nt;
-        in->ttplcap = need;
-    }
-    if (!(col = scratch(in, (size_t)in->n)))
+    if (aoi__grow((void **)&in->ttpl, &in->ttplcap, need, sizeof *in->ttpl, 1024) < 0 ||
+        aoi__grow((void **)&in->ttpl_done, &in->ttpl_donecap, need, 1, 1024) < 0 ||
+        aoi__grow((void **)&in->ttpl_col, &in->ttpl_colcap, (size_t)in->n, sizeof *in->ttpl_col, 256) < 0)
         return aoi__error("inspect: out of memory");
-    in->ttpl_nu = nu, in->ttpl_nw = nw, in->ttpl_half = half;
-    for (int i = 0; i < nw; i++)
-        for (int j = 0; j < nu; j++) {
-            int m = 0;
-            for (int k = 0; k < in->n; k++) {
-                if (pads[k].row != row)
-                    continue;
-                const feat *x = aoi__patch_get(s, pads[k].cx + in->joints[k].offset_x_mm + (j - half) * h,
-                                               in->edge[k] + i * h);
-                if (x)
-                    col[m++] = *x;
-            }
-            in->ttpl[(size_t)i * (size_t)nu + (size_t)j] =
-                m >= 3 ? aoi__feat_median(col, (size_t)m) : (feat){NAN, 0, 0};
-        }
+    memset(in->ttpl_done, 0, need);
+    in->ttpl_nu = nu, in->ttpl_nw = nw, in->ttpl_half = half, in->ttpl_row = row;
     return 0;
 }
 
-static const feat *ttpl_get(const aoi_inspector *in, int j, int i)
+/* The terminal template at (j, i), computed on first use; NULL outside it
+ * or where fewer than 3 terminals show. */
+static const feat *ttpl_get(aoi_inspector *in, int j, int i)
 {
     if (j < 0 || i < 0 || j >= in->ttpl_nu || i >= in->ttpl_nw)
         return NULL;
-    const feat *f = &in->ttpl[(size_t)i * (size_t)in->ttpl_nu + (size_t)j];
+    size_t at = (size_t)i * (size_t)in->ttpl_nu + (size_t)j;
+    feat *f = &in->ttpl[at];
+    if (!in->ttpl_done[at]) {
+        const aoi_pad *pads = aoi_part_pads(in->part);
+        const patch *s = strip_of(in, in->ttpl_row);
+        double h = s->h;
+        int m = 0;
+        for (int k = 0; k < in->n; k++) {
+            if (pads[k].row != in->ttpl_row)
+                continue;
+            const feat *x = aoi__patch_get(s, pads[k].cx + in->joints[k].offset_x_mm + (j - in->ttpl_half) * h,
+                                           in->edge[k] + i * h);
+            if (x)
+                in->ttpl_col[m++] = *x;
+        }
+        *f = m >= 3 ? aoi__feat_median(in->ttpl_col, (size_t)m) : (feat){NAN, 0, 0};
+        in->ttpl_done[at] = 1;
+    }
     return isnan(f->L) ? NULL : f;
 }
 

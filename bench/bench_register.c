@@ -21,7 +21,6 @@
 #include <time.h>
 
 #define REPS 15
-/* AOI_BENCH_REPS overrides REPS for profiling (at most 200). */
 
 int main(int argc, char **argv)
 {

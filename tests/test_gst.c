@@ -197,6 +197,46 @@ Test(gst, odd_width_and_padded_stride)
     drop(&f);
 }
 
+/* A frame another branch still holds (a tee): inspecting it must not copy
+ * its pixels, and drawing the overlay must not draw into the other branch's
+ * frame. */
+Test(gst, shared_frames_are_read_not_copied)
+{
+    frame f;
+    make(&f, "AXT640124", 501, 1u << AOI_DEFECT_BRIDGE);
+    for (int overlay = 0; overlay <= 1; overlay++) {
+        GstHarness *hn = harness("AXT640124", 12, GST_VIDEO_FORMAT_RGB, f.img.width, f.img.height);
+        GstElement *e = gst_harness_find_element(hn, "f4saoi");
+        cr_assert_not_null(e);
+        g_object_set(e, "overlay", overlay, NULL);
+        gst_object_unref(e);
+        GstBuffer *in = to_buffer(&f.img, GST_VIDEO_FORMAT_RGB, f.img.width, 0);
+        GstMapInfo before, after;
+        cr_assert(gst_buffer_map(in, &before, GST_MAP_READ));
+        guint8 *copy = g_memdup2(before.data, before.size);
+        gsize size = before.size;
+        gst_buffer_unmap(in, &before);
+        GstBuffer *out = gst_harness_push_and_pull(hn, gst_buffer_ref(in));
+        cr_assert_not_null(out);
+        cr_assert_not_null(result_meta(out));
+        cr_assert(gst_buffer_map(in, &after, GST_MAP_READ));
+        cr_expect(after.size == size && memcmp(after.data, copy, size) == 0,
+                  "overlay=%d: the shared input frame was written to", overlay);
+        gst_buffer_unmap(in, &after);
+        if (!overlay)
+            cr_expect(gst_buffer_peek_memory(out, 0) == gst_buffer_peek_memory(in, 0),
+                      "without the overlay the frame's memory must pass through uncopied");
+        else
+            cr_expect(gst_buffer_peek_memory(out, 0) != gst_buffer_peek_memory(in, 0),
+                      "the overlay is drawn into a copy");
+        g_free(copy);
+        gst_buffer_unref(out);
+        gst_buffer_unref(in);
+        gst_harness_teardown(hn);
+    }
+    drop(&f);
+}
+
 Test(gst, garbage_and_black_frames_are_errors_not_passes)
 {
     GstHarness *hn = harness("AXT540124", 12, GST_VIDEO_FORMAT_RGB, 640, 480);

@@ -557,3 +557,46 @@ Test(inspect, end_to_end_mixed_set, .timeout = 900)
                   false_calls, joints);
     cr_expect_leq(false_ng, good / 3, "%d of %d good boards called NG", false_ng, good);
 }
+
+/* A socket whose body sits 0.19 mm off its pads across the rows (ring
+ * light, 6 um/px): one row's body edge is then at the end of each column's
+ * edge search, which took the pads' inner ends instead, measured a body of
+ * the wrong width and reported a missing part.  The two long edges are now
+ * found together first (the body's width is known). */
+Test(inspect, body_far_off_its_pads_across, .timeout = 300)
+{
+    frame f;
+    aoi_synth_params p;
+    aoi_result res;
+    aoi_inspect_info info;
+    memset(&f, 0, sizeof f);
+    f.part = aoi_part_load("AXT540124", NULL);
+    cr_assert_not_null(f.part, "%s", aoi_errmsg());
+    aoi_synth_params_default(&p);
+    p.seed = 9402; /* as `tools/eval-inspect.sh` renders AXT540124 at 6 um/px, rotation 0 */
+    p.um_per_px = 6;
+    p.rotation = 0;
+    p.defects = 1u << AOI_DEFECT_OFFSET;
+    cr_assert_eq(aoi_synth_render(f.part, &p, &f.img, &f.truth, NULL, NULL), 0, "%s", aoi_errmsg());
+    const char *o = strstr(f.truth.extra_json, "\"connector_offset_mm\":[");
+    cr_assert_not_null(o);
+    double tdy = strtod(strchr(o, ',') + 1, NULL);
+    cr_assert(fabs(tdy) > 0.15, "the frame's connector is %.3f mm off across", tdy);
+    aoi_thresholds t = thresholds();
+    aoi_inspector *in = aoi_inspector_new(f.part, 6, 0, &t, NULL);
+    cr_assert_not_null(in, "%s", aoi_errmsg());
+    aoi_result_init(&res);
+    cr_assert_eq(aoi_inspect(in, &f.img, &res, &info), 0, "%s", res.error ? res.error : aoi_errmsg());
+    cr_expect(info.present, "reported missing");
+    cr_expect(fabs(info.connector_dy_mm - tdy) < 0.02, "dy %.4f vs truth %.4f", info.connector_dy_mm, tdy);
+    int offsets = 0, missing = 0;
+    for (size_t i = 0; i < res.ndefects; i++) {
+        offsets += res.defects[i].type == AOI_DEFECT_OFFSET;
+        missing += res.defects[i].type == AOI_DEFECT_MISSING_PART;
+    }
+    cr_expect_eq(missing, 0);
+    cr_expect_eq(offsets, 44, "%d of 44 pins' offsets", offsets);
+    aoi_result_clear(&res);
+    aoi_inspector_free(in);
+    drop(&f);
+}

@@ -33,6 +33,7 @@
 #define UNIFORM_MAX 0.30 /* body band: pad columns vs gap columns */
 #define WIDTH_TOL 0.04  /* measured body width vs the model's, mm (each side) */
 #define EDGE_MIN 0.20   /* median step at the body edges */
+#define BODY_SHIFT_MAX 0.30 /* the body's joint search across the rows reaches this far, mm */
 #define TAU_PIN 0.25    /* a sample unlike the same place on the row's other pins */
 #define STARVED_BOARD 0.6 /* board median below this share of the station's: use the station's */
 #define SOFT_WIDTH 0.3  /* feature distance over which wet membership goes 0 -> 1 */
@@ -421,32 +422,67 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
 
 /* --- body edges and connector placement ------------------------------------ */
 
-/* Body edge at one pad column: where the profile turns from body to not-body. */
-static void body_edge(aoi_inspector *in, int k)
+/* How much a body edge at wi (strip row i) explains pad column k: the
+ * inside must look like the body (twice the weight), the outside must not.
+ * -1e9 where the windows leave the strip. */
+static double edge_score(const aoi_inspector *in, int k, int i)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
-    double h = s->h, best = -1e9, bw = in->E;
+    double h = s->h, wi = s->w0 + i * h;
     int span = (int)ceil(0.04 / h), gap = (int)ceil(0.01 / h);
-    double w0 = in->E - 0.22, w1 = in->E + 0.22;
+    feat fin, fout;
+    if (!aoi__patch_mean(s, p->cx - 0.04, p->cx + 0.04, wi - (gap + span) * h, wi - gap * h, &fin) ||
+        !aoi__patch_mean(s, p->cx - 0.04, p->cx + 0.04, wi + gap * h, wi + (gap + span) * h, &fout))
+        return -1e9;
+    return feat_dist(fout, in->ref[REF_BODY]) - 2 * feat_dist(fin, in->ref[REF_BODY]);
+}
+
+/* Where both long edges of the body lie together: the shift across the rows
+ * (mm, +v) under which the two rows' edge steps, a body width apart, are
+ * strongest, over every fourth pad column.  A connector may sit up to
+ * 0.2 mm off its pads (imaging.md), where one row's edge is at the end of
+ * the per-column search below and a stronger step inside it wins. */
+static double body_shift(const aoi_inspector *in)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    const patch *s = strip_of(in, 1);
+    double h = s->h, best = -1e18, bdy = 0;
+    for (double dy = -BODY_SHIFT_MAX; dy <= BODY_SHIFT_MAX + 1e-9; dy += h) {
+        double sum = 0;
+        for (int k = 0; k < in->n; k += 4) {
+            const patch *sk = strip_of(in, pads[k].row);
+            int i = (int)lround((in->E + pads[k].row * dy - sk->w0) / h);
+            double e = edge_score(in, k, i);
+            if (e > -1e8)
+                sum += e;
+        }
+        if (sum > best) {
+            best = sum;
+            bdy = dy;
+        }
+    }
+    return bdy;
+}
+
+/* Body edge at one pad column: where the profile turns from body to
+ * not-body, within 0.22 mm of where the body's joint shift puts it. */
+static void body_edge(aoi_inspector *in, int k, double dy0)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double c = in->E + p->row * dy0, h = s->h, best = -1e9, bw = c;
+    double w0 = c - 0.22, w1 = c + 0.22;
     int i0 = (int)ceil((w0 - s->w0) / h), i1 = (int)floor((w1 - s->w0) / h);
     double sc[512];
     int ni = 0;
     if (i1 - i0 + 1 > 512)
         i1 = i0 + 511;
     for (int i = i0; i <= i1; i++, ni++) {
-        feat fin, fout;
-        double wi = s->w0 + i * h;
-        if (!aoi__patch_mean(s, p->cx - 0.04, p->cx + 0.04, wi - (gap + span) * h, wi - gap * h, &fin) ||
-            !aoi__patch_mean(s, p->cx - 0.04, p->cx + 0.04, wi + gap * h, wi + (gap + span) * h, &fout)) {
-            sc[ni] = -1e9;
-            continue;
-        }
-        /* The inside must look like the body: twice the weight. */
-        sc[ni] = feat_dist(fout, in->ref[REF_BODY]) - 2 * feat_dist(fin, in->ref[REF_BODY]);
+        sc[ni] = edge_score(in, k, i);
         if (sc[ni] > best) {
             best = sc[ni];
-            bw = wi;
+            bw = s->w0 + i * h;
         }
     }
     /* Sub-sample: parabola through the peak and its neighbours. */
@@ -1142,9 +1178,11 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     if (frame_references(in, fr) < 0)
         return -1;
     /* Body edges, connector placement. */
-    double sc[512];
+    double sc[512], dy0 = body_shift(in);
+    if (getenv("AOI_INSPECT_DEBUG"))
+        fprintf(stderr, "inspect: body shift %.4f mm\n", dy0);
     for (int k = 0; k < in->n; k++) {
-        body_edge(in, k);
+        body_edge(in, k, dy0);
         if (k < 512)
             sc[k] = in->escore[k];
     }

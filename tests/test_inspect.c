@@ -596,6 +596,25 @@ Test(inspect, body_far_off_its_pads_across, .timeout = 300)
     }
     cr_expect_eq(missing, 0);
     cr_expect_eq(offsets, 44, "%d of 44 pins' offsets", offsets);
+    /* The body squeezes the fillets of the row it moved toward against its
+     * edge: solder within 0.10 mm of the body on every pin of that row
+     * (excess solder in the truth), which the row's own look cannot show. */
+    int labelled = 0, found = 0, wrong = 0;
+    for (size_t i = 0; i < f.truth.ndefects; i++)
+        labelled += f.truth.defects[i].type == AOI_DEFECT_EXCESS_SOLDER;
+    for (size_t i = 0; i < res.ndefects; i++) {
+        if (res.defects[i].type != AOI_DEFECT_EXCESS_SOLDER)
+            continue;
+        int hit = 0;
+        for (size_t q = 0; q < f.truth.ndefects; q++)
+            hit |= f.truth.defects[q].type == AOI_DEFECT_EXCESS_SOLDER &&
+                   f.truth.defects[q].pins[0] == res.defects[i].pins[0];
+        found += hit;
+        wrong += !hit;
+    }
+    cr_expect_geq(labelled, 10);
+    cr_expect_geq(found * 10, labelled * 8, "excess solder on %d of %d pins", found, labelled);
+    cr_expect_eq(wrong, 0, "%d excess calls off the truth", wrong);
     aoi_result_clear(&res);
     aoi_inspector_free(in);
     drop(&f);

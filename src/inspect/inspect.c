@@ -871,11 +871,11 @@ static double solder_to_body(aoi_inspector *in, int k)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
-    double h = s->h, c = p->cx + in->joints[k].offset_x_mm;
+    double h = s->h, c = p->cx + in->joints[k].offset_x_mm, toward = p->row * in->joints[k].offset_y_mm;
     int jb = (int)floor(0.045 / h);
     /* From 0.02 mm: the edge itself is a blend of body and terminal. */
     for (int i = (int)ceil(0.02 / h); i < in->ttpl_nw; i++) {
-        int n = 0, sol = 0, tsol = 0;
+        int n = 0, sol = 0, tsol = 0, xsol = 0;
         for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
             const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
             const feat *q = ttpl_get(in, j, i);
@@ -883,12 +883,21 @@ static double solder_to_body(aoi_inspector *in, int k)
                 continue;
             n++;
             tsol += solder_like(in, q);
+            xsol += solder_like(in, x);
             float ds = fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
             sol += feat_dist(*x, *q) > in->tau_t && ds < feat_dist(*x, *q) &&
                    ds < feat_dist(*x, in->ref[REF_BODY]);
         }
-        if (n && tsol * 2 >= n)
-            break; /* the row's fillets begin here */
+        /* The row's fillets begin here: where good fillets begin - unless
+         * the body sits so far toward this row that its pins are offset
+         * along their pads (then the row squeezes every fillet toward the
+         * body, and the row is no reference for where solder should begin:
+         * this pin's own solder within the rise limit counts). */
+        if (n && tsol * 2 >= n) {
+            if (toward > in->th.offset_along_mm && i * h < in->th.rise_mm && xsol * 2 >= n)
+                return i * h;
+            break;
+        }
         if (n && sol * 2 >= n)
             return i * h;
     }

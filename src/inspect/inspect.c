@@ -1003,50 +1003,64 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
     /* Where a sample is no wider than BRIDGE_SEAM, a one-sample gap does not
      * separate: the path may step over it. */
     int reach = h <= BRIDGE_SEAM + 1e-9 ? 2 : 1;
-    size_t need;
     if (nu < 3 || nw < 1 || j0 < 0 || j1 >= s->nu || i0 < 0 || i1 >= s->nw)
         return 0;
-    need = (size_t)nu * (size_t)nw;
-    /* Breadth-first search; both buffers live in the inspector. */
+    /* Breadth-first search over the window with a border of `reach`
+     * blocked samples (no bounds checks); each queue entry holds the
+     * window index and the strip index, which move together by the
+     * neighbour's two deltas.  Both buffers live in the inspector. */
+    const int wb = nu + 2 * reach, hb = nw + 2 * reach;
+    const size_t need = (size_t)wb * (size_t)hb;
     if (aoi__grow((void **)&in->seen, &in->seencap, need, 1, 4096) < 0 ||
-        aoi__grow((void **)&in->queue, &in->queuecap, need, sizeof *in->queue, 4096) < 0)
+        aoi__grow((void **)&in->queue, &in->queuecap, 2 * (size_t)nu * (size_t)nw, sizeof *in->queue, 4096) < 0)
         return aoi__error("inspect: out of memory");
-    int *queue = in->queue;
-    memset(in->seen, 0, need);
+    unsigned char *seen = in->seen; /* 0 not judged, 1 reached, 2 board or border */
+    int *queue = in->queue, qd[24], pd[24], nd = 0;
+    for (int d = 0; d < (2 * reach + 1) * (2 * reach + 1); d++) {
+        int di = d / (2 * reach + 1) - reach, dj = d % (2 * reach + 1) - reach;
+        if ((di == 0 && dj == 0) || (reach == 1 && di != 0 && dj != 0))
+            continue;
+        qd[nd] = di * wb + dj;
+        pd[nd] = di * s->nu + dj;
+        nd++;
+    }
+    memset(seen, 2, need);
+    for (int i = 0; i < nw; i++)
+        memset(seen + (size_t)(i + reach) * (size_t)wb + (size_t)reach, 0, (size_t)nu);
     size_t qh = 0, qt = 0;
     for (int i = 0; i < nw; i++) {
-        const feat *x = patch_at(s, j0, i0 + i);
+        int p = (i0 + i) * s->nu + j0, q = (i + reach) * wb + reach;
+        const feat *x = &s->px[p];
         if (!isnan(x->L) && off_board(in, x)) {
-            in->seen[(size_t)i * (size_t)nu] = 1;
-            queue[qt++] = i * nu;
+            seen[q] = 1;
+            queue[qt++] = q;
+            queue[qt++] = p;
         }
     }
     while (qh < qt && !found) {
-        int id = queue[qh++], i = id / nu, j = id % nu;
-        for (int d = 0; d < (2 * reach + 1) * (2 * reach + 1); d++) {
-            int ni = i + d / (2 * reach + 1) - reach, nj = j + d % (2 * reach + 1) - reach;
-            if ((ni == i && nj == j) || (reach == 1 && ni != i && nj != j))
+        int q0 = queue[qh++], p0 = queue[qh++];
+        for (int d = 0; d < nd; d++) {
+            int q = q0 + qd[d];
+            if (seen[q])
                 continue;
-            if (ni < 0 || nj < 0 || ni >= nw || nj >= nu)
-                continue;
-            size_t q = (size_t)ni * (size_t)nu + (size_t)nj;
-            if (in->seen[q])
-                continue; /* 1: reached, 2: board (each sample is judged once) */
-            const feat *x = patch_at(s, j0 + nj, i0 + ni);
+            int p = p0 + pd[d];
+            const feat *x = &s->px[p];
             if (isnan(x->L) || !off_board(in, x)) {
-                in->seen[q] = 2;
+                seen[q] = 2;
                 continue;
             }
-            in->seen[q] = 1;
+            seen[q] = 1;
+            int nj = q % wb - reach;
             if (nj == nu / 2) {
                 *bu = s->u0 + (j0 + nj) * h;
-                *bw = s->w0 + (i0 + ni) * h;
+                *bw = s->w0 + (q / wb - reach + i0) * h;
             }
             if (nj == nu - 1) {
                 found = 1;
                 break;
             }
-            queue[qt++] = (int)q;
+            queue[qt++] = q;
+            queue[qt++] = p;
         }
     }
     return found;

@@ -80,11 +80,22 @@ static inline int iround(double v)
     return (int)(v + 1048576.5) - 1048576;
 }
 
-/* Template score at origin (x, y) of this level, residual angle th (rad):
- * mean energy in the pad rows minus mean energy around them. */
-static double box_score(const level *L, const tbox *b, size_t n, double x, double y, double th)
+/* The rotation of the template at residual angle th (rad). */
+typedef struct {
+    double c, s;
+} turn;
+
+static turn turn_of(const level *L, double th)
 {
-    double phi = L->rot * M_PI / 180 + th, c = cos(phi), s = sin(phi);
+    double phi = L->rot * M_PI / 180 + th;
+    return (turn){cos(phi), sin(phi)};
+}
+
+/* Template score at origin (x, y) of this level, turned by t: mean energy
+ * in the pad rows minus mean energy around them. */
+static double box_score(const level *L, const tbox *b, size_t n, double x, double y, turn t)
+{
+    const double c = t.c, s = t.s;
     int swap = L->rot == 90 || L->rot == 270;
     double sum[2] = {0, 0}, area[2] = {0, 0};
     size_t w1 = (size_t)L->w + 1;
@@ -192,14 +203,16 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         y0 = (int)fmax(y0, hint->y_px / c - rad);
         y1 = (int)fmin(y1, hint->y_px / c + rad);
     }
-    for (int a = -1; a <= 1; a++)
+    for (int a = -1; a <= 1; a++) {
+        const turn ta = turn_of(&L2, a * 2.0 * M_PI / 180);
         for (int y = y0; y <= y1; y++)
             for (int x = x0; x <= x1; x++) {
-                double s = box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, a * 2.0 * M_PI / 180);
+                double s = box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, ta);
                 if (s > 0)
                     insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0, 0},
                                      r->half_wid * k2 * spacing);
             }
+    }
     if (!ncand)
         return aoi__error("no pad rows of %s found in the frame", aoi_part_number(r->part));
 
@@ -214,30 +227,34 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         /* Every other position first (the response is smooth at this level),
          * then the neighbours of the best. */
         for (double th = -3; th <= 3.001; th += 0.5) {
+            const turn tt = turn_of(&L1, th * M_PI / 180);
             for (int dy = -f2 - 1; dy <= f2 + 1; dy += 2)
                 for (int dx = -f2 - 1; dx <= f2 + 1; dx += 2) {
-                    double s = box_score(&L1, r->fine_boxes, r->nfine, cx + dx, cy + dy, th * M_PI / 180);
+                    double s = box_score(&L1, r->fine_boxes, r->nfine, cx + dx, cy + dy, tt);
                     if (s > best.score)
                         best = (candidate){cx + dx, cy + dy, th, s, {0, 0, 0}, 1.0, 0};
                 }
         }
         {
             candidate b0 = best;
+            const turn t0 = turn_of(&L1, b0.th * M_PI / 180);
             for (int dy = -1; dy <= 1; dy++)
                 for (int dx = -1; dx <= 1; dx++) {
-                    double s = box_score(&L1, r->fine_boxes, r->nfine, b0.x + dx, b0.y + dy, b0.th * M_PI / 180);
+                    double s = box_score(&L1, r->fine_boxes, r->nfine, b0.x + dx, b0.y + dy, t0);
                     if (s > best.score)
                         best = (candidate){b0.x + dx, b0.y + dy, b0.th, s, {0, 0, 0}, 1.0, 0};
                 }
         }
-        for (double th = best.th - 0.25; th <= best.th + 0.251; th += 0.125)
+        for (double th = best.th - 0.25; th <= best.th + 0.251; th += 0.125) {
+            const turn tt = turn_of(&L1, th * M_PI / 180);
             for (int dy = -1; dy <= 1; dy++)
                 for (int dx = -1; dx <= 1; dx++) {
                     double s = box_score(&L1, r->fine_boxes, r->nfine, best.x + dx * 0.5,
-                                         best.y + dy * 0.5, th * M_PI / 180);
+                                         best.y + dy * 0.5, tt);
                     if (s > best.score)
                         best = (candidate){best.x + dx * 0.5, best.y + dy * 0.5, th, s, {0, 0, 0}, 1.0, 0};
                 }
+        }
         /* Level-1 coordinates to full-resolution pixels. */
         best.x = best.x * f - 0.5;
         best.y = best.y * f - 0.5;

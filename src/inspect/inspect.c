@@ -67,6 +67,8 @@ struct aoi_inspector {
     size_t tpl_donecap;
     int *tpl_cols;  /* per row pin and template column: strip column (-1: none) */
     size_t tpl_colscap;
+    float *tpl_chan; /* one position's three channels over a row's pins */
+    size_t tpl_chancap;
     int tpl_row, tpl_npins, tpl_i0;
     feat *ttpl;     /* row template (terminal-relative) */
     size_t ttplcap;
@@ -200,6 +202,7 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->tpl);
     free(in->tpl_done);
     free(in->tpl_cols);
+    free(in->tpl_chan);
     free(in->ttpl);
     free(in->ttpl_done);
     free(in->ttpl_col);
@@ -692,7 +695,9 @@ static int row_template(aoi_inspector *in, int row)
     if (aoi__grow((void **)&in->tpl, &in->tplcap, need, sizeof *in->tpl, 4096) < 0 ||
         aoi__grow((void **)&in->tpl_done, &in->tpl_donecap, need, 1, 4096) < 0 ||
         aoi__grow((void **)&in->tpl_cols, &in->tpl_colscap, (size_t)in->n * (size_t)nu + 1,
-                  sizeof *in->tpl_cols, 1024) < 0)
+                  sizeof *in->tpl_cols, 1024) < 0 ||
+        aoi__grow((void **)&in->tpl_chan, &in->tpl_chancap, 3 * (size_t)in->n + 1,
+                  sizeof *in->tpl_chan, 256) < 0)
         return aoi__error("inspect: out of memory");
     /* Each pin of the row's strip column at each template column. */
     for (int k = 0; k < in->n; k++)
@@ -740,11 +745,8 @@ static const feat *tpl_get(aoi_inspector *in, double a, double w)
     if (i < in->tpl_i0 || in->tpl_npins < 3)
         return t;
     /* The three channels of this position over the row's pins. */
-    float stack[3 * 256], *cl = stack, *cr, *cg;
     int np = 0, n = in->tpl_npins;
-    if (n > 256 && !(cl = malloc(3 * (size_t)n * sizeof *cl)))
-        return t; /* no template: the checks fall back to the references */
-    cr = cl + n, cg = cr + n;
+    float *cl = in->tpl_chan, *cr = cl + n, *cg = cr + n;
     for (int k = 0; k < n; k++) {
         int c = in->tpl_cols[(size_t)k * (size_t)in->tpl_nu + (size_t)j];
         if (c < 0)
@@ -759,8 +761,6 @@ static const feat *tpl_get(aoi_inspector *in, double a, double w)
     if (np >= 3)
         *t = (feat){aoi__select_k(cl, m, m / 2), aoi__select_k(cr, m, m / 2),
                     aoi__select_k(cg, m, m / 2)};
-    if (cl != stack)
-        free(cl);
     return t;
 }
 

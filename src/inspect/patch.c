@@ -115,17 +115,15 @@ feat aoi__feat_median(feat *v, size_t n)
     /* Per-position medians over a row's pins are small: no allocation. */
     if (n > sizeof stack / sizeof *stack && !(tmp = malloc(n * sizeof *tmp)))
         return m;
-    for (int c = 0; c < 3; c++) {
-        for (size_t i = 0; i < n; i++)
-            tmp[i] = c == 0 ? v[i].L : c == 1 ? v[i].cr : v[i].cg;
-        float x = aoi__select_k(tmp, n, n / 2);
-        if (c == 0)
-            m.L = x;
-        else if (c == 1)
-            m.cr = x;
-        else
-            m.cg = x;
-    }
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = v[i].L;
+    m.L = aoi__select_k(tmp, n, n / 2);
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = v[i].cr;
+    m.cr = aoi__select_k(tmp, n, n / 2);
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = v[i].cg;
+    m.cg = aoi__select_k(tmp, n, n / 2);
     if (tmp != stack)
         free(tmp);
     return m;

@@ -19,19 +19,53 @@ typedef struct {
     double um;
 } frame;
 
-static void make(frame *f, const char *part, uint64_t seed, unsigned defects, int bare)
+/* Renders part with p (seed, defects, ...) as the generator would. */
+static void render(frame *f, const char *part, const aoi_synth_params *p)
 {
-    aoi_synth_params p;
     memset(f, 0, sizeof *f);
     f->part = aoi_part_load(part, NULL);
     cr_assert_not_null(f->part, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_synth_render(f->part, p, &f->img, &f->truth, NULL, NULL), 0, "%s", aoi_errmsg());
+    f->rot = atoi(strstr(f->truth.extra_json, "\"rotation\":") + 11);
+    f->um = strtod(strstr(f->truth.extra_json, "\"um_per_px_stated\":") + 19, NULL);
+}
+
+static void make(frame *f, const char *part, uint64_t seed, unsigned defects, int bare)
+{
+    aoi_synth_params p;
     aoi_synth_params_default(&p);
     p.seed = seed;
     p.defects = defects;
     p.bare = bare;
-    cr_assert_eq(aoi_synth_render(f->part, &p, &f->img, &f->truth, NULL, NULL), 0, "%s", aoi_errmsg());
-    f->rot = atoi(strstr(f->truth.extra_json, "\"rotation\":") + 11);
-    f->um = strtod(strstr(f->truth.extra_json, "\"um_per_px_stated\":") + 19, NULL);
+    render(f, part, &p);
+}
+
+/* As `f4saoi synth -p PART -s SEED -u UM -r ROT -d DEFECTS` renders it. */
+static void make_at(frame *f, const char *part, uint64_t seed, unsigned defects, double um, int rot)
+{
+    aoi_synth_params p;
+    aoi_synth_params_default(&p);
+    p.seed = seed;
+    p.defects = defects;
+    p.um_per_px = um;
+    p.rotation = rot;
+    render(f, part, &p);
+}
+
+/* Registers a frame at its stated scale and rotation; expects the pose
+ * within 1 px of the truth, and returns it. */
+static aoi_pose registered(const frame *f)
+{
+    aoi_pose pose;
+    aoi_register_info info;
+    aoi_registrar *r = aoi_registrar_new(f->part, f->um, f->rot);
+    cr_assert_not_null(r, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_register(r, &f->img, NULL, &pose, &info), 0, "%s", aoi_errmsg());
+    cr_expect(hypot(pose.x_px - f->truth.pose.x_px, pose.y_px - f->truth.pose.y_px) < 1.0,
+              "pose %.2f,%.2f vs truth %.2f,%.2f (confidence %.2f)", pose.x_px, pose.y_px,
+              f->truth.pose.x_px, f->truth.pose.y_px, pose.score);
+    aoi_registrar_free(r);
+    return pose;
 }
 
 static void drop(frame *f)
@@ -230,26 +264,11 @@ Test(register, refine_from_a_nearby_pose, .timeout = 300)
 Test(register, small_part_beside_clutter, .timeout = 300)
 {
     frame f;
-    aoi_synth_params p;
-    aoi_pose pose;
-    aoi_register_info info;
-    memset(&f, 0, sizeof f);
-    f.part = aoi_part_load("AXT510124", NULL);
-    cr_assert_not_null(f.part, "%s", aoi_errmsg());
-    aoi_synth_params_default(&p);
-    p.seed = 20302; /* as `f4saoi synth -p AXT510124 -s 20300 -u 20 -r 270 -d insufficient_solder` */
-    p.um_per_px = 20;
-    p.rotation = 270;
-    p.defects = 1u << AOI_DEFECT_INSUFFICIENT_SOLDER;
-    cr_assert_eq(aoi_synth_render(f.part, &p, &f.img, &f.truth, NULL, NULL), 0, "%s", aoi_errmsg());
-    aoi_registrar *r = aoi_registrar_new(f.part, 20, 270);
-    cr_assert_not_null(r, "%s", aoi_errmsg());
-    cr_assert_eq(aoi_register(r, &f.img, NULL, &pose, &info), 0, "%s", aoi_errmsg());
-    cr_expect(hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px) < 1.0,
-              "pose %.2f,%.2f vs truth %.2f,%.2f (confidence %.2f)", pose.x_px, pose.y_px,
-              f.truth.pose.x_px, f.truth.pose.y_px, pose.score);
-    cr_expect_gt(pose.score, 0.8, "confidence %.3f at %.2f,%.2f (truth %.2f,%.2f)", pose.score, pose.x_px, pose.y_px, f.truth.pose.x_px, f.truth.pose.y_px);
-    aoi_registrar_free(r);
+    /* as `f4saoi synth -p AXT510124 -s 20300 -u 20 -r 270 -d insufficient_solder` */
+    make_at(&f, "AXT510124", 20302, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, 20, 270);
+    aoi_pose pose = registered(&f);
+    cr_expect_gt(pose.score, 0.8, "confidence %.3f at %.2f,%.2f (truth %.2f,%.2f)", pose.score, pose.x_px,
+                 pose.y_px, f.truth.pose.x_px, f.truth.pose.y_px);
     drop(&f);
 }
 
@@ -260,24 +279,8 @@ Test(register, small_part_beside_clutter, .timeout = 300)
 Test(register, socket_with_its_body_off_the_pads, .timeout = 300)
 {
     frame f;
-    aoi_synth_params p;
-    aoi_pose pose;
-    aoi_register_info info;
-    memset(&f, 0, sizeof f);
-    f.part = aoi_part_load("AXT540124", NULL);
-    cr_assert_not_null(f.part, "%s", aoi_errmsg());
-    aoi_synth_params_default(&p);
-    p.seed = 9402; /* as `tools/eval-inspect.sh` renders AXT540124 at 6 um/px, rotation 0 */
-    p.um_per_px = 6;
-    p.rotation = 0;
-    p.defects = 1u << AOI_DEFECT_OFFSET;
-    cr_assert_eq(aoi_synth_render(f.part, &p, &f.img, &f.truth, NULL, NULL), 0, "%s", aoi_errmsg());
-    aoi_registrar *r = aoi_registrar_new(f.part, 6, 0);
-    cr_assert_not_null(r, "%s", aoi_errmsg());
-    cr_assert_eq(aoi_register(r, &f.img, NULL, &pose, &info), 0, "%s", aoi_errmsg());
-    cr_expect(hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px) < 1.0,
-              "pose %.2f,%.2f vs truth %.2f,%.2f (confidence %.2f)", pose.x_px, pose.y_px,
-              f.truth.pose.x_px, f.truth.pose.y_px, pose.score);
-    aoi_registrar_free(r);
+    /* as `tools/eval-inspect.sh` renders AXT540124 at 6 um/px, rotation 0 */
+    make_at(&f, "AXT540124", 9402, 1u << AOI_DEFECT_OFFSET, 6, 0);
+    registered(&f);
     drop(&f);
 }

@@ -1,7 +1,9 @@
 /* dispatch.c - picks the SIMD path once (CPU features narrowed by AOI_SIMD)
- * and runs the row kernels of aoi_reduce_max() on it. */
+ * and runs the row kernels of aoi_reduce_max(), aoi_colour_dist() and the
+ * strip sampler on it. */
 #include "aoi/simd.h"
 #include "core/error_internal.h"
+#include "simd/sample.h"
 #include "simd/simd_internal.h"
 
 #include <pthread.h>
@@ -142,4 +144,24 @@ int aoi_colour_dist(const uint8_t *src, int w, int h, size_t stride, int bpp, in
                     const uint8_t ref[4], uint16_t *dst, size_t dstride)
 {
     return aoi_colour_dist_isa(aoi_simd_isa(), src, w, h, stride, bpp, xoff, ref, dst, dstride);
+}
+
+int aoi__sample_row_isa(aoi_isa isa, const aoi__sample_src *s, double x0, double y0, double dx,
+                        double dy, int n, float *L, float *cr, float *cg)
+{
+    const float *tab = aoi__log_table();
+    if (!aoi_simd_supported(isa))
+        return -1;
+    switch (isa) {
+    case AOI_ISA_AVX2: aoi__sample_row_avx2(s, tab, x0, y0, dx, dy, n, L, cr, cg); break;
+    case AOI_ISA_SSE41: aoi__sample_row_sse41(s, tab, x0, y0, dx, dy, n, L, cr, cg); break;
+    default: aoi__sample_row_scalar(s, tab, x0, y0, dx, dy, n, L, cr, cg); break;
+    }
+    return 0;
+}
+
+void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, int n,
+                     float *L, float *cr, float *cg)
+{
+    aoi__sample_row_isa(aoi_simd_isa(), s, x0, y0, dx, dy, n, L, cr, cg);
 }

@@ -3,6 +3,7 @@
 #ifndef AOI_DIST_SSE_H
 #define AOI_DIST_SSE_H
 
+#include "simd/rgb_sse.h"
 #include "simd/simd_internal.h"
 
 #include <smmintrin.h>
@@ -22,28 +23,14 @@ static inline __m128i ref_pattern(const uint8_t ref[4], int bpp, int phase)
 }
 
 /* Distances of 16 packed 3-byte pixels at p (reads 48 bytes) to dst[0..16). */
-static inline void dist3x16(const uint8_t *p, __m128i ra_, __m128i rb_, __m128i rc_, uint16_t *dst)
+static inline void dist3x16(const uint8_t *p, __m128i ref_a, __m128i ref_b, __m128i ref_c, uint16_t *dst)
 {
-    const __m128i a = absdiff_u8(_mm_loadu_si128((const __m128i *)p), ra_);
-    const __m128i b = absdiff_u8(_mm_loadu_si128((const __m128i *)(p + 16)), rb_);
-    const __m128i c = absdiff_u8(_mm_loadu_si128((const __m128i *)(p + 32)), rc_);
-    /* Channel k of the 16 pixels: bytes 3i+k, spread over a, b and c. */
-    const __m128i ra = _mm_setr_epi8(0, 3, 6, 9, 12, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i rb = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, 2, 5, 8, 11, 14, -1, -1, -1, -1, -1);
-    const __m128i rc = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1, 4, 7, 10, 13);
-    const __m128i ga = _mm_setr_epi8(1, 4, 7, 10, 13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i gb = _mm_setr_epi8(-1, -1, -1, -1, -1, 0, 3, 6, 9, 12, 15, -1, -1, -1, -1, -1);
-    const __m128i gc = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 2, 5, 8, 11, 14);
-    const __m128i ba = _mm_setr_epi8(2, 5, 8, 11, 14, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i bb = _mm_setr_epi8(-1, -1, -1, -1, -1, 1, 4, 7, 10, 13, -1, -1, -1, -1, -1, -1);
-    const __m128i bc = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 3, 6, 9, 12, 15);
+    const __m128i a = absdiff_u8(_mm_loadu_si128((const __m128i *)p), ref_a);
+    const __m128i b = absdiff_u8(_mm_loadu_si128((const __m128i *)(p + 16)), ref_b);
+    const __m128i c = absdiff_u8(_mm_loadu_si128((const __m128i *)(p + 32)), ref_c);
     const __m128i z = _mm_setzero_si128();
-    __m128i r = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ra), _mm_shuffle_epi8(b, rb)),
-                             _mm_shuffle_epi8(c, rc));
-    __m128i g = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ga), _mm_shuffle_epi8(b, gb)),
-                             _mm_shuffle_epi8(c, gc));
-    __m128i bl = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ba), _mm_shuffle_epi8(b, bb)),
-                              _mm_shuffle_epi8(c, bc));
+    __m128i r, g, bl;
+    deinterleave3x16(a, b, c, &r, &g, &bl);
     __m128i lo = _mm_add_epi16(_mm_add_epi16(_mm_unpacklo_epi8(r, z), _mm_unpacklo_epi8(g, z)),
                                _mm_unpacklo_epi8(bl, z));
     __m128i hi = _mm_add_epi16(_mm_add_epi16(_mm_unpackhi_epi8(r, z), _mm_unpackhi_epi8(g, z)),

@@ -3,6 +3,7 @@
 #ifndef AOI_MAX_SSE_H
 #define AOI_MAX_SSE_H
 
+#include "simd/rgb_sse.h"
 #include "simd/simd_internal.h"
 
 #include <smmintrin.h>
@@ -10,25 +11,9 @@
 /* Max of R,G,B for 16 packed 3-byte pixels at p (reads 48 bytes). */
 static inline __m128i max3x16(const uint8_t *p)
 {
-    const __m128i a = _mm_loadu_si128((const __m128i *)p);
-    const __m128i b = _mm_loadu_si128((const __m128i *)(p + 16));
-    const __m128i c = _mm_loadu_si128((const __m128i *)(p + 32));
-    /* Gather channel k of the 16 pixels: bytes 3i+k live in a (i<=5..), b, c. */
-    const __m128i ra = _mm_setr_epi8(0, 3, 6, 9, 12, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i rb = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, 2, 5, 8, 11, 14, -1, -1, -1, -1, -1);
-    const __m128i rc = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1, 4, 7, 10, 13);
-    const __m128i ga = _mm_setr_epi8(1, 4, 7, 10, 13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i gb = _mm_setr_epi8(-1, -1, -1, -1, -1, 0, 3, 6, 9, 12, 15, -1, -1, -1, -1, -1);
-    const __m128i gc = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 2, 5, 8, 11, 14);
-    const __m128i ba = _mm_setr_epi8(2, 5, 8, 11, 14, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i bb = _mm_setr_epi8(-1, -1, -1, -1, -1, 1, 4, 7, 10, 13, -1, -1, -1, -1, -1, -1);
-    const __m128i bc = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 3, 6, 9, 12, 15);
-    __m128i r = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ra), _mm_shuffle_epi8(b, rb)),
-                             _mm_shuffle_epi8(c, rc));
-    __m128i g = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ga), _mm_shuffle_epi8(b, gb)),
-                             _mm_shuffle_epi8(c, gc));
-    __m128i bl = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ba), _mm_shuffle_epi8(b, bb)),
-                              _mm_shuffle_epi8(c, bc));
+    __m128i r, g, bl;
+    deinterleave3x16(_mm_loadu_si128((const __m128i *)p), _mm_loadu_si128((const __m128i *)(p + 16)),
+                     _mm_loadu_si128((const __m128i *)(p + 32)), &r, &g, &bl);
     return _mm_max_epu8(_mm_max_epu8(r, g), bl);
 }
 

@@ -1,4 +1,4 @@
-/* sample_scalar.c - the strip sampler's reference path and dispatch (see
+/* sample_scalar.c - the strip sampler's log table and reference path (see
  * simd/sample.h). */
 #include "simd/sample.h"
 
@@ -25,24 +25,4 @@ void aoi__sample_row_scalar(const aoi__sample_src *s, const float *tab, double x
 {
     for (int j = 0; j < n; j++)
         aoi__sample_one(s, tab, x0, y0, dx, dy, j, &L[j], &cr[j], &cg[j]);
-}
-
-int aoi__sample_row_isa(aoi_isa isa, const aoi__sample_src *s, double x0, double y0, double dx,
-                        double dy, int n, float *L, float *cr, float *cg)
-{
-    const float *tab = aoi__log_table();
-    if (!aoi_simd_supported(isa))
-        return -1;
-    switch (isa) {
-    case AOI_ISA_AVX2: aoi__sample_row_avx2(s, tab, x0, y0, dx, dy, n, L, cr, cg); break;
-    case AOI_ISA_SSE41: aoi__sample_row_sse41(s, tab, x0, y0, dx, dy, n, L, cr, cg); break;
-    default: aoi__sample_row_scalar(s, tab, x0, y0, dx, dy, n, L, cr, cg); break;
-    }
-    return 0;
-}
-
-void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, int n,
-                     float *L, float *cr, float *cg)
-{
-    aoi__sample_row_isa(aoi_simd_isa(), s, x0, y0, dx, dy, n, L, cr, cg);
 }

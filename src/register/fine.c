@@ -259,6 +259,29 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
     return bk;
 }
 
+/* Best shift along the rows (side edges) of the pads with u in [umin, umax],
+ * with the across-row shift dv already applied. */
+static double best_du(const aoi_registrar *r, const sampler *s, const candidate *c, double reach,
+                      double dv, double umin, double umax)
+{
+    double bs = -1e18, bu = 0;
+    for (double du = -reach; du <= reach + 1e-9; du += 0.5) {
+        double sum = edge_step_sum_side(r, s, c, 1, du, dv, 1.0, 1, umin, umax);
+        if (sum > bs) {
+            bs = sum;
+            bu = du;
+        }
+    }
+    return bu;
+}
+
+/* The stated scale may be 1 % off (imaging.md): on a long row that moves
+ * the end pads by more than the fine fit's first windows.  With the phase
+ * fixed at the centre, the outer quarters' side edges are found (within
+ * the scale's reach plus a margin, well under half a pitch, so no pitch is
+ * mistaken) and their spread gives the scale. */
+#define SCALE_REACH 0.012
+
 /* Angle uncertainty left by the coarse stage (its angle step is 0.5 deg). */
 #define ANGLE_REACH_DEG 1.2
 
@@ -354,11 +377,25 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
             }
         }
     }
+    if (!na) {
+        double q = r->half_len * 0.5, um = (r->half_len + q) / 2 * k;
+        double reach = fmin(SCALE_REACH * r->half_len * k + 2, half - 2);
+        double ul = best_du(r, &s, &best, reach, 0, -1e9, -q), ur = best_du(r, &s, &best, reach, 0, q, 1e9);
+        double sc = 1 + (ur - ul) / (2 * um);
+        if (fabs(sc - 1) <= SCALE_REACH)
+            best.scale = sc;
+    }
     *c = best;
 }
 
 #define STEP 0.5
 #define MAXS 64
+/* Half the widest window find_edge() can search (px). */
+#define MAX_REACH_PX ((MAXS - 3) * STEP / 2)
+/* How far beyond a pad's side a terminal's edge can stand: the connector
+ * off its pads along the rows by up to 0.2 mm, less the margin of the pad's
+ * half-width over the terminal's (0.05 mm in the F4S foot patterns). */
+#define TERMINAL_REACH_MM 0.15
 
 /* Strongest step along the normal within +-win px whose sign matches
  * polarity (-1: brighter inside, +1: darker inside, 0: either).  Returns the
@@ -471,6 +508,11 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
 {
     sampler s;
     int in = 0, n = 0, absent[2] = {0, 0}, absent_hit[2] = {0, 0}, unc_n = 0, unc_in = 0;
+    /* Edges of pad sides a terminal may cover, found beyond the side by up
+     * to TERMINAL_REACH_MM: their displacements, per side (-u, +u). */
+    static _Thread_local double disp[2][2048];
+    int nd[2] = {0, 0};
+    double reach = fmin(TERMINAL_REACH_MM * 1000.0 / r->um * scale, 2 * MAX_REACH_PX);
     frame_xf fx = xf_of(r, c, scale);
     make_sampler(r, frame, c, &s);
     for (size_t i = 0; i < r->npts; i++) {
@@ -490,6 +532,14 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
         project(&fx, c, &r->pts[i], &p);
         int hit = find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, polarity, &t, &st) == 0 &&
                   fabs(t) < 1.0 && st >= MIN_STRENGTH;
+        if (!hit && r->pts[i].tside && reach > 2) {
+            int g = r->pts[i].tside > 0;
+            double h = reach / 2, c0 = h + 1;
+            if (nd[g] < 2048 &&
+                find_edge(&s, p.x + c0 * p.nx, p.y + c0 * p.ny, p.nx, p.ny, h, polarity, &t, &st) == 0 &&
+                st >= MIN_STRENGTH)
+                disp[g][nd[g]++] = t + c0;
+        }
         if (r->pts[i].visible == 2) {
             n++;
             in += hit;
@@ -506,6 +556,22 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
     double st = n + unc_n ? (double)(in + unc_in) / (n + unc_n) : 0;
     double certain = n ? (double)in / n : 0;
     double choose = (st + certain) / 2;
+    /* A connector off its pads along the rows covers one side of every pad
+     * with its terminals: those sides' edges show further out, all by the
+     * same amount.  Under that hypothesis (either way) the points of the
+     * covered side whose edge lies within 1 px of the group's median
+     * displacement are explained too; the confidence is the best share (a
+     * wrong fit's misses do not line up one way at one distance). */
+    for (int g = 0; g < 2; g++) {
+        if (nd[g] < 8)
+            continue;
+        double med = aoi__select_double(disp[g], (size_t)nd[g], (size_t)nd[g] / 2);
+        int more = 0;
+        for (int q = 0; q < nd[g]; q++)
+            more += fabs(disp[g][q] - med) < 1.0;
+        if (n + unc_n && (double)(in + unc_in + more) / (n + unc_n) > st)
+            st = (double)(in + unc_in + more) / (n + unc_n);
+    }
     /* Pads continuing beyond the row ends: a longer part, or a row slipped. */
     for (int e = 0; e < 2; e++)
         if (absent[e] && absent_hit[e] * 5 > absent[e] * 3) {
@@ -603,6 +669,8 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         c->y += x[1];
         c->th += x[2];
         sc *= exp(x[3]);
+        if (getenv("AOI_REGISTER_DEBUG") && atoi(getenv("AOI_REGISTER_DEBUG")) > 1)
+            fprintf(stderr, "   it %zu win %.1f reach %.0f n %d -> (%.2f, %.2f, %.3f) sc %.4f med %.2f %.2f %.2f %.2f ng %d %d %d %d\n", it, win, reach[it], n, c->x + x[0], c->y + x[1], c->th + x[2], sc * exp(x[3]), med[0], med[1], med[2], med[3], ng[0], ng[1], ng[2], ng[3]);
         if (sc > 1.03)
             sc = 1.03;
         if (sc < 0.97)

@@ -12,7 +12,7 @@ static int add_point(aoi_registrar *r, size_t *cap, double u, double v, double n
 {
     if (aoi__grow((void **)&r->pts, cap, r->npts + 1, sizeof *r->pts, 512) < 0)
         return -1;
-    r->pts[r->npts++] = (mpoint){u, v, nu, nv, visible, pad};
+    r->pts[r->npts++] = (mpoint){u, v, nu, nv, visible, pad, 0};
     r->nvisible += (size_t)(visible > 0);
     return 0;
 }
@@ -78,6 +78,11 @@ int aoi__register_model(aoi_registrar *r)
             if (add_point(r, &cap, p->cx - hw, sy * v, -1, 0, vis, (int)i) < 0 ||
                 add_point(r, &cap, p->cx + hw, sy * v, 1, 0, vis, (int)i) < 0)
                 return -1;
+            /* Beside the terminal, which moves with the connector. */
+            double t0 = fmin(fabs(p->terminal.y0), fabs(p->terminal.y1));
+            double t1 = fmax(fabs(p->terminal.y0), fabs(p->terminal.y1));
+            if (p->terminal.x1 > p->terminal.x0 && v >= t0 && v <= t1)
+                r->pts[r->npts - 2].tside = -1, r->pts[r->npts - 1].tside = 1;
         }
         /* Toe (outer end, normal away from the body) and inner end (under the body). */
         for (double u = -hw + 0.03; u <= hw - 0.03 + 1e-9; u += step) {

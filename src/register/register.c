@@ -196,11 +196,18 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
      * the row ends say so already, fit there first; a convincing fit is
      * kept (and still checked for slips), anything less goes the long way
      * below from the phase's pose. */
-    int k0 = aoi__register_pitch(r, frame, c, 1.0, aoi_part_pins(r->part) / 2);
+    int k0 = aoi__register_pitch(r, frame, c, c->scale, aoi_part_pins(r->part) / 2);
+    candidate pre = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
+    double pre_sc = 1;
+    int pre_in = 0;
     if (k0) {
-        candidate s = shifted(r, c, 1.0, k0);
-        if (aoi__register_fine(r, frame, &s, sc, in) == 0 && s.score >= FIT_CONVINCING) {
-            *c = s;
+        pre = shifted(r, c, c->scale, k0);
+        if (aoi__register_fine(r, frame, &pre, &pre_sc, &pre_in) < 0)
+            pre.score = -1;
+        else if (pre.score >= FIT_CONVINCING) {
+            *c = pre;
+            *sc = pre_sc;
+            *in = pre_in;
             *moved = k0;
             int k1 = 0;
             pitch_fix(r, frame, c, sc, in, &k1);
@@ -234,6 +241,15 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     *moved = 0;
     if (fr == 0)
         pitch_fix(r, frame, c, sc, in, moved);
+    /* The row ends' first word, fitted but not convincing (a noisy frame,
+     * a body hiding sides), still beats a weaker fit the long way found. */
+    if (pre.score > (fr == 0 ? c->score : -1)) {
+        *c = pre;
+        *sc = pre_sc;
+        *in = pre_in;
+        *moved = k0;
+        fr = 0;
+    }
     /* Still not convincing: the fit may sit just beyond its search windows
      * along the rows (the phase stage's side edges can be pulled by
      * terminals sitting off their pads); fit from either side too. */

@@ -12,6 +12,8 @@ typedef struct {
     double u, v, nu, nv;
     int visible;         /* 2 visible, 1 visible unless the body sits off-centre, 0 hidden */
     int pad;             /* pad index; -1 for a point of an absent pad (see below) */
+    int tside;           /* a pad side a terminal covers when the connector sits
+                            off along the rows that way (-1, +1; 0: none) */
 } mpoint;
 /* Besides the pads, the model holds "absent pad" points one pitch beyond each
  * row end, where the board must show mask: the pitch check counts edges there

@@ -443,7 +443,7 @@ static double edge_score(const aoi_inspector *in, int k, int i)
 
 /* Where both long edges of the body lie together: the shift across the rows
  * (mm, +v) under which the two rows' edge steps, a body width apart, are
- * strongest, over every fourth pad column.  A connector may sit up to
+ * strongest, over every other pad column.  A connector may sit up to
  * 0.2 mm off its pads (imaging.md), where one row's edge is at the end of
  * the per-column search below and a stronger step inside it wins. */
 static double body_shift(const aoi_inspector *in)
@@ -453,7 +453,8 @@ static double body_shift(const aoi_inspector *in)
     double h = s->h, best = -1e18, bdy = 0;
     for (double dy = -BODY_SHIFT_MAX; dy <= BODY_SHIFT_MAX + 1e-9; dy += h) {
         double sum = 0;
-        for (int k = 0; k < in->n; k += 4) {
+        /* Pins alternate between the rows: both pads of every other column. */
+        for (int k = 0; k < in->n; k += k % 2 ? 3 : 1) {
             const patch *sk = strip_of(in, pads[k].row);
             int i = (int)lround((in->E + pads[k].row * dy - sk->w0) / h);
             double e = edge_score(in, k, i);
@@ -873,8 +874,9 @@ static double solder_to_body(aoi_inspector *in, int k)
     const patch *s = strip_of(in, p->row);
     double h = s->h, c = p->cx + in->joints[k].offset_x_mm, toward = p->row * in->joints[k].offset_y_mm;
     int jb = (int)floor(0.045 / h);
-    /* From 0.02 mm: the edge itself is a blend of body and terminal. */
-    for (int i = (int)ceil(0.02 / h); i < in->ttpl_nw; i++) {
+    /* From 0.02 mm and a sample: the edge itself is a blend of body and
+     * terminal, and where it lies within a sample is uncertain. */
+    for (int i = (int)ceil(0.02 / h) + 1; i < in->ttpl_nw; i++) {
         int n = 0, sol = 0, tsol = 0, xsol = 0;
         for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
             const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
@@ -989,9 +991,31 @@ static int toe_relief(aoi_inspector *in, int k, double *out)
     return 0;
 }
 
-/* Solder from pad k to pad k+2 across the gap: a path of not-board samples
- * (4-connected; stepping over seams of one sample where samples are at most
- * BRIDGE_SEAM apart).  1: bridged, 0: not, -1: out of memory. */
+/* A bridge's sample between two pads' sides: clearly unlike the mask, and
+ * further from it (by half the mask's tolerance) than the row's other gaps
+ * are there (the row template at pad-relative (a, w), read for the row the
+ * template was made for) unless those show metal there (nearer the terminal
+ * or pad look than the mask's: a terminal standing out over its pad's
+ * side).  A blurred sliver of mask left between such a terminal and the next
+ * pad is not solder, though its mixed colour passes the rim clause of
+ * off_board() and, in noise, the mask distance too. */
+static int in_gap(aoi_inspector *in, const feat *x, double a, double w)
+{
+    if (feat_dist(*x, in->ref[REF_MASK]) <= in->tau)
+        return 0;
+    const feat *t = tpl_get(in, a, w);
+    if (!t || isnan(t->L))
+        return 1;
+    float tm = feat_dist(*t, in->ref[REF_MASK]);
+    return fminf(feat_dist(*t, in->ref[REF_TERMINAL]), feat_dist(*t, in->ref[REF_PAD])) < tm ||
+           feat_dist(*x, in->ref[REF_MASK]) - tm > 0.5f * in->tau;
+}
+
+/* Solder from pin k to pin k+2 across the gap between their pads' sides: a
+ * path of not-board samples (in the gap, in_gap() samples) from pad k's half
+ * towards pad k+2 to pad k+2's side (4-connected; stepping over seams of one
+ * sample where samples are at most BRIDGE_SEAM apart).  1: bridged, 0: not,
+ * -1: out of memory. */
 static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
@@ -1000,10 +1024,21 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
     int j0 = (int)lround((pads[k].cx - s->u0) / h), j1 = (int)lround((pads[k + 2].cx - s->u0) / h);
     int i0 = (int)ceil((wlo - s->w0) / h), i1 = (int)floor((whi - s->w0) / h);
     int nu = j1 - j0 + 1, nw = i1 - i0 + 1, found = 0;
+    /* The gap between the pads' sides: window columns g0..g1 (in_gap()). */
+    int g0 = (int)ceil((pads[k].cx + pads[k].w / 2 - s->u0) / h) - j0;
+    int g1 = (int)floor((pads[k + 2].cx - pads[k + 2].w / 2 - s->u0) / h) - j0;
+    double gu[64]; /* each gap column's position in the row template */
+    if (g1 - g0 + 1 > 64)
+        g1 = g0 + 63;
+    for (int j = g0; j <= g1; j++) {
+        double a = s->u0 + (j0 + j) * h - pads[k].cx;
+        gu[j - g0] = a > in->pitch / 2 ? a - in->pitch : a;
+    }
     /* Where a sample is no wider than BRIDGE_SEAM, a one-sample gap does not
      * separate: the path may step over it. */
     int reach = h <= BRIDGE_SEAM + 1e-9 ? 2 : 1;
-    if (nu < 3 || nw < 1 || j0 < 0 || j1 >= s->nu || i0 < 0 || i1 >= s->nw)
+    if (nu < 3 || nw < 1 || j0 < 0 || j1 >= s->nu || i0 < 0 || i1 >= s->nw || g0 < 1 ||
+        g1 > nu - 2 || g0 > g1)
         return 0;
     /* Breadth-first search over the window with a border of `reach`
      * blocked samples (no bounds checks); each queue entry holds the
@@ -1028,15 +1063,19 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
     for (int i = 0; i < nw; i++)
         memset(seen + (size_t)(i + reach) * (size_t)wb + (size_t)reach, 0, (size_t)nu);
     size_t qh = 0, qt = 0;
-    for (int i = 0; i < nw; i++) {
-        int p = (i0 + i) * s->nu + j0, q = (i + reach) * wb + reach;
-        const feat *x = &s->px[p];
-        if (!isnan(x->L) && off_board(in, x)) {
-            seen[q] = 1;
-            queue[qt++] = q;
-            queue[qt++] = p;
+    /* Seeds: pin k's own metal and solder, from its pad's centre to its
+     * side (a shadow line between terminal and fillet inside the pad does
+     * not separate the pin from itself). */
+    for (int i = 0; i < nw; i++)
+        for (int j = 0; j < g0; j++) {
+            int p = (i0 + i) * s->nu + j0 + j, q = (i + reach) * wb + reach + j;
+            const feat *x = &s->px[p];
+            if (!isnan(x->L) && off_board(in, x)) {
+                seen[q] = 1;
+                queue[qt++] = q;
+                queue[qt++] = p;
+            }
         }
-    }
     while (qh < qt && !found) {
         int q0 = queue[qh++], p0 = queue[qh++];
         for (int d = 0; d < nd; d++) {
@@ -1045,17 +1084,18 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
                 continue;
             int p = p0 + pd[d];
             const feat *x = &s->px[p];
-            if (isnan(x->L) || !off_board(in, x)) {
+            int nj = q % wb - reach;
+            if (isnan(x->L) || !(nj >= g0 && nj <= g1 ? in_gap(in, x, gu[nj - g0], s->w0 + (q / wb - reach + i0) * h)
+                                                        : off_board(in, x))) {
                 seen[q] = 2;
                 continue;
             }
             seen[q] = 1;
-            int nj = q % wb - reach;
             if (nj == nu / 2) {
                 *bu = s->u0 + (j0 + nj) * h;
                 *bw = s->w0 + (q / wb - reach + i0) * h;
             }
-            if (nj == nu - 1) {
+            if (nj > g1) { /* across the gap: pin k+2's side */
                 found = 1;
                 break;
             }
@@ -1250,8 +1290,9 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     metal_references(in, fr);
 
     /* Per-pin measures. */
-    double areas[512];
+    double areas[512], bu[512], bw[512];
     int na = 0;
+    signed char bb[512] = {0};
     for (int r = -1; r <= 1; r += 2) {
         if (row_template(in, r) < 0 || terminal_template(in, r) < 0)
             return -1;
@@ -1267,6 +1308,13 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
                 return -1;
             if (na < 512)
                 areas[na++] = j->solder_area_mm2;
+            /* The bridge to the next pad of the row, while the template is
+             * this row's. */
+            if (k + 2 < in->n && k < 512) {
+                bu[k] = pads[k].cx + in->pitch / 2, bw[k] = in->toe - 0.1;
+                if ((bb[k] = bridged(in, k, &bu[k], &bw[k])) < 0)
+                    return -1;
+            }
         }
         /* Each toe against its row's median: the two rows face the light
          * differently under ring and multi-angle lights. */
@@ -1300,13 +1348,9 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         in->joints[i].offset_x_mm -= pad_u;
 
     /* Verdicts. */
-    for (int k = 0; k + 2 < in->n; k++) {
-        double bu = pads[k].cx + in->pitch / 2, bw = in->toe - 0.1;
-        int b = bridged(in, k, &bu, &bw);
-        if (b < 0 ||
-            (b && add(res, AOI_DEFECT_BRIDGE, pads[k].pin, pads[k + 2].pin, bu, pads[k].row * bw) < 0))
+    for (int k = 0; k + 2 < in->n && k < 512; k++)
+        if (bb[k] && add(res, AOI_DEFECT_BRIDGE, pads[k].pin, pads[k + 2].pin, bu[k], pads[k].row * bw[k]) < 0)
             return -1;
-    }
     for (size_t i = 0; i < in->npads; i++) {
         aoi_joint *j = &in->joints[i];
         const aoi_pad *p = &pads[i];

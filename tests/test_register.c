@@ -284,3 +284,59 @@ Test(register, socket_with_its_body_off_the_pads, .timeout = 300)
     registered(&f);
     drop(&f);
 }
+
+/* The true scale 0.9-1 % off the stated one on 40- and 80-pin sockets at
+ * 6 um/px (as `tools/eval-inspect.sh` renders them): 6-13 px at the row
+ * ends, beyond the fine fit's first windows.  Both were refused before the
+ * phase stage measured the scale from the outer quarters. */
+Test(register, long_rows_with_the_scale_one_percent_off, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+    } cases[] = {{"AXT540124", 9405}, {"AXT580124", 9806}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        frame f;
+        make_at(&f, cases[i].part, cases[i].seed, 1u << AOI_DEFECT_EXCESS_SOLDER, 6, 0);
+        cr_assert_gt(fabs(f.um / f.truth.pose.um_per_px - 1), 0.008, "the case must be 1 %% off");
+        aoi_pose pose = registered(&f);
+        cr_expect_lt(fabs(pose.um_per_px / f.truth.pose.um_per_px - 1), 0.001,
+                     "%s: scale %.4f vs true %.4f um/px", cases[i].part, pose.um_per_px,
+                     f.truth.pose.um_per_px);
+        drop(&f);
+    }
+}
+
+/* A connector 0.10-0.13 mm off its pads along the rows: its terminals
+ * cover one side of every pad, whose edges then show further out.  These
+ * three were refused (confidence 0.56-0.59) before those edges were
+ * counted as explained when they line up at one distance.  Known gap
+ * (README): the pose is still drawn toward the terminals by up to half
+ * their overhang (0.08 mm here; the inspection measures the pads' own
+ * sides), so this asks for the part found within 0.1 mm, not 1 px. */
+Test(register, connector_off_along_the_rows_is_found, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+        double um;
+        int rot;
+    } cases[] = {{"AXT540124", 30109, 10, 180}, {"AXT540124", 30121, 20, 0}, {"AXT610124", 30206, 20, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        frame f;
+        make_at(&f, cases[i].part, cases[i].seed, 1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET,
+                cases[i].um, cases[i].rot);
+        const char *off = strstr(f.truth.extra_json, "\"connector_offset_mm\":[");
+        cr_assert_not_null(off);
+        cr_assert_gt(fabs(strtod(off + 23, NULL)), 0.09, "the case must be offset along the rows");
+        aoi_pose pose;
+        aoi_registrar *r = aoi_registrar_new(f.part, f.um, f.rot);
+        cr_assert_not_null(r, "%s", aoi_errmsg());
+        cr_expect_eq(aoi_register(r, &f.img, NULL, &pose, NULL), 0, "seed %llu: %s",
+                     (unsigned long long)cases[i].seed, aoi_errmsg());
+        double e = hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px) * f.um / 1000;
+        cr_expect_lt(e, 0.1, "seed %llu: pose %.3f mm off", (unsigned long long)cases[i].seed, e);
+        aoi_registrar_free(r);
+        drop(&f);
+    }
+}

@@ -86,6 +86,7 @@ struct aoi_inspector {
     int n;
     double pitch, E, toe, pw, hw, wmin, wmax, umin, umax;
     double tau; /* not-board distance of the current frame */
+    double pad_u; /* where the pads lie along the rows in the strips' frame (mm) */
     feat ref[REF_COUNT];
     int tpl_nu, tpl_nw;
     double tpl_a0, tpl_w0;
@@ -783,14 +784,14 @@ static double overhang(aoi_inspector *in, int k)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
-    double h = s->h, runs[256], side = 0, toe;
+    double h = s->h, runs[256], side = 0, toe, pu = in->pad_u;
     int nr = 0;
-    /* Toe: columns across the pad. */
+    /* Toe: columns across the pad (where the pads lie, pu along the rows). */
     for (double a = -in->hw + h; a <= in->hw - h + 1e-9 && nr < 256; a += h) {
         double last = in->toe;
         for (double w = in->toe + h / 2; w < in->toe + 0.28; w += h) {
-            const feat *x = aoi__patch_get(s, p->cx + a, w);
-            if (!x || !solder_out(in, x, tpl_get(in, a, w)))
+            const feat *x = aoi__patch_get(s, p->cx + pu + a, w);
+            if (!x || !solder_out(in, x, tpl_get(in, pu + a, w)))
                 break;
             last = w;
         }
@@ -804,8 +805,8 @@ static double overhang(aoi_inspector *in, int k)
             double last = in->hw;
             int bridge = 0;
             for (double a = in->hw + h / 2; a < in->pitch / 2 + h; a += h) {
-                const feat *x = aoi__patch_get(s, p->cx + dir * a, w);
-                if (!x || !solder_out(in, x, tpl_get(in, dir * a, w)))
+                const feat *x = aoi__patch_get(s, p->cx + pu + dir * a, w);
+                if (!x || !solder_out(in, x, tpl_get(in, pu + dir * a, w)))
                     break;
                 last = a;
                 if (a >= in->pitch / 2 - h)
@@ -868,6 +869,23 @@ static const feat *ttpl_get(aoi_inspector *in, int j, int i)
 /* Nearest solder on the terminal to the body edge (mm; 0.24 when none before
  * the fillet): samples unlike the other terminals at that place and closer
  * to solder than to them, over at least half the terminal width. */
+/* A squeezed fillet beside the terminal: a third of the samples across
+ * the pad at w solder-like (the terminal's top, in the middle, is bare). */
+static int solder_across(const aoi_inspector *in, int k, double w)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    int n = 0, sol = 0;
+    for (double a = -in->hw; a <= in->hw + 1e-9; a += s->h) {
+        const feat *x = aoi__patch_get(s, p->cx + a, w);
+        if (!x || isnan(x->L))
+            continue;
+        n++;
+        sol += solder_like(in, x);
+    }
+    return n && sol * 3 >= n;
+}
+
 static double solder_to_body(aoi_inspector *in, int k)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
@@ -896,7 +914,8 @@ static double solder_to_body(aoi_inspector *in, int k)
          * body, and the row is no reference for where solder should begin:
          * this pin's own solder within the rise limit counts). */
         if (n && tsol * 2 >= n) {
-            if (toward > in->th.offset_along_mm && i * h < in->th.rise_mm && xsol * 2 >= n)
+            if (toward > in->th.offset_along_mm && i * h < in->th.rise_mm &&
+                (xsol * 2 >= n || solder_across(in, k, in->edge[k] + i * h)))
                 return i * h;
             break;
         }
@@ -1277,7 +1296,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         in->edge[k] = pads[k].row > 0 ? ab + sb * pads[k].cx : at + st * pads[k].cx;
     dx = holddown_dx(in, frame, &pose, dy, th, &nhd);
     /* Where the pads really are across the rows, in the strips' frame. */
-    double pad_u = pads_shift(in, dx, nhd);
+    double pad_u = in->pad_u = pads_shift(in, dx, nhd);
     info->connector_dx_mm = dx - pad_u;
     info->connector_dy_mm = dy;
     info->connector_rot_deg = th * 180 / M_PI;

@@ -271,6 +271,26 @@ Test(inspect, shifted_terminals_make_no_bridges, .timeout = 300)
     cr_expect_geq(inspected, 7, "%d of 8 boards inspected", inspected);
 }
 
+/* Two 80-pin sockets whose rows show their fillets differently (ring and
+ * RGB light at 10 um/px, the body 0.04 mm toward one row): against the
+ * board's median joint, two good pins on each were starved; against their
+ * own row's median, none. */
+Test(inspect, each_row_is_its_own_nominal, .timeout = 300)
+{
+    static const look any_10um_180 = {-1, -1, 0, 10, 180};
+    for (int i = 0; i < 2; i++) {
+        frame f;
+        aoi_result res;
+        make_stored(&f, "AXT580124", 30063 + (uint64_t)i, 1u << AOI_DEFECT_BRIDGE, &any_10um_180);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        for (size_t k = 0; k < res.ndefects; k++)
+            cr_expect_neq(res.defects[k].type, AOI_DEFECT_INSUFFICIENT_SOLDER, "seed %d: pin %d starved",
+                          30063 + i, res.defects[k].pins[0]);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
 Test(inspect, good_boards_pass, .timeout = 600)
 {
     static const char *parts[] = {"AXT540124", "AXT640124"};

@@ -1309,8 +1309,8 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     metal_references(in, fr);
 
     /* Per-pin measures. */
-    double areas[512], bu[512], bw[512];
-    int na = 0;
+    double areas[512], bu[512], bw[512], rarea[2][512];
+    int na = 0, nra[2] = {0, 0};
     signed char bb[512] = {0};
     for (int r = -1; r <= 1; r += 2) {
         if (row_template(in, r) < 0 || terminal_template(in, r) < 0)
@@ -1327,6 +1327,8 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
                 return -1;
             if (na < 512)
                 areas[na++] = j->solder_area_mm2;
+            if (nra[r > 0] < 512)
+                rarea[r > 0][nra[r > 0]++] = j->solder_area_mm2;
             /* The bridge to the next pad of the row, while the template is
              * this row's. */
             if (k + 2 < in->n && k < 512) {
@@ -1348,6 +1350,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
                 in->joints[k].toe_ratio = mrel > 0 ? in->joints[k].toe_relief / mrel : NAN;
     }
     double nominal = aoi__median(areas, na), st_nominal = NAN;
+    double row_nom[2] = {aoi__median(rarea[0], nra[0]), aoi__median(rarea[1], nra[1])};
     if (in->st) {
         double v[512];
         int nv = 0;
@@ -1373,10 +1376,12 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     for (size_t i = 0; i < in->npads; i++) {
         aoi_joint *j = &in->joints[i];
         const aoi_pad *p = &pads[i];
-        /* Nominal: the median joint of this board (robust to the frame's own
-         * light); a taught station's golden median takes over when the whole
-         * board is starved, which a board's own median cannot show. */
-        double nom = nominal;
+        /* Nominal: the median joint of this row of this board (robust to
+         * the frame's own light, which the two rows face differently, and to
+         * a body sitting toward one row, which leaves its fillets less room
+         * to show); a taught station's golden median takes over when the
+         * whole board is starved, which a board's own median cannot show. */
+        double nom = (int)i < in->n ? row_nom[p->row > 0] : nominal;
         if (in->st && isfinite(st_nominal) && nominal < STARVED_BOARD * st_nominal)
             nom = st_nominal;
         j->nominal_area_mm2 = (int)i < in->n ? nom : NAN;

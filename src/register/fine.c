@@ -12,6 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Inlined where called, whatever the compiler's count of callers (the
+ * inner loops' helpers: out of line they cost 15-25 % of registration). */
+#if defined(__GNUC__)
+#define AOI_HOT __attribute__((always_inline)) inline
+#else
+#define AOI_HOT
+#endif
+
 /* The fine stage looks at how far each pixel's colour is from the solder
  * mask's: D = |R - Mr| + |G - Mg| + |B - Mb| (grey: |V - M|).  Mask is flat
  * and diffuse under every light, while pad metal, solder and terminals are
@@ -40,7 +48,7 @@ static inline int vmax_at(const sampler *s, int x, int y)
 
 /* Bilinear D at pose coordinates (pixel centres at integers); -1 outside.
  * From the cached map where it covers the 2 x 2 block (the same integers). */
-static inline double sample(const sampler *s, double x, double y)
+AOI_HOT static double sample(const sampler *s, double x, double y)
 {
     /* floor(x) < 0 exactly when x < 0; past that, truncation is floor (and
      * cheaper than floor() without SSE4.1). */
@@ -178,47 +186,47 @@ void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candi
     }
 }
 
-/* Sum over visible edge points of one orientation (along: normals along the
- * rows; else across) of the step from far-from-mask inside to mask outside,
- * with the pose moved by (du, dv) px along and across the rows. */
-static double edge_step_sum_side(const aoi_registrar *r, const sampler *s, const candidate *c,
-                                 int along, double du, double dv, double scale, size_t every,
-                                 double umin, double umax)
+/* The visible pad edge points of one orientation (along: normals along the
+ * rows; else across) with u in [umin, umax], into idx; returns how many. */
+static size_t pick(const aoi_registrar *r, int along, double umin, double umax, int *idx)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->npts; i++) {
+        const mpoint *m = &r->pts[i];
+        if (m->pad >= 0 && m->visible && (along ? m->nu != 0 : m->nv != 0) && m->u >= umin && m->u <= umax)
+            idx[n++] = (int)i;
+    }
+    return n;
+}
+
+/* Sum over the outline points idx[0..n) of the step from far-from-mask
+ * inside to mask outside, with the pose moved by (du, dv) px along and
+ * across the rows (at absent pads beyond the row ends, an edge counts
+ * against). */
+AOI_HOT static double steps(const aoi_registrar *r, const sampler *s, const candidate *c, double scale,
+                            double du, double dv, const int *idx, size_t n)
 {
     double phi = (r->rot + c->th) * M_PI / 180, cs = cos(phi), sn = sin(phi), k = 1000.0 / r->um * scale;
     double sum = 0;
-    size_t seen = 0;
-    for (size_t i = 0; i < r->npts; i++) {
-        const mpoint *m = &r->pts[i];
-        int absent = m->pad < 0;
-        if ((absent && along != 2) || (!absent && !m->visible) || (along == 1 && m->nu == 0) ||
-            (along == 0 && m->nv == 0) || m->u < umin || m->u > umax)
-            continue;
-        if (!absent && seen++ % every)
-            continue;
+    for (size_t q = 0; q < n; q++) {
+        const mpoint *m = &r->pts[idx[q]];
         double u = m->u * k + du, v = m->v * k + dv;
         double nx = m->nu * cs - m->nv * sn, ny = m->nu * sn + m->nv * cs;
         double x = c->x + u * cs - v * sn, y = c->y + u * sn + v * cs;
         double din = sample(s, x - 1.5 * nx, y - 1.5 * ny), dout = sample(s, x + 1.5 * nx, y + 1.5 * ny);
         if (din >= 0 && dout >= 0)
-            sum += absent ? -fabs(din - dout) * (double)every : din - dout;
+            sum += m->pad < 0 ? -fabs(din - dout) : din - dout;
     }
     return sum;
 }
 
-static double edge_step_sum(const aoi_registrar *r, const sampler *s, const candidate *c, int along,
-                            double du, double dv, double scale, size_t every, double umax)
-{
-    return edge_step_sum_side(r, s, c, along, du, dv, scale, every, -umax, umax);
-}
-
-/* Best shift across the rows (toe edges) of the pads with u in [umin, umax]. */
+/* Best shift across the rows of the toe edges idx[0..n). */
 static double best_dv(const aoi_registrar *r, const sampler *s, const candidate *c, double reach,
-                      double step, double umin, double umax)
+                      double step, const int *idx, size_t n)
 {
     double bs = -1e18, bv = 0;
     for (double dv = -reach; dv <= reach + 1e-9; dv += step) {
-        double sum = edge_step_sum_side(r, s, c, 0, 0, dv, 1.0, 1, umin, umax);
+        double sum = steps(r, s, c, 1.0, 0, dv, idx, n);
         if (sum > bs) {
             bs = sum;
             bv = dv;
@@ -227,49 +235,90 @@ static double best_dv(const aoi_registrar *r, const sampler *s, const candidate 
     return bv;
 }
 
+/* The rest of the outline, evaluated at every shift, is thinned to about
+ * this many points when it has more than twice as many. */
+#define REST_POINTS 160
+/* Most whole pitches to search either way (the longest row has 40 pads). */
+#define PITCH_RANGE_MAX 64
+
 int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candidate *c, double scale,
                         int range)
 {
     /* Evidence of the whole outline at whole-pitch shifts along the rows is a
-     * tent peaked where the row ends (and hold-downs) line up: climb it. */
+     * tent peaked where the row ends (and hold-downs) line up: climb it,
+     * every shift in range (the tent can have noisy shoulders).  The signal
+     * pads repeat every pitch, so the rows' evidence at shift k is the sum
+     * of one column's evidence at the columns k further on: that is computed
+     * once at every column the shifted rows can reach; the rest of the
+     * outline at each shift. */
     sampler s;
-    double phi = (r->rot + c->th) * M_PI / 180, step = r->pitch * 1000.0 / r->um * scale;
-    double e0, best;
-    int bk = 0;
-    size_t every = r->nvisible > 600 ? r->nvisible / 600 : 1;
+    int npins = aoi_part_pins(r->part), ncols = npins / 2, bk = 0;
+    double step = r->pitch * 1000.0 / r->um * scale, best = -1e300;
+    double col[2 * PITCH_RANGE_MAX + 256];
+    /* The first column's visible points (its two signal pads), and the
+     * rest: hold-down pads and absent pads, thinned. */
+    int *idx = malloc(sizeof *idx * (r->npts + 1));
+    size_t n0 = 0, nrest = 0, every;
+    if (!idx)
+        return 0; /* no check: the fit stands as it is */
+    if (range > PITCH_RANGE_MAX)
+        range = PITCH_RANGE_MAX;
+    if (ncols + 2 * range > (int)(sizeof col / sizeof *col)) {
+        free(idx);
+        return 0;
+    }
+    for (size_t i = 0; i < r->npts; i++)
+        nrest += r->pts[i].pad < 0 || (r->pts[i].pad >= npins && r->pts[i].visible);
+    every = nrest > 2 * REST_POINTS ? nrest / REST_POINTS : 1;
+    nrest = 0;
+    for (size_t i = 0; i < r->npts; i++) {
+        const mpoint *m = &r->pts[i];
+        if (m->pad >= 0 && m->pad <= 1 && m->visible)
+            idx[n0++] = (int)i;
+    }
+    int *rest = idx + n0;
+    for (size_t i = 0, seen = 0; i < r->npts; i++) {
+        const mpoint *m = &r->pts[i];
+        if ((m->pad < 0 || (m->pad >= npins && m->visible)) && seen++ % every == 0)
+            rest[nrest++] = (int)i;
+    }
     make_sampler(r, f, c, &s);
-#define EVIDENCE(k)                                                                                \
-    ({                                                                                             \
-        candidate t_ = *c;                                                                         \
-        t_.x += (k) * step * cos(phi);                                                             \
-        t_.y += (k) * step * sin(phi);                                                             \
-        edge_step_sum(r, &s, &t_, 2, 0, 0, scale, every, 1e9);                                     \
-    })
-    /* Every shift in range (the tent can have noisy shoulders), on a thinned
-     * outline. */
-    e0 = best = EVIDENCE(0);
+    for (int m = 0; m < ncols + 2 * range; m++)
+        col[m] = steps(r, &s, c, scale, (m - range) * step, 0, idx, n0);
     for (int k = -range; k <= range; k++) {
-        double e = k ? EVIDENCE(k) : e0;
-        if (e > best) {
+        double e = steps(r, &s, c, scale, k * step, 0, rest, nrest) * (double)every;
+        for (int q = 0; q < ncols; q++)
+            e += col[q + k + range];
+        /* Ties go to the smaller shift (k = 0 first). */
+        if (e > best + 1e-9 * fabs(best) || (fabs(e - best) <= 1e-9 * fabs(best) && abs(k) < abs(bk))) {
             best = e;
             bk = k;
         }
     }
-#undef EVIDENCE
+    free(idx);
     return bk;
 }
 
-/* Best shift along the rows (side edges) of the pads with u in [umin, umax],
- * with the across-row shift dv already applied. */
+/* Best shift along the rows of the side edges idx[0..n), with the shift
+ * across the rows dv applied: whole pixels, then the half pixels either
+ * side of the best. */
 static double best_du(const aoi_registrar *r, const sampler *s, const candidate *c, double reach,
-                      double dv, double umin, double umax)
+                      double dv, const int *idx, size_t n)
 {
     double bs = -1e18, bu = 0;
-    for (double du = -reach; du <= reach + 1e-9; du += 0.5) {
-        double sum = edge_step_sum_side(r, s, c, 1, du, dv, 1.0, 1, umin, umax);
+    for (double du = -reach; du <= reach + 1e-9; du += 1.0) {
+        double sum = steps(r, s, c, 1.0, du, dv, idx, n);
         if (sum > bs) {
             bs = sum;
             bu = du;
+        }
+    }
+    double b0 = bu;
+    for (int side = -1; side <= 1; side += 2) {
+        double sum = steps(r, s, c, 1.0, b0 + 0.5 * side, dv, idx, n);
+        if (sum > bs) {
+            bs = sum;
+            bu = b0 + 0.5 * side;
         }
     }
     return bu;
@@ -314,18 +363,28 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     sampler s;
     double k = 1000.0 / r->um, half = r->pitch / 2 * k, best_total = -1e18;
     int na = r->half_len < 3.0 ? 6 : 0;
-    double across_best = 0;
+    double across_best = 0, q = r->half_len * 0.5;
     candidate best = *c;
+    /* The points each search reads: toe (0) and side (1) edges within 2 mm
+     * of the centre, and of the outer quarters (left, right). */
+    int *buf = malloc(sizeof *buf * (4 * r->npts + 1));
     *has_alt = 0;
+    if (!buf)
+        return; /* the coarse pose stands; the fit starts from it */
+    int *toe = buf, *side = toe + pick(r, 0, -2.0, 2.0, toe);
+    int *ql0 = side + pick(r, 1, -2.0, 2.0, side), *qr0 = ql0 + pick(r, 0, -1e9, -q, ql0);
+    int *ql1 = qr0 + pick(r, 0, q, 1e9, qr0), *qr1 = ql1 + pick(r, 1, -1e9, -q, ql1);
+    size_t ntoe = (size_t)(side - toe), nside = (size_t)(ql0 - side), nql0 = (size_t)(qr0 - ql0);
+    size_t nqr0 = (size_t)(ql1 - qr0), nql1 = (size_t)(qr1 - ql1), nqr1 = pick(r, 1, q, 1e9, qr1);
     make_sampler(r, f, c, &s);
     if (!na) {
         /* Long rows: the angle from the toe edges of the two outer quarters,
          * whose lever arm is long enough to measure it directly. */
-        double q = r->half_len * 0.5, um = (r->half_len + q) / 2 * k;
+        double um = (r->half_len + q) / 2 * k;
         for (int it = 0; it < 2; it++) {
             double reach = it ? 4 : fmax(reach_px, ANGLE_REACH_DEG * M_PI / 180 * um);
             double st = it ? 0.5 : 1.0;
-            double vl = best_dv(r, &s, c, reach, st, -1e9, -q), vr = best_dv(r, &s, c, reach, st, q, 1e9);
+            double vl = best_dv(r, &s, c, reach, st, ql0, nql0), vr = best_dv(r, &s, c, reach, st, qr0, nqr0);
             double phi = (r->rot + c->th) * M_PI / 180, dv = (vl + vr) / 2;
             c->th += atan2(vr - vl, 2 * um) * 180 / M_PI;
             c->x += -dv * sin(phi);
@@ -339,7 +398,7 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         int np = 0;
         t.th += ia * 0.25;
         for (double dv = -reach_px; dv <= reach_px + 1e-9; dv += 0.5) {
-            double sum = edge_step_sum(r, &s, &t, 0, 0, dv, 1.0, 1, 2.0);
+            double sum = steps(r, &s, &t, 1.0, 0, dv, toe, ntoe);
             if (np < 256)
                 prof[np++] = sum;
             if (sum > bs) {
@@ -351,7 +410,7 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         across_best = bs;
         bs = -1e18;
         for (double du = -half; du <= half + 1e-9; du += 0.5) {
-            double sum = edge_step_sum(r, &s, &t, 1, du, bv, 1.0, 1, 2.0);
+            double sum = steps(r, &s, &t, 1.0, du, bv, side, nside);
             if (sum > bs) {
                 bs = sum;
                 bu = du;
@@ -378,14 +437,15 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         }
     }
     if (!na) {
-        double q = r->half_len * 0.5, um = (r->half_len + q) / 2 * k;
+        double um = (r->half_len + q) / 2 * k;
         double reach = fmin(SCALE_REACH * r->half_len * k + 2, half - 2);
-        double ul = best_du(r, &s, &best, reach, 0, -1e9, -q), ur = best_du(r, &s, &best, reach, 0, q, 1e9);
+        double ul = best_du(r, &s, &best, reach, 0, ql1, nql1), ur = best_du(r, &s, &best, reach, 0, qr1, nqr1);
         double sc = 1 + (ur - ul) / (2 * um);
         if (fabs(sc - 1) <= SCALE_REACH)
             best.scale = sc;
     }
     *c = best;
+    free(buf);
 }
 
 #define STEP 0.5
@@ -400,7 +460,7 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
 /* Strongest step along the normal within +-win px whose sign matches
  * polarity (-1: brighter inside, +1: darker inside, 0: either).  Returns the
  * offset (px) along the normal, and the step's size in *strength. */
-static int find_edge(const sampler *s, double x, double y, double nx, double ny, double win,
+AOI_HOT static int find_edge(const sampler *s, double x, double y, double nx, double ny, double win,
                      int polarity, double *t_out, double *strength)
 {
     double v[MAXS + 2];

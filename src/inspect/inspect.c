@@ -956,10 +956,22 @@ static double solder_area(aoi_inspector *in, int k)
     const patch *s = strip_of(in, p->row);
     double h = s->h;
     double cnt = 0;
-    for (double w = in->edge[k] + 0.03; w <= in->toe + 0.03; w += h)
-        for (double a = -in->hw - 0.03; a <= in->hw + 0.03; a += h) {
-            const feat *x = aoi__patch_get(s, p->cx + a, w);
-            if (!x)
+    /* The strip columns of the positions across (as aoi__patch_get() rounds
+     * them), once per pin rather than per sample; -1 outside the strip. */
+    int cols[256], nc = 0;
+    for (double a = -in->hw - 0.03; a <= in->hw + 0.03 && nc < 256; a += h) {
+        int j = (int)lround((p->cx + a - s->u0) / h);
+        cols[nc++] = j >= 0 && j < s->nu ? j : -1;
+    }
+    for (double w = in->edge[k] + 0.03; w <= in->toe + 0.03; w += h) {
+        int i = (int)lround((w - s->w0) / h);
+        if (i < 0 || i >= s->nw)
+            continue;
+        for (int q = 0; q < nc; q++) {
+            if (cols[q] < 0)
+                continue;
+            const feat *x = patch_at(s, cols[q], i);
+            if (isnan(x->L))
                 continue;
             float dm = fminf(feat_dist(*x, in->ref[REF_TERMINAL]), feat_dist(*x, in->ref[REF_PAD]));
             float ds = fminf(fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK])),
@@ -968,6 +980,7 @@ static double solder_area(aoi_inspector *in, int k)
             float margin = fminf(dm, feat_dist(*x, in->ref[REF_MASK])) - ds;
             cnt += fminf(1.0f, fmaxf(0.0f, 0.5f + margin / SOFT_WIDTH));
         }
+    }
     return cnt * h * h;
 }
 

@@ -31,7 +31,10 @@ typedef struct {
 
 static const look typical = {0, 0, 0, 12, 0}; /* coaxial, green, RGB, 12 um/px, 0 deg */
 
-static void make(frame *f, const char *part, uint64_t seed, unsigned defects, const look *lk)
+/* Renders part with seed, defects and look (NULL: the generator's random
+ * one); *file, if not NULL, gets how the generator's CLI would store it. */
+static void render(frame *f, const char *part, uint64_t seed, unsigned defects, const look *lk,
+                   aoi_synth_file *file)
 {
     aoi_synth_params p;
     memset(f, 0, sizeof *f);
@@ -47,40 +50,31 @@ static void make(frame *f, const char *part, uint64_t seed, unsigned defects, co
         p.um_per_px = lk->um;
         p.rotation = lk->rotation;
     }
-    cr_assert_eq(aoi_synth_render(f->part, &p, &f->img, &f->truth, NULL, NULL), 0, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_synth_render(f->part, &p, &f->img, &f->truth, NULL, file), 0, "%s", aoi_errmsg());
     f->rot = atoi(strstr(f->truth.extra_json, "\"rotation\":") + 11);
     f->um = strtod(strstr(f->truth.extra_json, "\"um_per_px_stated\":") + 19, NULL);
+}
+
+static void make(frame *f, const char *part, uint64_t seed, unsigned defects, const look *lk)
+{
+    render(f, part, seed, defects, lk, NULL);
 }
 
 /* As make(), then stored and read back as the generator's CLI stores it
  * (JPEG at its quality, or PNG): what `f4saoi synth` writes. */
 static void make_stored(frame *f, const char *part, uint64_t seed, unsigned defects, const look *lk)
 {
-    aoi_synth_params p;
     aoi_synth_file file;
     char path[] = "/tmp/aoi-frame-XXXXXX";
     int fd = mkstemp(path);
     cr_assert_geq(fd, 0);
     close(fd);
-    memset(f, 0, sizeof *f);
-    f->part = aoi_part_load(part, NULL);
-    cr_assert_not_null(f->part, "%s", aoi_errmsg());
-    aoi_synth_params_default(&p);
-    p.seed = seed;
-    p.defects = defects;
-    p.lighting = lk->lighting;
-    p.mask = lk->mask;
-    p.gray = lk->gray;
-    p.um_per_px = lk->um;
-    p.rotation = lk->rotation;
-    cr_assert_eq(aoi_synth_render(f->part, &p, &f->img, &f->truth, NULL, &file), 0, "%s", aoi_errmsg());
+    render(f, part, seed, defects, lk, &file);
     cr_assert_eq(aoi_synth_save(&f->img, &file, path), 0, "%s", aoi_errmsg());
     aoi_image_free(&f->img);
-    cr_assert_eq(aoi_image_read(path, lk->gray ? AOI_FMT_GRAY8 : AOI_FMT_RGB, 0, &f->img), 0, "%s",
+    cr_assert_eq(aoi_image_read(path, lk && lk->gray ? AOI_FMT_GRAY8 : AOI_FMT_RGB, 0, &f->img), 0, "%s",
                  aoi_errmsg());
     unlink(path);
-    f->rot = atoi(strstr(f->truth.extra_json, "\"rotation\":") + 11);
-    f->um = strtod(strstr(f->truth.extra_json, "\"um_per_px_stated\":") + 19, NULL);
 }
 
 static void drop(frame *f)

@@ -220,19 +220,23 @@ AOI_HOT static double steps(const aoi_registrar *r, const sampler *s, const cand
     return sum;
 }
 
-/* Best shift across the rows of the toe edges idx[0..n). */
-static double best_dv(const aoi_registrar *r, const sampler *s, const candidate *c, double reach,
-                      double step, const int *idx, size_t n)
+/* Best shift of the points idx[0..n) from -reach to reach by step, along
+ * the rows (along) or across them, the other shift held at other; its sum
+ * in *sum if not NULL. */
+static double best_shift(const aoi_registrar *r, const sampler *s, const candidate *c, int along,
+                         double reach, double step, double other, const int *idx, size_t n, double *sum)
 {
-    double bs = -1e18, bv = 0;
-    for (double dv = -reach; dv <= reach + 1e-9; dv += step) {
-        double sum = steps(r, s, c, 1.0, 0, dv, idx, n);
-        if (sum > bs) {
-            bs = sum;
-            bv = dv;
+    double bs = -1e18, bd = 0;
+    for (double d = -reach; d <= reach + 1e-9; d += step) {
+        double e = along ? steps(r, s, c, 1.0, d, other, idx, n) : steps(r, s, c, 1.0, other, d, idx, n);
+        if (e > bs) {
+            bs = e;
+            bd = d;
         }
     }
-    return bv;
+    if (sum)
+        *sum = bs;
+    return bd;
 }
 
 /* The rest of the outline, evaluated at every shift, is thinned to about
@@ -305,15 +309,7 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
 static double best_du(const aoi_registrar *r, const sampler *s, const candidate *c, double reach,
                       double dv, const int *idx, size_t n)
 {
-    double bs = -1e18, bu = 0;
-    for (double du = -reach; du <= reach + 1e-9; du += 1.0) {
-        double sum = steps(r, s, c, 1.0, du, dv, idx, n);
-        if (sum > bs) {
-            bs = sum;
-            bu = du;
-        }
-    }
-    double b0 = bu;
+    double bs, b0 = best_shift(r, s, c, 1, reach, 1.0, dv, idx, n, &bs), bu = b0;
     for (int side = -1; side <= 1; side += 2) {
         double sum = steps(r, s, c, 1.0, b0 + 0.5 * side, dv, idx, n);
         if (sum > bs) {
@@ -384,7 +380,8 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         for (int it = 0; it < 2; it++) {
             double reach = it ? 4 : fmax(reach_px, ANGLE_REACH_DEG * M_PI / 180 * um);
             double st = it ? 0.5 : 1.0;
-            double vl = best_dv(r, &s, c, reach, st, ql0, nql0), vr = best_dv(r, &s, c, reach, st, qr0, nqr0);
+            double vl = best_shift(r, &s, c, 0, reach, st, 0, ql0, nql0, NULL);
+            double vr = best_shift(r, &s, c, 0, reach, st, 0, qr0, nqr0, NULL);
             double phi = (r->rot + c->th) * M_PI / 180, dv = (vl + vr) / 2;
             c->th += atan2(vr - vl, 2 * um) * 180 / M_PI;
             c->x += -dv * sin(phi);

@@ -903,7 +903,8 @@ static double solder_to_body(aoi_inspector *in, int k)
                 continue;
             n++;
             tsol += solder_like(in, q);
-            xsol += solder_like(in, x);
+            /* Solder, or the template's solder look at this place. */
+            xsol += solder_like(in, x) || (solder_like(in, q) && feat_dist(*x, *q) <= in->tau_t);
             float ds = fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
             sol += feat_dist(*x, *q) > in->tau_t && ds < feat_dist(*x, *q) &&
                    ds < feat_dist(*x, in->ref[REF_BODY]);
@@ -912,13 +913,13 @@ static double solder_to_body(aoi_inspector *in, int k)
          * the body sits so far toward this row that its pins are offset
          * along their pads (then the row squeezes every fillet toward the
          * body, and the row is no reference for where solder should begin:
-         * this pin's own solder within the rise limit counts). */
-        if (n && tsol * 2 >= n) {
-            if (toward > in->th.offset_along_mm && i * h < in->th.rise_mm &&
-                (xsol * 2 >= n || solder_across(in, k, in->edge[k] + i * h)))
-                return i * h;
+         * this pin's own solder within the rise limit counts, wherever it
+         * begins there). */
+        int squeezed = toward > in->th.offset_along_mm && i * h < in->th.rise_mm;
+        if (squeezed && (xsol * 2 >= n || (tsol * 2 >= n && solder_across(in, k, in->edge[k] + i * h))))
+            return i * h;
+        if (n && tsol * 2 >= n && !squeezed)
             break;
-        }
         if (n && sol * 2 >= n)
             return i * h;
     }

@@ -916,7 +916,7 @@ static double solder_to_body(aoi_inspector *in, int k)
          * this pin's own solder within the rise limit counts, wherever it
          * begins there). */
         int squeezed = toward > in->th.offset_along_mm && i * h < in->th.rise_mm;
-        if (n && squeezed && (xsol * 2 >= n || (tsol * 2 >= n && solder_across(in, k, in->edge[k] + i * h))))
+        if (n && squeezed && (xsol * 2 >= n || solder_across(in, k, in->edge[k] + i * h)))
             return i * h;
         if (n && tsol * 2 >= n && !squeezed)
             break;

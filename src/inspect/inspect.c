@@ -778,9 +778,28 @@ static double second_largest(const double *v, int n)
     return n >= 2 ? b : a;
 }
 
+/* Whether x looks like the row's template within 0.012 mm along the pad
+ * of w: a connector turned a little puts the terminal tips of the row's
+ * ends a sample or two from where the row's median shows them, and a tip
+ * standing past the pad's side would read as a side overhang. */
+static int like_nearby(aoi_inspector *in, const feat *x, double a, double w)
+{
+    const double h = strip_of(in, in->tpl_row)->h;
+    const int n = (int)fmax(1, lround(0.012 / h));
+    for (int d = -n; d <= n; d++) {
+        const feat *t = d ? tpl_get(in, a, w + d * h) : NULL;
+        if (t && !isnan(t->L) && feat_dist(*x, *t) <= in->tau)
+            return 1;
+    }
+    return 0;
+}
+
 /* Overhang beyond the toe and beside the pad (mm); the side runs that reach
- * half the pitch belong to bridges and are left to the bridge check. */
-static double overhang(aoi_inspector *in, int k)
+ * half the pitch belong to bridges and are left to the bridge check, and so
+ * is the whole side toward a neighbour it bridges to (bridged[0] toward -u,
+ * bridged[1] toward +u): where a bridge narrows, its rows stop short of
+ * half the pitch. */
+static double overhang(aoi_inspector *in, int k, const int bridged[2])
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
@@ -801,12 +820,15 @@ static double overhang(aoi_inspector *in, int k)
     /* Sides: rows from past the body edge to the toe. */
     for (int dir = -1; dir <= 1; dir += 2) {
         nr = 0;
+        if (bridged[dir > 0])
+            continue;
         for (double w = in->edge[k] + 0.05; w <= in->toe - 0.02 && nr < 256; w += h) {
             double last = in->hw;
             int bridge = 0;
             for (double a = in->hw + h / 2; a < in->pitch / 2 + h; a += h) {
                 const feat *x = aoi__patch_get(s, p->cx + pu + dir * a, w);
-                if (!x || !solder_out(in, x, tpl_get(in, pu + dir * a, w)))
+                if (!x || !solder_out(in, x, tpl_get(in, pu + dir * a, w)) ||
+                    like_nearby(in, x, pu + dir * a, w))
                     break;
                 last = a;
                 if (a >= in->pitch / 2 - h)
@@ -1333,8 +1355,19 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             if (pads[k].row != r)
                 continue;
             aoi_joint *j = &in->joints[k];
+            /* The bridge to the next pad of the row, while the template is
+             * this row's. */
+            if (k + 2 < in->n && k < 512) {
+                bu[k] = pads[k].cx + in->pitch / 2, bw[k] = in->toe - 0.1;
+                if ((bb[k] = bridged(in, k, &bu[k], &bw[k])) < 0)
+                    return -1;
+            }
+            /* Bridged sides: toward the previous pad of the row and the next. */
+            int up = k + 2 < in->n ? pads[k + 2].cx > pads[k].cx : k >= 2 ? pads[k - 2].cx < pads[k].cx : 1;
+            int bl = k >= 2 && k - 2 < 512 && bb[k - 2] > 0, bn = k + 2 < in->n && k < 512 && bb[k] > 0;
+            const int sides[2] = {up ? bl : bn, up ? bn : bl};
             j->solder_area_mm2 = solder_area(in, k);
-            j->overhang_mm = overhang(in, k);
+            j->overhang_mm = overhang(in, k, sides);
             j->solder_to_body_mm = solder_to_body(in, k);
             j->flux_cover = flux_cover(in, k);
             if (toe_relief(in, k, &j->toe_relief) < 0)
@@ -1343,13 +1376,6 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
                 areas[na++] = j->solder_area_mm2;
             if (nra[r > 0] < 512)
                 rarea[r > 0][nra[r > 0]++] = j->solder_area_mm2;
-            /* The bridge to the next pad of the row, while the template is
-             * this row's. */
-            if (k + 2 < in->n && k < 512) {
-                bu[k] = pads[k].cx + in->pitch / 2, bw[k] = in->toe - 0.1;
-                if ((bb[k] = bridged(in, k, &bu[k], &bw[k])) < 0)
-                    return -1;
-            }
         }
         /* Each toe against its row's median: the two rows face the light
          * differently under ring and multi-angle lights. */

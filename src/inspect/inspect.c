@@ -260,7 +260,7 @@ static inline int not_board(const aoi_inspector *in, const feat *x)
 /* Nearest reference is one of the two solder looks. */
 static inline int solder_like(const aoi_inspector *in, const feat *x)
 {
-    float ds = fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
+    float ds = minf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
     return ds < feat_dist(*x, in->ref[REF_TERMINAL]) && ds < feat_dist(*x, in->ref[REF_MASK]) &&
            ds < feat_dist(*x, in->ref[REF_BODY]) && ds < feat_dist(*x, in->ref[REF_PAD]);
 }
@@ -393,14 +393,14 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
     for (int k = 0; k < in->n; k++)
         n = gather(strip_of(in, pads[k].row), pads[k].cx - in->hw * 0.8, pads[k].cx + in->hw * 0.8,
                    in->edge[k] + 0.12, in->toe - 0.01, buf, n, cap);
-    float msat = fminf(feat_saturation(in->ref[REF_TERMINAL]), feat_saturation(in->ref[REF_PAD]));
-    float mL = fminf(in->ref[REF_TERMINAL].L, in->ref[REF_PAD].L);
+    float msat = minf(feat_saturation(in->ref[REF_TERMINAL]), feat_saturation(in->ref[REF_PAD]));
+    float mL = minf(in->ref[REF_TERMINAL].L, in->ref[REF_PAD].L);
     for (size_t i = 0; i < n; i++) {
         const feat *x = &buf[i];
         /* Solder is grey where the metal is coloured, and darker where its
          * slopes turn from the light; where the metal is grey too (grey
          * frames), solder is what lies far from both metal looks. */
-        int grey_solder = msat == 0 && fminf(feat_dist(*x, in->ref[REF_TERMINAL]),
+        int grey_solder = msat == 0 && minf(feat_dist(*x, in->ref[REF_TERMINAL]),
                                              feat_dist(*x, in->ref[REF_PAD])) > in->tau;
         if (feat_dist(*x, in->ref[REF_MASK]) > in->tau &&
             (feat_saturation(*x) < 0.6f * msat || x->L < mL - 0.5f || grey_solder))
@@ -927,7 +927,7 @@ static double solder_to_body(aoi_inspector *in, int k)
             tsol += solder_like(in, q);
             /* Solder, or the template's solder look at this place. */
             xsol += solder_like(in, x) || (solder_like(in, q) && feat_dist(*x, *q) <= in->tau_t);
-            float ds = fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
+            float ds = minf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
             sol += feat_dist(*x, *q) > in->tau_t && ds < feat_dist(*x, *q) &&
                    ds < feat_dist(*x, in->ref[REF_BODY]);
         }
@@ -996,12 +996,15 @@ static double solder_area(aoi_inspector *in, int k)
             const feat *x = patch_at(s, cols[q], i);
             if (isnan(x->L))
                 continue;
-            float dm = fminf(feat_dist(*x, in->ref[REF_TERMINAL]), feat_dist(*x, in->ref[REF_PAD]));
-            float ds = fminf(fminf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK])),
-                             feat_dist(*x, in->ref[REF_BODY]));
+            /* Nearest of metal and board against nearest of solder and body
+             * (squared, one root each). */
+            float dm = minf(minf(feat_dist2(*x, in->ref[REF_TERMINAL]), feat_dist2(*x, in->ref[REF_PAD])),
+                             feat_dist2(*x, in->ref[REF_MASK]));
+            float ds = minf(minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK])),
+                             feat_dist2(*x, in->ref[REF_BODY]));
             /* Soft membership: blends at the fillet's outline count in part. */
-            float margin = fminf(dm, feat_dist(*x, in->ref[REF_MASK])) - ds;
-            cnt += fminf(1.0f, fmaxf(0.0f, 0.5f + margin / SOFT_WIDTH));
+            float margin = __builtin_sqrtf(dm) - __builtin_sqrtf(ds);
+            cnt += minf(1.0f, maxf(0.0f, 0.5f + margin / SOFT_WIDTH));
         }
     }
     return cnt * h * h;
@@ -1062,7 +1065,7 @@ static int in_gap(aoi_inspector *in, const feat *x, double a, double w)
     if (!t || isnan(t->L))
         return 1;
     float tm = feat_dist(*t, in->ref[REF_MASK]);
-    return fminf(feat_dist(*t, in->ref[REF_TERMINAL]), feat_dist(*t, in->ref[REF_PAD])) < tm ||
+    return minf(feat_dist(*t, in->ref[REF_TERMINAL]), feat_dist(*t, in->ref[REF_PAD])) < tm ||
            feat_dist(*x, in->ref[REF_MASK]) - tm > 0.5f * in->tau;
 }
 

@@ -18,10 +18,30 @@ typedef struct {
 /* Weight of chromaticity against log intensity in feat_dist. */
 #define CHROMA_W 4.0f
 
-static inline float feat_dist(feat a, feat b)
+/* fminf()/fmaxf() inline (GCC calls libm for them unless NaNs and signed
+ * zeros are ruled out): the other operand when one is NaN. */
+static inline float minf(float a, float b)
+{
+    return a < b || b != b ? a : b;
+}
+
+static inline float maxf(float a, float b)
+{
+    return a > b || b != b ? a : b;
+}
+
+/* Squared feature distance: the nearest of several references by it is
+ * the nearest by feat_dist (the square root is monotonic and correctly
+ * rounded, so sqrt(min) == min(sqrt) exactly). */
+static inline float feat_dist2(feat a, feat b)
 {
     float dl = a.L - b.L, dr = (a.cr - b.cr) * CHROMA_W, dg = (a.cg - b.cg) * CHROMA_W;
-    return __builtin_sqrtf(dl * dl + dr * dr + dg * dg);
+    return dl * dl + dr * dr + dg * dg;
+}
+
+static inline float feat_dist(feat a, feat b)
+{
+    return __builtin_sqrtf(feat_dist2(a, b));
 }
 
 /* Saturation below this is grey: what the reconstruction below leaves of

@@ -31,6 +31,8 @@
 #define NB_SPREAD 3.0   /* ... or this many typical mask deviations */
 #define BRIGHTER 0.30   /* log-intensity step that marks solder regardless of colour */
 #define UNIFORM_MAX 0.30 /* body band: pad columns vs gap columns */
+#define ROW_TOL 0.015     /* body edge points about a straight line, mm */
+#define ROW_SLOPE_MAX 0.05 /* a body turned 1 deg on its pads: 0.017 (+ pose error) */
 #define WIDTH_TOL 0.04  /* measured body width vs the model's, mm (each side) */
 #define EDGE_MIN 0.20   /* median step at the body edges */
 #define BODY_SHIFT_MAX 0.30 /* the body's joint search across the rows reaches this far, mm */
@@ -501,15 +503,34 @@ static void body_edge(aoi_inspector *in, int k, double dy0)
     in->escore[k] = best;
 }
 
-/* Robust line |v| = a + s*u through one row's edges; fills the fitted edge. */
+/* Robust line |v| = a + s*u through one row's edges: the line through two
+ * of them that most others lie within ROW_TOL of (a body edge is straight;
+ * where the body's step is weak, the strongest step at some pins is a
+ * fillet's rim further out, scattered as the fillets are), then least
+ * squares over what lies near it. */
 static void fit_row(aoi_inspector *in, int row, double *a, double *sl)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
     unsigned char use[512];
     double res[512], lim = 1e9;
+    int best = 0;
     *a = in->E, *sl = 0;
     for (int k = 0; k < in->n && k < 512; k++)
-        use[k] = pads[k].row == row;
+        use[k] = pads[k].row == row && isfinite(in->edge[k]);
+    for (int k1 = 0; k1 < in->n && k1 < 512; k1++)
+        for (int k2 = k1 + 1; use[k1] && k2 < in->n && k2 < 512; k2++) {
+            if (!use[k2] || fabs(pads[k2].cx - pads[k1].cx) < 1e-9)
+                continue;
+            double s2 = (in->edge[k2] - in->edge[k1]) / (pads[k2].cx - pads[k1].cx);
+            double a2 = in->edge[k1] - s2 * pads[k1].cx;
+            int cnt = 0;
+            if (fabs(s2) > ROW_SLOPE_MAX)
+                continue;
+            for (int k = 0; k < in->n && k < 512; k++)
+                cnt += use[k] && fabs(in->edge[k] - (a2 + s2 * pads[k].cx)) < ROW_TOL;
+            if (cnt > best)
+                best = cnt, *a = a2, *sl = s2, lim = ROW_TOL;
+        }
     for (int it = 0; it < 4; it++) {
         double su = 0, sw = 0, suu = 0, suw = 0, cnt = 0;
         for (int k = 0; k < in->n && k < 512; k++) {
@@ -526,7 +547,7 @@ static void fit_row(aoi_inspector *in, int row, double *a, double *sl)
         *a = (sw - *sl * su) / cnt;
         int nr = 0;
         for (int k = 0; k < in->n && k < 512; k++)
-            if (use[k])
+            if (use[k] && (best < 3 || fabs(in->edge[k] - (*a + *sl * pads[k].cx)) < 2 * ROW_TOL))
                 res[nr++] = fabs(in->edge[k] - (*a + *sl * pads[k].cx));
         lim = fmax(0.02, 3 * 1.4826 * aoi__median(res, nr));
     }
@@ -666,6 +687,31 @@ static int pad_sides(aoi_inspector *in, double *rl, double *rr)
  * side away from the terminals (the hold-down terminals say which) is the
  * pads' own.  The overhang must also agree with the terminals' measured
  * shift; otherwise 0. */
+/* The connector's shift along the rows from the pads' outline alone, when
+ * no hold-down terminal could be measured: an outline wider than the pads
+ * by at least OCCLUDED on one side only is the terminals standing past that
+ * side; they are then that far out plus the pad's margin over the
+ * terminal's half-width, from where the other side puts the pads.  *pu
+ * gets the pads' own shift.  -1 when the outline does not say. */
+static int outline_dx(aoi_inspector *in, double *dx, double *pu)
+{
+    const aoi_rect *t = &aoi_part_pads(in->part)[0].terminal;
+    double rl, rr, margin = in->hw - (t->x1 - t->x0) / 2;
+    if (!(t->x1 > t->x0) || pad_sides(in, &rl, &rr) < 0 || rr - rl < OCCLUDED)
+        return -1;
+    /* The side that moved out is the one the terminals cover. */
+    int right = rr > -rl;
+    double e = right ? rl : rr;
+    if (fabs(e) > OCCLUDED / 2)
+        return -1;
+    *pu = e;
+    *dx = e + (right ? 1 : -1) * (rr - rl + margin);
+    if (getenv("AOI_INSPECT_DEBUG"))
+        fprintf(stderr, "inspect: pad sides %.4f %.4f, no hold-down terminal: dx %.4f from the outline\n",
+                rl, rr, *dx);
+    return 0;
+}
+
 static double pads_shift(aoi_inspector *in, double dx, int nhd)
 {
     const aoi_rect *t = &aoi_part_pads(in->part)[0].terminal;
@@ -1335,7 +1381,10 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         in->edge[k] = pads[k].row > 0 ? ab + sb * pads[k].cx : at + st * pads[k].cx;
     dx = holddown_dx(in, frame, &pose, dy, th, &nhd);
     /* Where the pads really are across the rows, in the strips' frame. */
-    double pad_u = in->pad_u = pads_shift(in, dx, nhd);
+    double pad_u = 0;
+    if (nhd > 0 || outline_dx(in, &dx, &pad_u) < 0)
+        pad_u = pads_shift(in, dx, nhd);
+    in->pad_u = pad_u;
     info->connector_dx_mm = dx - pad_u;
     info->connector_dy_mm = dy;
     info->connector_rot_deg = th * 180 / M_PI;

@@ -679,14 +679,6 @@ static int pad_sides(aoi_inspector *in, double *rl, double *rr)
     return 0;
 }
 
-/* How far the pads lie along the rows from where the pose puts them (mm).
- * Registration fits the pads' outline; a connector shifted along the rows
- * by more than the pad's and the terminal's half-widths differ covers one
- * side of every pad with its terminal, and the fit follows it part of the
- * way.  Then the outline is wider than the pad by the overhang, and the
- * side away from the terminals (the hold-down terminals say which) is the
- * pads' own.  The overhang must also agree with the terminals' measured
- * shift; otherwise 0. */
 /* The connector's shift along the rows from the pads' outline alone, when
  * no hold-down terminal could be measured: an outline wider than the pads
  * by at least OCCLUDED on one side only is the terminals standing past that
@@ -712,6 +704,14 @@ static int outline_dx(aoi_inspector *in, double *dx, double *pu)
     return 0;
 }
 
+/* How far the pads lie along the rows from where the pose puts them (mm).
+ * Registration fits the pads' outline; a connector shifted along the rows
+ * by more than the pad's and the terminal's half-widths differ covers one
+ * side of every pad with its terminal, and the fit follows it part of the
+ * way.  Then the outline is wider than the pad by the overhang, and the
+ * side away from the terminals (the hold-down terminals say which) is the
+ * pads' own.  The overhang must also agree with the terminals' measured
+ * shift; otherwise 0. */
 static double pads_shift(aoi_inspector *in, double dx, int nhd)
 {
     const aoi_rect *t = &aoi_part_pads(in->part)[0].terminal;

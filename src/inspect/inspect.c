@@ -1002,7 +1002,9 @@ static double flux_cover(aoi_inspector *in, int k)
     const patch *s = strip_of(in, p->row);
     double h = s->h, c = p->cx + in->joints[k].offset_x_mm;
     int jb = (int)floor(0.04 / h), n = 0, fl = 0;
-    for (int i = (int)ceil(0.015 / h); i * h <= in->th.flux_band_mm + 1e-9; i++)
+    /* Up to where this pin's solder begins, if that is within the band. */
+    double band = fmin(in->th.flux_band_mm, in->joints[k].solder_to_body_mm - h / 2);
+    for (int i = (int)ceil(0.015 / h); i * h <= band + 1e-9; i++)
         for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
             const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
             const feat *q = ttpl_get(in, j, i);

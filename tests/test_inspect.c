@@ -785,3 +785,49 @@ Test(inspect, body_far_off_its_pads_across, .timeout = 300)
     aoi_inspector_free(in);
     drop(&f);
 }
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The features' medians: radix selection above 512 values, quickselect
+ * below; both the value a full sort puts at n / 2, for sizes about the
+ * switch, many ties, negative values and both zeros. */
+Test(inspect, feature_medians_are_exact)
+{
+    static const size_t sizes[] = {1, 2, 3, 511, 512, 513, 514, 1000, 4097, 60001};
+    uint64_t st = 12345;
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        size_t n = sizes[t];
+        feat *v = malloc(n * sizeof *v);
+        float *s[3];
+        cr_assert_not_null(v);
+        for (int c = 0; c < 3; c++)
+            cr_assert_not_null(s[c] = malloc(n * sizeof **s));
+        for (size_t i = 0; i < n; i++) {
+            float x[3];
+            for (int c = 0; c < 3; c++) {
+                st = st * 6364136223846793005ull + 1442695040888963407ull;
+                uint32_t r = (uint32_t)(st >> 33);
+                /* Few distinct values on L (ties), signed spread on cr,
+                 * fine values near zero on cg. */
+                x[c] = c == 0 ? 2.0f + (float)(r % 17) * 0.25f
+                       : c == 1 ? ((float)(r % 20001) - 10000.0f) * 1e-4f
+                                : (r % 5 == 0 ? (r % 2 ? 0.0f : -0.0f) : (float)(r % 1000) * 1e-6f);
+                s[c][i] = x[c];
+            }
+            v[i] = (feat){x[0], x[1], x[2]};
+        }
+        feat m = aoi__feat_median(v, n);
+        for (int c = 0; c < 3; c++)
+            qsort(s[c], n, sizeof **s, cmp_float);
+        cr_expect(m.L == s[0][n / 2] && m.cr == s[1][n / 2] && m.cg == s[2][n / 2],
+                  "n %zu: (%g %g %g) vs sorted (%g %g %g)", n, m.L, m.cr, m.cg, s[0][n / 2], s[1][n / 2],
+                  s[2][n / 2]);
+        for (int c = 0; c < 3; c++)
+            free(s[c]);
+        free(v);
+    }
+}

@@ -106,15 +106,33 @@ float aoi__select_k(float *v, size_t n, size_t k)
     return aoi__select_float(v, n, k);
 }
 
+/* Above this many values, radix selection (see core/select.h). */
+#define RADIX_FROM 512
+
 feat aoi__feat_median(feat *v, size_t n)
 {
     feat m = {NAN, 0, 0};
-    float stack[512], *tmp = stack;
+    float stack[RADIX_FROM], *tmp = stack;
     if (n == 0)
         return m;
-    /* Per-position medians over a row's pins are small: no allocation. */
-    if (n > sizeof stack / sizeof *stack && !(tmp = malloc(n * sizeof *tmp)))
+    if (n > RADIX_FROM) {
+        /* The references' medians over tens of thousands of samples. */
+        uint32_t *keys = malloc(n * sizeof *keys);
+        if (!keys)
+            return m;
+        for (size_t i = 0; i < n; i++)
+            keys[i] = aoi__float_key(v[i].L);
+        m.L = aoi__radix_select(keys, n, n / 2);
+        for (size_t i = 0; i < n; i++)
+            keys[i] = aoi__float_key(v[i].cr);
+        m.cr = aoi__radix_select(keys, n, n / 2);
+        for (size_t i = 0; i < n; i++)
+            keys[i] = aoi__float_key(v[i].cg);
+        m.cg = aoi__radix_select(keys, n, n / 2);
+        free(keys);
         return m;
+    }
+    /* Per-position medians over a row's pins are small: no allocation. */
     for (size_t i = 0; i < n; i++)
         tmp[i] = v[i].L;
     m.L = aoi__select_k(tmp, n, n / 2);
@@ -124,8 +142,6 @@ feat aoi__feat_median(feat *v, size_t n)
     for (size_t i = 0; i < n; i++)
         tmp[i] = v[i].cg;
     m.cg = aoi__select_k(tmp, n, n / 2);
-    if (tmp != stack)
-        free(tmp);
     return m;
 }
 

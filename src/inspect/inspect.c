@@ -402,10 +402,9 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
         /* Solder is grey where the metal is coloured, and darker where its
          * slopes turn from the light; where the metal is grey too (grey
          * frames), solder is what lies far from both metal looks. */
-        int grey_solder = msat == 0 && minf(feat_dist(*x, in->ref[REF_TERMINAL]),
-                                             feat_dist(*x, in->ref[REF_PAD])) > in->tau;
         if (feat_dist(*x, in->ref[REF_MASK]) > in->tau &&
-            (feat_saturation(*x) < 0.6f * msat || x->L < mL - 0.5f || grey_solder))
+            (x->L < mL - 0.5f || feat_saturation(*x) < 0.6f * msat ||
+             (msat == 0 && minf(feat_dist(*x, in->ref[REF_TERMINAL]), feat_dist(*x, in->ref[REF_PAD])) > in->tau)))
             buf[m++] = *x;
     }
     if (m >= 8) {

@@ -1164,15 +1164,19 @@ static int bridged(aoi_inspector *in, int k, double *bu, double *bw)
         pd[nd] = di * s->nu + dj;
         nd++;
     }
-    memset(seen, 2, need);
-    for (int i = 0; i < nw; i++)
-        memset(seen + (size_t)(i + reach) * (size_t)wb + (size_t)reach, 0, (size_t)nu);
-    size_t qh = 0, qt = 0;
     /* Seeds: pin k's own metal and solder, from its pad's centre to its
      * side (a shadow line between terminal and fillet inside the pad does
-     * not separate the pin from itself). */
+     * not separate the pin from itself).  Every such sample is reached, and
+     * what else lies there is board, so a path can leave that half only from
+     * the seeds within `reach` of the gap: only those are judged and queued,
+     * the rest of the half is marked done (the same search, same order). */
+    const int f0 = g0 - reach > 0 ? g0 - reach : 0;
+    memset(seen, 2, need);
     for (int i = 0; i < nw; i++)
-        for (int j = 0; j < g0; j++) {
+        memset(seen + (size_t)(i + reach) * (size_t)wb + (size_t)(reach + f0), 0, (size_t)(nu - f0));
+    size_t qh = 0, qt = 0;
+    for (int i = 0; i < nw; i++)
+        for (int j = f0; j < g0; j++) {
             int p = (i0 + i) * s->nu + j0 + j, q = (i + reach) * wb + reach + j;
             const feat *x = &s->px[p];
             if (!isnan(x->L) && off_board(in, x)) {

@@ -84,6 +84,9 @@ struct aoi_inspector {
     size_t seencap;
     int *queue;
     size_t queuecap;
+    double *ecache;        /* edge_score() per signal pad and strip row; NAN: not yet */
+    size_t ecachecap;
+    int ecache_nw;
     /* geometry */
     int n;
     double pitch, E, toe, pw, hw, wmin, wmax, umin, umax;
@@ -211,6 +214,7 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->ttpl_col);
     free(in->seen);
     free(in->queue);
+    free(in->ecache);
     aoi_undistorter_free(in->und);
     aoi_image_free(&in->ubuf);
     aoi_image_free(&in->half);
@@ -443,12 +447,24 @@ static double edge_score(const aoi_inspector *in, int k, int i)
     return feat_dist(fout, in->ref[REF_BODY]) - 2 * feat_dist(fin, in->ref[REF_BODY]);
 }
 
+/* edge_score() remembered for the frame: the joint shift's search and each
+ * column's own search read many of the same places. */
+static double edge_score_at(aoi_inspector *in, int k, int i)
+{
+    if (i < 0 || i >= in->ecache_nw)
+        return edge_score(in, k, i);
+    double *c = &in->ecache[(size_t)k * (size_t)in->ecache_nw + (size_t)i];
+    if (isnan(*c))
+        *c = edge_score(in, k, i);
+    return *c;
+}
+
 /* Where both long edges of the body lie together: the shift across the rows
  * (mm, +v) under which the two rows' edge steps, a body width apart, are
  * strongest, over every other pad column.  A connector may sit up to
  * 0.2 mm off its pads (imaging.md), where one row's edge is at the end of
  * the per-column search below and a stronger step inside it wins. */
-static double body_shift(const aoi_inspector *in)
+static double body_shift(aoi_inspector *in)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
     const patch *s = strip_of(in, 1);
@@ -459,7 +475,7 @@ static double body_shift(const aoi_inspector *in)
         for (int k = 0; k < in->n; k += k % 2 ? 3 : 1) {
             const patch *sk = strip_of(in, pads[k].row);
             int i = (int)lround((in->E + pads[k].row * dy - sk->w0) / h);
-            double e = edge_score(in, k, i);
+            double e = edge_score_at(in, k, i);
             if (e > -1e8)
                 sum += e;
         }
@@ -485,7 +501,7 @@ static void body_edge(aoi_inspector *in, int k, double dy0)
     if (i1 - i0 + 1 > 512)
         i1 = i0 + 511;
     for (int i = i0; i <= i1; i++, ni++) {
-        sc[ni] = edge_score(in, k, i);
+        sc[ni] = edge_score_at(in, k, i);
         if (sc[ni] > best) {
             best = sc[ni];
             bw = s->w0 + i * h;
@@ -1349,6 +1365,12 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             return -1;
     if (frame_references(in, fr) < 0)
         return -1;
+    in->ecache_nw = in->strip[0].nw > in->strip[1].nw ? in->strip[0].nw : in->strip[1].nw;
+    if (aoi__grow((void **)&in->ecache, &in->ecachecap, (size_t)in->n * (size_t)in->ecache_nw + 1,
+                  sizeof *in->ecache, 4096) < 0)
+        return aoi__error("inspect: out of memory");
+    for (size_t q = 0; q < (size_t)in->n * (size_t)in->ecache_nw; q++)
+        in->ecache[q] = NAN;
     /* Body edges, connector placement. */
     double sc[512], dy0 = body_shift(in);
     if (getenv("AOI_INSPECT_DEBUG"))

@@ -321,17 +321,11 @@ Test(inspect, fillets_squeezed_by_the_body_are_solder_rise, .timeout = 300)
         make_stored(&f, "AXT580124", boards[b].seed, 1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET,
                     &boards[b].lk);
         cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
-        for (size_t t = 0; t < f.truth.ndefects; t++) {
-            if (f.truth.defects[t].type != AOI_DEFECT_EXCESS_SOLDER)
-                continue;
-            truth++;
-            for (size_t k = 0; k < res.ndefects; k++)
-                if (res.defects[k].type == AOI_DEFECT_EXCESS_SOLDER &&
-                    res.defects[k].pins[0] == f.truth.defects[t].pins[0]) {
-                    found++;
-                    break;
-                }
-        }
+        for (size_t t = 0; t < f.truth.ndefects; t++)
+            if (f.truth.defects[t].type == AOI_DEFECT_EXCESS_SOLDER) {
+                truth++;
+                found += has(&res, &f.truth.defects[t]);
+            }
         cr_expect_geq(truth, 30, "seed %d: %d squeezed pins in the truth", (int)boards[b].seed, truth);
         cr_expect_geq(found * 10, truth * 8, "seed %d: %d of %d found", (int)boards[b].seed, found, truth);
         aoi_result_clear(&res);

@@ -848,7 +848,9 @@ static int like_nearby(aoi_inspector *in, const feat *x, double a, double w)
     const double h = strip_of(in, in->tpl_row)->h;
     const int n = (int)fmax(1, lround(0.012 / h));
     for (int d = -n; d <= n; d++) {
-        const feat *t = d ? tpl_get(in, a, w + d * h) : NULL;
+        if (d == 0)
+            continue; /* the caller compared with w itself */
+        const feat *t = tpl_get(in, a, w + d * h);
         if (t && !isnan(t->L) && feat_dist(*x, *t) <= in->tau)
             return 1;
     }
@@ -1409,8 +1411,10 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     dx = holddown_dx(in, frame, &pose, dy, th, &nhd);
     /* Where the pads really are across the rows, in the strips' frame. */
     double pad_u = 0;
-    if (nhd > 0 || outline_dx(in, &dx, &pad_u) < 0)
+    if (nhd > 0)
         pad_u = pads_shift(in, dx, nhd);
+    else if (outline_dx(in, &dx, &pad_u) < 0)
+        pad_u = 0; /* nothing says the connector moved along the rows */
     in->pad_u = pad_u;
     info->connector_dx_mm = dx - pad_u;
     info->connector_dy_mm = dy;

@@ -340,3 +340,25 @@ Test(register, connector_off_along_the_rows_is_found, .timeout = 300)
         drop(&f);
     }
 }
+
+/* Frames of `eval_register` (seeds 1000 + frame) whose fits settled 1.1 px
+ * off when each pad edge was the strongest step near it: a fillet's rim or
+ * a shaded terminal inside the pad is often stronger than the pad's own
+ * edge.  The fits now take the outermost step of at least a third of the
+ * strongest. */
+Test(register, steps_inside_the_pads_do_not_pull_the_fit, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+        unsigned defects;
+    } cases[] = {{"AXT610124", 1018, 1u << 0}, {"AXT610124", 1158, 0}, {"AXT610124", 1218, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        frame f;
+        make(&f, cases[i].part, cases[i].seed, cases[i].defects, 0);
+        aoi_pose pose = registered(&f);
+        double e = hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px);
+        cr_expect_lt(e, 0.5, "seed %llu: pose %.2f px off", (unsigned long long)cases[i].seed, e);
+        drop(&f);
+    }
+}

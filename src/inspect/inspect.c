@@ -34,7 +34,7 @@
 #define ROW_TOL 0.015     /* body edge points about a straight line, mm */
 #define ROW_SLOPE_MAX 0.05 /* a body turned 1 deg on its pads: 0.017 (+ pose error) */
 #define WIDTH_TOL 0.04  /* measured body width vs the model's, mm (each side) */
-#define EDGE_MIN 0.20   /* median step at the body edges */
+#define EDGE_MIN 0.20   /* median step at the body edges (pad column and gap summed) */
 #define BODY_SHIFT_MAX 0.30 /* the body's joint search across the rows reaches this far, mm */
 #define TAU_PIN 0.25    /* a sample unlike the same place on the row's other pins */
 #define STARVED_BOARD 0.6 /* board median below this share of the station's: use the station's */
@@ -431,20 +431,45 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
 
 /* --- body edges and connector placement ------------------------------------ */
 
-/* How much a body edge at wi (strip row i) explains pad column k: the
+/* How much a body edge at wi (strip row i) explains the column at u: the
  * inside must look like the body (twice the weight), the outside must not.
  * -1e9 where the windows leave the strip. */
+static double step_at(const aoi_inspector *in, const patch *s, double u, int i)
+{
+    double h = s->h, wi = s->w0 + i * h;
+    int span = (int)ceil(0.04 / h), gap = (int)ceil(0.01 / h);
+    feat fin, fout;
+    if (!aoi__patch_mean(s, u - 0.04, u + 0.04, wi - (gap + span) * h, wi - gap * h, &fin) ||
+        !aoi__patch_mean(s, u - 0.04, u + 0.04, wi + gap * h, wi + (gap + span) * h, &fout))
+        return -1e9;
+    return feat_dist(fout, in->ref[REF_BODY]) - 2 * feat_dist(fin, in->ref[REF_BODY]);
+}
+
+/* The gap beside pad k in its row (toward its next pad, or at the row's
+ * end its previous one): there the body's edge meets the mask, with no
+ * fillet or terminal beside it. */
+static double gap_u(const aoi_inspector *in, int k)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    int nb = k + 2 < in->n ? k + 2 : k - 2;
+    return nb >= 0 ? (pads[k].cx + pads[nb].cx) / 2 : pads[k].cx;
+}
+
+/* The body edge at wi for pad k: its own column and the gap beside it.  On
+ * the pad a fillet's rim or a terminal's tip can step as strongly as the
+ * body (a weak body step: black mask, ring light); in the gap the body
+ * meets the mask alone, and the two agree only at the body's edge.  (Pad
+ * columns alone: a good 80-pin socket called missing, its row's line taken
+ * through the rims at 0.19 mm out.) */
 static double edge_score(const aoi_inspector *in, int k, int i)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
-    double h = s->h, wi = s->w0 + i * h;
-    int span = (int)ceil(0.04 / h), gap = (int)ceil(0.01 / h);
-    feat fin, fout;
-    if (!aoi__patch_mean(s, p->cx - 0.04, p->cx + 0.04, wi - (gap + span) * h, wi - gap * h, &fin) ||
-        !aoi__patch_mean(s, p->cx - 0.04, p->cx + 0.04, wi + gap * h, wi + (gap + span) * h, &fout))
-        return -1e9;
-    return feat_dist(fout, in->ref[REF_BODY]) - 2 * feat_dist(fin, in->ref[REF_BODY]);
+    double a = step_at(in, s, p->cx, i), b;
+    if (a < -1e8)
+        return a;
+    b = step_at(in, s, gap_u(in, k), i);
+    return b < -1e8 ? a : a + b;
 }
 
 /* edge_score() remembered for the frame: the joint shift's search and each

@@ -286,7 +286,7 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
 #define SECOND_MARGIN 0.1
 /* The second look is taken when the first search's best is this confident
  * or less (a few tenths above min_score: where wrong fits are found). */
-#define SECOND_BELOW 0.7
+#define SECOND_BELOW 0.8
 
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)

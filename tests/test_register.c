@@ -2,6 +2,7 @@
  * contract, no pitch slips, no confident pose where the part is not, every
  * pixel format and stride, bad input. */
 #include "aoi/error.h"
+#include "aoi/image.h"
 #include "aoi/part.h"
 #include "aoi/register.h"
 #include "aoi/synth.h"
@@ -10,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
     aoi_part *part;
@@ -361,4 +363,41 @@ Test(register, steps_inside_the_pads_do_not_pull_the_fit, .timeout = 300)
         cr_expect_lt(e, 0.5, "seed %llu: pose %.2f px off", (unsigned long long)cases[i].seed, e);
         drop(&f);
     }
+}
+
+/* An 80-pin socket in grey under ring light at 20 um/px (`f4saoi synth -p
+ * AXT580124 -s 31100 -u 20 -r 270 --gray`, the sixth board): its pads are
+ * grey on grey, only the fillets' rims show, and a fit five pitches along
+ * the rows explained a few edges more (0.70) than the right one (0.65).
+ * The body's two short ends, a body length apart, show where the
+ * connector is; the fit is moved there. */
+Test(register, the_body_ends_undo_a_pitch_slip, .timeout = 300)
+{
+    frame f;
+    aoi_synth_params p;
+    aoi_synth_file file;
+    char path[] = "/tmp/aoi-frame-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    aoi_synth_params_default(&p);
+    p.seed = 31105;
+    p.um_per_px = 20;
+    p.rotation = 270;
+    p.gray = 1;
+    memset(&f, 0, sizeof f);
+    f.part = aoi_part_load("AXT580124", NULL);
+    cr_assert_not_null(f.part, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_synth_render(f.part, &p, &f.img, &f.truth, NULL, &file), 0, "%s", aoi_errmsg());
+    f.rot = 270;
+    f.um = strtod(strstr(f.truth.extra_json, "\"um_per_px_stated\":") + 19, NULL);
+    /* Read back from its PNG as `f4saoi` reads files (RGB). */
+    cr_assert_eq(aoi_synth_save(&f.img, &file, path), 0, "%s", aoi_errmsg());
+    aoi_image_free(&f.img);
+    cr_assert_eq(aoi_image_read(path, AOI_FMT_RGB, 0, &f.img), 0, "%s", aoi_errmsg());
+    unlink(path);
+    aoi_pose pose = registered(&f);
+    double e = hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px);
+    cr_expect_lt(e, 1.0, "pose %.1f px off", e);
+    drop(&f);
 }

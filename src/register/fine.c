@@ -21,7 +21,9 @@
 #endif
 
 /* The fine stage looks at how far each pixel's colour is from the solder
- * mask's: D = |R - Mr| + |G - Mg| + |B - Mb| (grey: |V - M|).  Mask is flat
+ * mask's: D = |R - Mr| + |G - Mg| + |B - Mb| (grey: 3 |V - M|, a grey pixel
+ * standing for three equal channels, so that the edge thresholds below mean
+ * the same in grey frames as in colour ones).  Mask is flat
  * and diffuse under every light, while pad metal, solder and terminals are
  * far from its colour whatever the lighting makes of them, so pad outlines
  * are steps of D with the larger side inside. */
@@ -31,17 +33,19 @@ typedef struct {
     size_t stride;
     int off[3];
     int mask[3];
-    /* D precomputed over [mx0, mx1) x [my0, my1) (NULL: none). */
+    /* D precomputed over [mx0, mx1) x [my0, my1) (NULL: none), in units
+     * of 1/unit (aoi_colour_dist() sums the bytes a pixel has). */
     const uint16_t *map;
     int mx0, my0, mx1, my1;
     size_t mw;
+    double unit;
 } sampler;
 
 static inline int vmax_at(const sampler *s, int x, int y)
 {
     const uint8_t *p = s->d + (size_t)y * s->stride + (size_t)x * s->bpp;
     if (s->bpp == 1)
-        return abs(p[0] - s->mask[0]);
+        return 3 * abs(p[0] - s->mask[0]);
     return abs(p[s->off[0]] - s->mask[0]) + abs(p[s->off[1]] - s->mask[1]) +
            abs(p[s->off[2]] - s->mask[2]);
 }
@@ -58,7 +62,8 @@ AOI_HOT static double sample(const sampler *s, double x, double y)
     double fx = x - ix, fy = y - iy;
     if (s->map && ix >= s->mx0 && iy >= s->my0 && ix + 1 < s->mx1 && iy + 1 < s->my1) {
         const uint16_t *q = s->map + (size_t)(iy - s->my0) * s->mw + (size_t)(ix - s->mx0);
-        return (q[0] * (1 - fx) + q[1] * fx) * (1 - fy) + (q[s->mw] * (1 - fx) + q[s->mw + 1] * fx) * fy;
+        return ((q[0] * (1 - fx) + q[1] * fx) * (1 - fy) + (q[s->mw] * (1 - fx) + q[s->mw + 1] * fx) * fy) *
+               s->unit;
     }
     if (ix + 1 >= s->w || iy + 1 >= s->h)
         return -1;
@@ -139,6 +144,7 @@ static void make_sampler(const aoi_registrar *r, const aoi_image *f, const candi
     for (int k = 0; k < 3; k++)
         s->mask[k] = c->mask[k];
     s->map = NULL;
+    s->unit = s->bpp == 1 ? 3 : 1;
     ensure_dmap(r, f, s, c);
     if (r->dc->valid && r->dc->frame == f->data) {
         s->map = r->dc->d;
@@ -803,4 +809,56 @@ bailout:
     free(ok);
     free(pp);
     return ret;
+}
+
+/* The body's placement tolerance along the rows (imaging.md: 0.2 mm) with
+ * a margin, and the most whole pitches a slipped fit is looked for. */
+#define BODY_TOL_MM 0.25
+#define BODY_SLIP_PITCHES 6
+
+double aoi__register_body_slip(const aoi_registrar *r, const aoi_image *f, const candidate *c,
+                               double scale)
+{
+    aoi_rect body = aoi_part_body(r->part);
+    double phi = (r->rot + c->th) * M_PI / 180, cs = cos(phi), sn = sin(phi);
+    double k = 1000.0 / r->um * scale, reach = BODY_SLIP_PITCHES * r->pitch + BODY_TOL_MM;
+    double du = fmax(0.5 / k, 0.01), near = 0, far = 0, cfar = 0;
+    int nu = (int)(2 * reach / du) + 1;
+    static _Thread_local double prof[2][1024];
+    sampler s;
+    if (nu > 1024 || nu < 8 || !(body.x1 > body.x0))
+        return 0;
+    make_sampler(r, f, c, &s);
+    /* Each short end's D profile along the rows, averaged over lines across
+     * the body's middle half (clear of the pads). */
+    for (int e = 0; e < 2; e++)
+        for (int i = 0; i < nu; i++) {
+            double u = (e ? body.x1 : body.x0) - reach + i * du, sum = 0;
+            int n = 0;
+            for (int q = -3; q <= 3; q++) {
+                double v = (body.y0 + body.y1) / 2 + q * (body.y1 - body.y0) / 16;
+                double d = sample(&s, c->x + (u * cs - v * sn) * k, c->y + (u * sn + v * cs) * k);
+                if (d >= 0)
+                    sum += d, n++;
+            }
+            prof[e][i] = n == 7 ? sum / n : NAN;
+        }
+    /* Both ends moved by the same amount (a rigid body of known length):
+     * the step from outside to inside, over about 2 px, at both ends
+     * together.  What is fixed to the body symmetrically (hold-down
+     * terminals) moves its two ends' edges opposite ways and never lines
+     * up. */
+    int g = (int)ceil(1.0 / (k * du));
+    for (int i = g; i + g < nu; i++) {
+        double a = prof[0][i + g] - prof[0][i - g], b = prof[1][i - g] - prof[1][i + g];
+        double cu = -reach + i * du;
+        if (!isfinite(a) || !isfinite(b) || a * b <= 0 || fmin(fabs(a), fabs(b)) < 4 * MIN_STRENGTH)
+            continue;
+        if (fabs(cu) <= BODY_TOL_MM)
+            near = fmax(near, fabs(a + b));
+        else if (fabs(a + b) > far)
+            far = fabs(a + b), cfar = cu;
+    }
+    /* Slipped: the body shows clearly only where the connector cannot be. */
+    return far > 2 * near ? cfar : 0;
 }

@@ -275,6 +275,33 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     return fr;
 }
 
+/* A fit moved to where the body says it belongs must keep this share of
+ * the confidence: where the pads hardly show (grey on grey under ring
+ * light) a fit whole pitches off can explain a few edges more than the
+ * right one; where the body's ends were misread, the shifted fit loses far
+ * more. */
+#define BODY_KEEP 0.85
+
+/* The body shows whole pitches along the rows from where the fit puts it:
+ * refit there, and keep that when the body agrees and it is nearly as
+ * confident. */
+static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best, double *scale,
+                       int *inl, aoi_register_info *info)
+{
+    double slip = aoi__register_body_slip(r, frame, best, *scale), sc2;
+    int k = (int)lround(slip / r->pitch), in2;
+    if (!k)
+        return;
+    candidate s2 = shifted(r, best, *scale, k);
+    if (aoi__register_fine(r, frame, &s2, &sc2, &in2) == 0 && s2.strict >= AOI_REGISTER_MIN_SCORE &&
+        s2.strict >= BODY_KEEP * best->strict && aoi__register_body_slip(r, frame, &s2, sc2) == 0) {
+        *best = s2;
+        *scale = sc2;
+        *inl = in2;
+        info->pitch_shift += k;
+    }
+}
+
 /* Good enough: the other candidates are weaker by the coarse measure. */
 #define CONVINCING 0.85
 /* Spacing of the second look's coarse peaks (share of the first's). */
@@ -344,6 +371,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         info->fine_ms = now_ms() - t1;
         return aoi__error("footprint not found: no candidate fitted the pad edges");
     }
+    body_check(r, frame, &best, &best_scale, &best_in, info);
     info->fine_ms = now_ms() - t1;
     return accept(r, &best, best_scale, best_in, pose, info);
 }

@@ -94,6 +94,12 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
 /* Refines a candidate in place; returns the number of inliers. */
 int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
                        int *inliers);
+/* How far along the rows (mm) the connector's body shows from where a
+ * candidate puts it, when that is further than a connector can sit off its
+ * pads (a fit slipped by whole pitches); 0 when the body shows where it
+ * should, or nowhere (no connector, a body edge too weak). */
+double aoi__register_body_slip(const aoi_registrar *r, const aoi_image *f, const candidate *c,
+                               double scale);
 /* How far the connector body may sit off its pads across the rows
  * (imaging.md: +-0.2 mm along y). */
 #define BODY_SHIFT_MM 0.2

@@ -498,9 +498,11 @@ AOI_HOT static int find_edge(const sampler *s, double x, double y, double nx, do
             best = i;
         }
     }
+    /* A peak, with a neighbour either side (a slope still falling at the
+     * window's end is no edge yet). */
     if (which == OUTERMOST && polarity != 0 && best > 0)
-        for (int i = n - 2; i > best; i--)
-            if (sd[i] <= OUTER_SHARE * bestd && sd[i] <= sd[i - 1] && (i == n - 2 || sd[i] <= sd[i + 1])) {
+        for (int i = n - 3; i > best; i--)
+            if (sd[i] <= OUTER_SHARE * bestd && sd[i] <= sd[i - 1] && sd[i] <= sd[i + 1]) {
                 best = i;
                 break;
             }
@@ -584,6 +586,12 @@ static int solve4(double A[4][4], double b[4], double x[4])
 /* Minimum edge step (DN per px) that counts as an edge. */
 #define MIN_STRENGTH 4.0
 
+/* A tip point of the row whose terminal tips stand past its toes. */
+static inline int skipped(const aoi_registrar *r, const mpoint *m)
+{
+    return r->skip_tips && m->tip && (m->v > 0 ? 1 : -1) == r->skip_tips;
+}
+
 /* Pads continue beyond a row end when the absent pads' sides show edges at
  * this share of the rate at which the pads' own sides do. */
 #define ABSENT_SHARE 0.6
@@ -623,7 +631,7 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
                                                         &st) == 0 ? st : 0};
             continue;
         }
-        if (!r->pts[i].visible)
+        if (!r->pts[i].visible || skipped(r, &r->pts[i]))
             continue;
         project(&fx, c, &r->pts[i], &p);
         /* The fit's own rule: scored by the strongest step, a fit settled
@@ -735,7 +743,7 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         for (size_t i = 0; i < r->npts; i++) {
             double t, st;
             ok[i] = 0;
-            if (!r->pts[i].visible || fabs(r->pts[i].u) > reach[it] || (it < 5 && i % 3))
+            if (!r->pts[i].visible || fabs(r->pts[i].u) > reach[it] || (it < 5 && i % 3) || skipped(r, &r->pts[i]))
                 continue;
             project(&fx, c, &r->pts[i], &pp[i]);
             if (find_edge(&s, pp[i].x, pp[i].y, pp[i].nx, pp[i].ny, win, polarity, OUTERMOST, &t, &st) < 0 ||
@@ -799,7 +807,7 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
     {
         int in = 0;
         for (size_t i = 0; i < r->npts; i++)
-            in += ok[i] && r->pts[i].visible && fabs(res[i]) < 1.0;
+            in += ok[i] && r->pts[i].visible && !skipped(r, &r->pts[i]) && fabs(res[i]) < 1.0;
         *inliers = in;
     }
     *scale = sc;
@@ -861,4 +869,82 @@ double aoi__register_body_slip(const aoi_registrar *r, const aoi_image *f, const
     }
     /* Slipped: the body shows clearly only where the connector cannot be. */
     return far > 2 * near ? cfar : 0;
+}
+
+/* How far from the model the toes are looked for (mm): a fit drawn by
+ * tips up to 0.15 mm past the toes is off by half of that, and the edge
+ * needs room. */
+#define TIPS_REACH_MM 0.2
+/* Most toe points of one row looked at. */
+#define TIPS_MAX 2048
+/* Tips standing out past the corners beside them by this much (px) on one
+ * row, and by at most half of it on the other, say a body off across. */
+#define TIPS_OUT_PX 1.5
+
+static double median_of(double *v, int n)
+{
+    return aoi__select_double(v, (size_t)n, (size_t)n / 2);
+}
+
+int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                       int *inliers)
+{
+    static _Thread_local double tip[2][TIPS_MAX], cor[2][TIPS_MAX], all[2][2 * TIPS_MAX];
+    int nt[2] = {0, 0}, nc[2] = {0, 0}, na[2] = {0, 0};
+    double k = 1000.0 / r->um * *scale;
+    double win = fmin(TIPS_REACH_MM * k, MAX_REACH_PX), mt[2], mc[2], ma[2];
+    frame_xf fx = xf_of(r, c, *scale);
+    sampler s;
+    make_sampler(r, frame, c, &s);
+    /* Every toe's edge, outermost strong step within the terminals' reach
+     * (px along the outward normal). */
+    for (size_t i = 0; i < r->npts; i++) {
+        const mpoint *m = &r->pts[i];
+        proj p;
+        double t = 0, st = 0;
+        if (m->pad < 0 || !m->visible || m->nv == 0 || m->nv * m->v <= 0)
+            continue;
+        project(&fx, c, m, &p);
+        if (find_edge(&s, p.x, p.y, p.nx, p.ny, win, -1, OUTERMOST, &t, &st) < 0 || st < MIN_STRENGTH)
+            continue;
+        int g = m->v > 0;
+        if (m->tip && nt[g] < TIPS_MAX)
+            tip[g][nt[g]++] = t;
+        else if (!m->tip && nc[g] < TIPS_MAX)
+            cor[g][nc[g]++] = t;
+        if (na[g] < 2 * TIPS_MAX)
+            all[g][na[g]++] = t;
+    }
+    for (int g = 0; g < 2; g++) {
+        if (nt[g] < 6 || nc[g] < 6)
+            return 0;
+        mt[g] = median_of(tip[g], nt[g]);
+        mc[g] = median_of(cor[g], nc[g]);
+        ma[g] = median_of(all[g], na[g]);
+    }
+    double d0 = mt[0] - mc[0], d1 = mt[1] - mc[1];
+    int a = d1 > TIPS_OUT_PX && fabs(d0) < TIPS_OUT_PX / 2 ? 1 : d0 > TIPS_OUT_PX && fabs(d1) < TIPS_OUT_PX / 2 ? 0 : -1;
+    if (getenv("AOI_REGISTER_DEBUG"))
+        fprintf(stderr, "tips: row -v tip %.2f corner %.2f (%d/%d), row +v tip %.2f corner %.2f (%d/%d) -> %d\n",
+                mt[0], mc[0], nt[0], nc[0], mt[1], mc[1], nt[1], nc[1], a);
+    if (a < 0)
+        return 0;
+    /* Move across the rows so that row a's corners and the other row's toes
+     * both sit on the model (least squares of the two), then refit without
+     * row a's tip points. */
+    double sa = a ? 1 : -1, mu = sa * (mc[a] - ma[1 - a]) / 2;
+    double phi = (r->rot + c->th) * M_PI / 180, sc2;
+    candidate c2 = *c;
+    int in2, keep = r->skip_tips;
+    c2.x += -sin(phi) * mu;
+    c2.y += cos(phi) * mu;
+    r->skip_tips = a ? 1 : -1;
+    if (aoi__register_fine(r, frame, &c2, &sc2, &in2) < 0 || c2.strict < AOI_REGISTER_MIN_SCORE) {
+        r->skip_tips = keep;
+        return 0;
+    }
+    *c = c2;
+    *scale = sc2;
+    *inliers = in2;
+    return 1;
 }

@@ -12,7 +12,7 @@ static int add_point(aoi_registrar *r, size_t *cap, double u, double v, double n
 {
     if (aoi__grow((void **)&r->pts, cap, r->npts + 1, sizeof *r->pts, 512) < 0)
         return -1;
-    r->pts[r->npts++] = (mpoint){u, v, nu, nv, visible, pad, 0};
+    r->pts[r->npts++] = (mpoint){u, v, nu, nv, visible, pad, 0, 0};
     r->nvisible += (size_t)(visible > 0);
     return 0;
 }
@@ -88,8 +88,14 @@ int aoi__register_model(aoi_registrar *r)
         for (double u = -hw + 0.03; u <= hw - 0.03 + 1e-9; u += step) {
             int vis_toe = outer > body.y1 + BODY_SHIFT_MM + 0.02 ? 2 : outer > body.y1 + 0.02;
             int vis_in = inner > body.y1 + BODY_SHIFT_MM + 0.02 ? 2 : inner > body.y1 + 0.02;
-            if (add_point(r, &cap, p->cx + u, sy * outer, 0, sy, vis_toe, (int)i) < 0 ||
-                add_point(r, &cap, p->cx + u, sy * inner, 0, -sy, vis_in, (int)i) < 0)
+            if (add_point(r, &cap, p->cx + u, sy * outer, 0, sy, vis_toe, (int)i) < 0)
+                return -1;
+            /* In line with the terminal (with 0.01 mm of blur either side). */
+            if (p->kind == AOI_PAD_SIGNAL && p->terminal.x1 > p->terminal.x0 &&
+                fabs(p->cx + u - (p->terminal.x0 + p->terminal.x1) / 2) <
+                    (p->terminal.x1 - p->terminal.x0) / 2 + 0.01)
+                r->pts[r->npts - 1].tip = 1;
+            if (add_point(r, &cap, p->cx + u, sy * inner, 0, -sy, vis_in, (int)i) < 0)
                 return -1;
         }
     }

@@ -139,6 +139,7 @@ static int begin_frame(aoi_registrar *r, const aoi_image *frame, aoi_pose *pose,
         return aoi__error_prefix("cannot register");
     r->dc->valid = 0;
     r->levels_valid = 0;
+    r->skip_tips = 0;
     return 0;
 }
 
@@ -372,6 +373,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         return aoi__error("footprint not found: no candidate fitted the pad edges");
     }
     body_check(r, frame, &best, &best_scale, &best_in, info);
+    aoi__register_tips(r, frame, &best, &best_scale, &best_in);
     info->fine_ms = now_ms() - t1;
     return accept(r, &best, best_scale, best_in, pose, info);
 }

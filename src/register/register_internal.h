@@ -14,6 +14,8 @@ typedef struct {
     int pad;             /* pad index; -1 for a point of an absent pad (see below) */
     int tside;           /* a pad side a terminal covers when the connector sits
                             off along the rows that way (-1, +1; 0: none) */
+    int tip;             /* a toe point in line with the terminal, whose tip
+                            stands over it when the body sits off across */
 } mpoint;
 /* Besides the pads, the model holds "absent pad" points one pitch beyond each
  * row end, where the board must show mask: the pitch check counts edges there
@@ -65,6 +67,8 @@ struct aoi_registrar {
     uint32_t *integ;
     size_t integ_cap;
     dcache *dc;          /* a pointer so that the const stages can fill it */
+    int skip_tips;       /* the row (-1, +1) whose tip points the fit and its
+                            score leave out (terminal tips past the toes); 0 */
 };
 
 typedef struct {
@@ -100,6 +104,13 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
  * should, or nowhere (no connector, a body edge too weak). */
 double aoi__register_body_slip(const aoi_registrar *r, const aoi_image *f, const candidate *c,
                                double scale);
+/* A body off across the rows puts one row's terminal tips past its toes,
+ * and the fit settles between those tips and the other row's toes.  Checks
+ * the toes in line with the terminals against the pads' corners beside
+ * them; when one row's tips stand out, refits from the corners and the other
+ * row's toes without that row's tip points.  Returns 1 when c was moved. */
+int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                       int *inliers);
 /* How far the connector body may sit off its pads across the rows
  * (imaging.md: +-0.2 mm along y). */
 #define BODY_SHIFT_MM 0.2

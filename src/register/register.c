@@ -143,6 +143,9 @@ static int begin_frame(aoi_registrar *r, const aoi_image *frame, aoi_pose *pose,
     return 0;
 }
 
+static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best, double *scale,
+                       int *inl, aoi_register_info *info);
+
 int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose *start,
                         aoi_pose *pose, aoi_register_info *info)
 {
@@ -167,6 +170,8 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
         return aoi__error_prefix("footprint not found");
     }
     pitch_fix(r, frame, &c, &sc, &in, &info->pitch_shift);
+    body_check(r, frame, &c, &sc, &in, info);
+    aoi__register_tips(r, frame, &c, &sc, &in);
     info->fine_ms = now_ms() - t0;
     return accept(r, &c, sc, in, pose, info);
 }

@@ -377,7 +377,8 @@ static void make_read_back(frame *f, const char *part, const aoi_synth_params *p
     memset(f, 0, sizeof *f);
     f->part = aoi_part_load(part, NULL);
     cr_assert_not_null(f->part, "%s", aoi_errmsg());
-    cr_assert_eq(aoi_synth_render(f->part, p, &f->img, &f->truth, NULL, &file), 0, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_synth_render(f->part, p, &f->img, &f->truth, NULL, &file), 0, "%s",
+                 aoi_errmsg());
     f->rot = atoi(strstr(f->truth.extra_json, "\"rotation\":") + 11);
     f->um = strtod(strstr(f->truth.extra_json, "\"um_per_px_stated\":") + 19, NULL);
     cr_assert_eq(aoi_synth_save(&f->img, &file, path), 0, "%s", aoi_errmsg());

@@ -62,7 +62,8 @@ AOI_HOT static double sample(const sampler *s, double x, double y)
     double fx = x - ix, fy = y - iy;
     if (s->map && ix >= s->mx0 && iy >= s->my0 && ix + 1 < s->mx1 && iy + 1 < s->my1) {
         const uint16_t *q = s->map + (size_t)(iy - s->my0) * s->mw + (size_t)(ix - s->mx0);
-        return ((q[0] * (1 - fx) + q[1] * fx) * (1 - fy) + (q[s->mw] * (1 - fx) + q[s->mw + 1] * fx) * fy) *
+        return ((q[0] * (1 - fx) + q[1] * fx) * (1 - fy) +
+                (q[s->mw] * (1 - fx) + q[s->mw + 1] * fx) * fy) *
                s->unit;
     }
     if (ix + 1 >= s->w || iy + 1 >= s->h)
@@ -627,8 +628,9 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
             int end = r->pts[i].u > 0;
             project(&fx, c, &r->pts[i], &p);
             if (na < ABSENT_MAX)
-                astr[na++] = (absent_pt){end, find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, 0, STRONGEST, &t,
-                                                        &st) == 0 ? st : 0};
+                astr[na++] = (absent_pt){
+                    end,
+                    find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, 0, STRONGEST, &t, &st) == 0 ? st : 0};
             continue;
         }
         if (!r->pts[i].visible || skipped(r, &r->pts[i]))
@@ -643,7 +645,8 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
             int g = r->pts[i].tside > 0;
             double h = reach / 2, c0 = h + 1;
             if (nd[g] < 2048 &&
-                find_edge(&s, p.x + c0 * p.nx, p.y + c0 * p.ny, p.nx, p.ny, h, polarity, OUTERMOST, &t, &st) == 0 &&
+                find_edge(&s, p.x + c0 * p.nx, p.y + c0 * p.ny, p.nx, p.ny, h, polarity, OUTERMOST,
+                          &t, &st) == 0 &&
                 st >= MIN_STRENGTH)
                 disp[g][nd[g]++] = t + c0;
         }
@@ -743,10 +746,12 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         for (size_t i = 0; i < r->npts; i++) {
             double t, st;
             ok[i] = 0;
-            if (!r->pts[i].visible || fabs(r->pts[i].u) > reach[it] || (it < 5 && i % 3) || skipped(r, &r->pts[i]))
+            if (!r->pts[i].visible || fabs(r->pts[i].u) > reach[it] || (it < 5 && i % 3) ||
+                skipped(r, &r->pts[i]))
                 continue;
             project(&fx, c, &r->pts[i], &pp[i]);
-            if (find_edge(&s, pp[i].x, pp[i].y, pp[i].nx, pp[i].ny, win, polarity, OUTERMOST, &t, &st) < 0 ||
+            if (find_edge(&s, pp[i].x, pp[i].y, pp[i].nx, pp[i].ny, win, polarity, OUTERMOST, &t,
+                          &st) < 0 ||
                 st < MIN_STRENGTH)
                 continue;
             ok[i] = 1;
@@ -905,7 +910,8 @@ int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         if (m->pad < 0 || !m->visible || m->nv == 0 || m->nv * m->v <= 0)
             continue;
         project(&fx, c, m, &p);
-        if (find_edge(&s, p.x, p.y, p.nx, p.ny, win, -1, OUTERMOST, &t, &st) < 0 || st < MIN_STRENGTH)
+        if (find_edge(&s, p.x, p.y, p.nx, p.ny, win, -1, OUTERMOST, &t, &st) < 0 ||
+            st < MIN_STRENGTH)
             continue;
         int g = m->v > 0;
         if (m->tip && nt[g] < TIPS_MAX)
@@ -923,9 +929,13 @@ int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         ma[g] = median_of(all[g], na[g]);
     }
     double d0 = mt[0] - mc[0], d1 = mt[1] - mc[1];
-    int a = d1 > TIPS_OUT_PX && fabs(d0) < TIPS_OUT_PX / 2 ? 1 : d0 > TIPS_OUT_PX && fabs(d1) < TIPS_OUT_PX / 2 ? 0 : -1;
+    int a = d1 > TIPS_OUT_PX && fabs(d0) < TIPS_OUT_PX / 2   ? 1
+            : d0 > TIPS_OUT_PX && fabs(d1) < TIPS_OUT_PX / 2 ? 0
+                                                             : -1;
     if (getenv("AOI_REGISTER_DEBUG"))
-        fprintf(stderr, "tips: row -v tip %.2f corner %.2f (%d/%d), row +v tip %.2f corner %.2f (%d/%d) -> %d\n",
+        fprintf(stderr,
+                "tips: row -v tip %.2f corner %.2f (%d/%d), row +v tip %.2f corner %.2f (%d/%d) -> "
+                "%d\n",
                 mt[0], mc[0], nt[0], nc[0], mt[1], mc[1], nt[1], nc[1], a);
     if (a < 0)
         return 0;

@@ -33,8 +33,9 @@ typedef struct {
     size_t stride;
     int off[3];
     int mask[3];
-    /* D precomputed over [mx0, mx1) x [my0, my1) (NULL: none), in units
-     * of 1/unit (aoi_colour_dist() sums the bytes a pixel has). */
+    /* D precomputed over [mx0, mx1) x [my0, my1) (NULL: none).  Both it
+     * and vmax_at() sum the bytes a pixel has (aoi_colour_dist()); sample()
+     * scales by unit (3 for a grey byte). */
     const uint16_t *map;
     int mx0, my0, mx1, my1;
     size_t mw;
@@ -45,7 +46,7 @@ static inline int vmax_at(const sampler *s, int x, int y)
 {
     const uint8_t *p = s->d + (size_t)y * s->stride + (size_t)x * s->bpp;
     if (s->bpp == 1)
-        return 3 * abs(p[0] - s->mask[0]);
+        return abs(p[0] - s->mask[0]);
     return abs(p[s->off[0]] - s->mask[0]) + abs(p[s->off[1]] - s->mask[1]) +
            abs(p[s->off[2]] - s->mask[2]);
 }
@@ -68,8 +69,9 @@ AOI_HOT static double sample(const sampler *s, double x, double y)
     }
     if (ix + 1 >= s->w || iy + 1 >= s->h)
         return -1;
-    return (vmax_at(s, ix, iy) * (1 - fx) + vmax_at(s, ix + 1, iy) * fx) * (1 - fy) +
-           (vmax_at(s, ix, iy + 1) * (1 - fx) + vmax_at(s, ix + 1, iy + 1) * fx) * fy;
+    return ((vmax_at(s, ix, iy) * (1 - fx) + vmax_at(s, ix + 1, iy) * fx) * (1 - fy) +
+            (vmax_at(s, ix, iy + 1) * (1 - fx) + vmax_at(s, ix + 1, iy + 1) * fx) * fy) *
+           s->unit;
 }
 
 /* Largest D map kept (pixels). */
@@ -945,12 +947,12 @@ int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, d
     double sa = a ? 1 : -1, mu = sa * (mc[a] - ma[1 - a]) / 2;
     double phi = (r->rot + c->th) * M_PI / 180, sc2;
     candidate c2 = *c;
-    int in2, keep = r->skip_tips;
+    int in2;
     c2.x += -sin(phi) * mu;
     c2.y += cos(phi) * mu;
     r->skip_tips = a ? 1 : -1;
     if (aoi__register_fine(r, frame, &c2, &sc2, &in2) < 0 || c2.strict < AOI_REGISTER_MIN_SCORE) {
-        r->skip_tips = keep;
+        r->skip_tips = 0;
         return 0;
     }
     *c = c2;

@@ -143,8 +143,41 @@ static int begin_frame(aoi_registrar *r, const aoi_image *frame, aoi_pose *pose,
     return 0;
 }
 
+/* A fit moved to where the body says it belongs must keep this share of
+ * the confidence: where the pads hardly show (grey on grey under ring
+ * light) a fit whole pitches off can explain a few edges more than the
+ * right one; where the body's ends were misread, the shifted fit loses far
+ * more. */
+#define BODY_KEEP 0.85
+
+/* The body shows whole pitches along the rows from where the fit puts it:
+ * refit there, and keep that when the body agrees and it is nearly as
+ * confident. */
 static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best, double *scale,
-                       int *inl, aoi_register_info *info);
+                       int *inl, aoi_register_info *info)
+{
+    double slip = aoi__register_body_slip(r, frame, best, *scale), sc2;
+    int k = (int)lround(slip / r->pitch), in2;
+    if (!k)
+        return;
+    candidate s2 = shifted(r, best, *scale, k);
+    if (aoi__register_fine(r, frame, &s2, &sc2, &in2) == 0 && s2.strict >= AOI_REGISTER_MIN_SCORE &&
+        s2.strict >= BODY_KEEP * best->strict && aoi__register_body_slip(r, frame, &s2, sc2) == 0) {
+        *best = s2;
+        *scale = sc2;
+        *inl = in2;
+        info->pitch_shift += k;
+    }
+}
+
+/* What every chosen fit goes through, found or refined: the body's short
+ * ends against a whole-pitch slip, then terminal tips past one row's toes. */
+static void settle(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale, int *inl,
+                   aoi_register_info *info)
+{
+    body_check(r, frame, c, scale, inl, info);
+    aoi__register_tips(r, frame, c, scale, inl);
+}
 
 int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose *start,
                         aoi_pose *pose, aoi_register_info *info)
@@ -170,8 +203,7 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
         return aoi__error_prefix("footprint not found");
     }
     pitch_fix(r, frame, &c, &sc, &in, &info->pitch_shift);
-    body_check(r, frame, &c, &sc, &in, info);
-    aoi__register_tips(r, frame, &c, &sc, &in);
+    settle(r, frame, &c, &sc, &in, info);
     info->fine_ms = now_ms() - t0;
     return accept(r, &c, sc, in, pose, info);
 }
@@ -281,33 +313,6 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     return fr;
 }
 
-/* A fit moved to where the body says it belongs must keep this share of
- * the confidence: where the pads hardly show (grey on grey under ring
- * light) a fit whole pitches off can explain a few edges more than the
- * right one; where the body's ends were misread, the shifted fit loses far
- * more. */
-#define BODY_KEEP 0.85
-
-/* The body shows whole pitches along the rows from where the fit puts it:
- * refit there, and keep that when the body agrees and it is nearly as
- * confident. */
-static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best, double *scale,
-                       int *inl, aoi_register_info *info)
-{
-    double slip = aoi__register_body_slip(r, frame, best, *scale), sc2;
-    int k = (int)lround(slip / r->pitch), in2;
-    if (!k)
-        return;
-    candidate s2 = shifted(r, best, *scale, k);
-    if (aoi__register_fine(r, frame, &s2, &sc2, &in2) == 0 && s2.strict >= AOI_REGISTER_MIN_SCORE &&
-        s2.strict >= BODY_KEEP * best->strict && aoi__register_body_slip(r, frame, &s2, sc2) == 0) {
-        *best = s2;
-        *scale = sc2;
-        *inl = in2;
-        info->pitch_shift += k;
-    }
-}
-
 /* Good enough: the other candidates are weaker by the coarse measure. */
 #define CONVINCING 0.85
 /* Spacing of the second look's coarse peaks (share of the first's). */
@@ -377,8 +382,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         info->fine_ms = now_ms() - t1;
         return aoi__error("footprint not found: no candidate fitted the pad edges");
     }
-    body_check(r, frame, &best, &best_scale, &best_in, info);
-    aoi__register_tips(r, frame, &best, &best_scale, &best_in);
+    settle(r, frame, &best, &best_scale, &best_in, info);
     info->fine_ms = now_ms() - t1;
     return accept(r, &best, best_scale, best_in, pose, info);
 }

@@ -157,17 +157,12 @@ static void make_sampler(const aoi_registrar *r, const aoi_image *f, const candi
     }
 }
 
-static int cmp_u8(const void *a, const void *b)
-{
-    return (int)*(const uint8_t *)a - (int)*(const uint8_t *)b;
-}
-
 void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candidate *c)
 {
     /* Median colour of the context boxes (beyond the toes and row ends). */
     double phi = (r->rot + c->th) * M_PI / 180, cs = cos(phi), sn = sin(phi), k = 1000.0 / r->um;
     int bpp = aoi_format_bpp(f->format), off[3], n = 0;
-    static _Thread_local uint8_t ch[3][4096];
+    unsigned hist[3][256] = {{0}};
     aoi_format_rgb_offsets(f->format, &off[0], &off[1], &off[2]);
     for (size_t i = 0; i < r->nfine; i++) {
         const tbox *b = &r->fine_boxes[i];
@@ -181,17 +176,16 @@ void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candi
                     continue;
                 const uint8_t *p = f->data + (size_t)y * f->stride + (size_t)x * bpp;
                 for (int q = 0; q < 3; q++)
-                    ch[q][n] = bpp == 1 ? p[0] : p[off[q]];
+                    hist[q][bpp == 1 ? p[0] : p[off[q]]]++;
                 n++;
             }
     }
+    /* The median of each channel: the value of rank n / 2 (0 if none). */
     for (int q = 0; q < 3; q++) {
-        if (n) {
-            qsort(ch[q], (size_t)n, 1, cmp_u8);
-            c->mask[q] = ch[q][n / 2];
-        } else {
-            c->mask[q] = 0;
-        }
+        int v = 0;
+        for (unsigned below = 0; n && v < 255 && below + hist[q][v] <= (unsigned)n / 2; v++)
+            below += hist[q][v];
+        c->mask[q] = n ? v : 0;
     }
 }
 

@@ -6,6 +6,8 @@
 #include "register/register_internal.h"
 
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +121,62 @@ static double box_score(const level *L, const tbox *b, size_t n, double x, doubl
     return sum[1] / area[1] - sum[0] / area[0];
 }
 
+/* The boxes placed at one angle and one sub-pixel phase (fx, fy): each
+ * box's corners as integer offsets from the integer part of the origin, so
+ * that a score away from the level's borders is four table reads a box.
+ * box_score() rounds x + a - h; with x = X + fx (X whole) that is X plus
+ * the rounding of fx + a - h. */
+#define PLACED_MAX 512
+typedef struct {
+    int n;
+    ptrdiff_t o00[PLACED_MAX], o01[PLACED_MAX], o10[PLACED_MAX], o11[PLACED_MAX];
+    signed char pos[PLACED_MAX];
+    int xmin, xmax, ymin, ymax; /* extreme corner offsets */
+    double area[2];
+} placed;
+
+/* Places n boxes (n <= PLACED_MAX) turned by t at phase (fx, fy). */
+static void place(const level *L, const tbox *b, size_t n, double fx, double fy, turn t, placed *P)
+{
+    const double c = t.c, s = t.s;
+    int swap = L->rot == 90 || L->rot == 270;
+    ptrdiff_t w1 = (ptrdiff_t)L->w + 1;
+    P->n = (int)n;
+    P->xmin = P->ymin = 1 << 30;
+    P->xmax = P->ymax = -(1 << 30);
+    P->area[0] = P->area[1] = 0;
+    for (size_t i = 0; i < n; i++) {
+        double cx = fx + (b[i].uc * c - b[i].vc * s) * L->k, cy = fy + (b[i].uc * s + b[i].vc * c) * L->k;
+        double hx = (swap ? b[i].hv : b[i].hu) * L->k, hy = (swap ? b[i].hu : b[i].hv) * L->k;
+        int x0 = iround(cx - hx), x1 = iround(cx + hx), y0 = iround(cy - hy), y1 = iround(cy + hy);
+        P->o00[i] = y0 * w1 + x0, P->o01[i] = y0 * w1 + x1;
+        P->o10[i] = y1 * w1 + x0, P->o11[i] = y1 * w1 + x1;
+        P->pos[i] = b[i].sign > 0;
+        P->xmin = x0 < P->xmin ? x0 : P->xmin, P->xmax = x1 > P->xmax ? x1 : P->xmax;
+        P->ymin = y0 < P->ymin ? y0 : P->ymin, P->ymax = y1 > P->ymax ? y1 : P->ymax;
+        /* Empty boxes (x1 <= x0) add nothing here, as in box_score(). */
+        if (x1 > x0 && y1 > y0)
+            P->area[P->pos[i]] += (double)(x1 - x0) * (y1 - y0);
+        else
+            P->o00[i] = P->o01[i] = P->o10[i] = P->o11[i] = 0;
+    }
+}
+
+/* box_score() of the template placed by P at origin (X + fx, Y + fy):
+ * the same value (whole sums, exact in double) where no box is clipped. */
+static double placed_score(const level *L, const tbox *b, size_t n, const placed *P, int X, int Y,
+                           double fx, double fy, turn t)
+{
+    if (X + P->xmin < 0 || Y + P->ymin < 0 || X + P->xmax > L->w || Y + P->ymax > L->h ||
+        P->area[0] <= 0 || P->area[1] <= 0)
+        return box_score(L, b, n, X + fx, Y + fy, t);
+    const uint32_t *I = L->I + (size_t)Y * ((size_t)L->w + 1) + (size_t)X;
+    int64_t sum[2] = {0, 0};
+    for (int i = 0; i < P->n; i++)
+        sum[P->pos[i]] += (int64_t)I[P->o11[i]] - I[P->o01[i]] - I[P->o10[i]] + I[P->o00[i]];
+    return (double)sum[1] / P->area[1] - (double)sum[0] / P->area[0];
+}
+
 static void insert_candidate(candidate *c, int *n, int max, candidate nc, double min_dist)
 {
     for (int i = 0; i < *n; i++) {
@@ -203,22 +261,30 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         y0 = (int)fmax(y0, hint->y_px / c - rad);
         y1 = (int)fmin(y1, hint->y_px / c + rad);
     }
+    placed *P = r->ncoarse <= PLACED_MAX && r->nfine <= PLACED_MAX ? malloc(sizeof *P) : NULL;
     for (int a = -1; a <= 1; a++) {
         const turn ta = turn_of(&L2, a * 2.0 * M_PI / 180);
+        if (P)
+            place(&L2, r->coarse_boxes, r->ncoarse, 0.5, 0.5, ta, P);
         for (int y = y0; y <= y1; y++)
             for (int x = x0; x <= x1; x++) {
-                double s = box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, ta);
+                double s = P ? placed_score(&L2, r->coarse_boxes, r->ncoarse, P, x, y, 0.5, 0.5, ta)
+                             : box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, ta);
                 if (s > 0)
                     insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0, 0},
                                      r->half_wid * k2 * spacing);
             }
     }
-    if (!ncand)
+    if (!ncand) {
+        free(P);
         return aoi__error("no pad rows of %s found in the frame", aoi_part_number(r->part));
+    }
 
     /* Stage B: the level-1 energy map, 1 mm segments, finer angles and positions. */
-    if (integral(r, &r->e1) < 0)
+    if (integral(r, &r->e1) < 0) {
+        free(P);
         return -1;
+    }
     L1 = (level){r->integ, r->e1.w, r->e1.h, 1000.0 / u1, r->rot};
     *nout = 0;
     for (int i = 0; i < ncand && *nout < max_out; i++) {
@@ -226,11 +292,16 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         double cx = cand[i].x * f2, cy = cand[i].y * f2;
         /* Every other position first (the response is smooth at this level),
          * then the neighbours of the best. */
+        /* cx, cy are whole: (X + 0.5) * 4. */
         for (double th = -3; th <= 3.001; th += 0.5) {
             const turn tt = turn_of(&L1, th * M_PI / 180);
+            if (P)
+                place(&L1, r->fine_boxes, r->nfine, 0, 0, tt, P);
             for (int dy = -f2 - 1; dy <= f2 + 1; dy += 2)
                 for (int dx = -f2 - 1; dx <= f2 + 1; dx += 2) {
-                    double s = box_score(&L1, r->fine_boxes, r->nfine, cx + dx, cy + dy, tt);
+                    double s = P ? placed_score(&L1, r->fine_boxes, r->nfine, P, (int)cx + dx,
+                                                (int)cy + dy, 0, 0, tt)
+                                 : box_score(&L1, r->fine_boxes, r->nfine, cx + dx, cy + dy, tt);
                     if (s > best.score)
                         best = (candidate){cx + dx, cy + dy, th, s, {0, 0, 0}, 1.0, 0};
                 }
@@ -266,5 +337,6 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         if (!seen)
             out[(*nout)++] = best;
     }
+    free(P);
     return 0;
 }

@@ -180,8 +180,8 @@ static double placed_score(const level *L, const tbox *b, size_t n, const placed
 static void insert_candidate(candidate *c, int *n, int max, candidate nc, double min_dist)
 {
     for (int i = 0; i < *n; i++) {
-        double d = hypot(c[i].x - nc.x, c[i].y - nc.y);
-        if (d < min_dist) {
+        double dx = c[i].x - nc.x, dy = c[i].y - nc.y;
+        if (dx * dx + dy * dy < min_dist * min_dist) {
             if (nc.score > c[i].score)
                 c[i] = nc;
             else

@@ -223,18 +223,73 @@ AOI_HOT static double steps(const aoi_registrar *r, const sampler *s, const cand
     return sum;
 }
 
+/* Most shifts shift_sums() takes (profile samples a point). */
+#define SHIFTS_MAX 1024
+
+/* steps() of the points idx[0..n) at every shift d = -reach + i * step
+ * (while d <= reach) along the rows (along) or across them, the other shift
+ * held at other, into sums[i]; returns how many (0 when there would be more
+ * than SHIFTS_MAX or step is not 0.5 or 1 px).  The outline's normals are
+ * along the u or v axis, so the step of a point shifted by d reads the
+ * line through it at d - 1.5 and d + 1.5: one profile of samples a point,
+ * each read by two shifts, instead of two samples a shift. */
+AOI_HOT static int shift_sums(const aoi_registrar *r, const sampler *s, const candidate *c,
+                              int along, double reach, double step, double other, const int *idx,
+                              size_t n, double *sums)
+{
+    double phi = (r->rot + c->th) * M_PI / 180, cs = cos(phi), sn = sin(phi), k = 1000.0 / r->um;
+    int ns = (int)floor((2 * reach + 1e-9) / step) + 1, off = (int)lround(3.0 / step);
+    double P[SHIFTS_MAX + 8];
+    if (!(reach >= 0) || ns > SHIFTS_MAX || fabs(off * step - 3.0) > 1e-9 || off > 8)
+        return 0;
+    for (int i = 0; i < ns; i++)
+        sums[i] = 0;
+    for (size_t q = 0; q < n; q++) {
+        const mpoint *m = &r->pts[idx[q]];
+        double nn = along ? m->nu : m->nv, u0 = m->u * k + (along ? 0 : other),
+               v0 = m->v * k + (along ? other : 0);
+        if (fabs(nn) != 1 || (along ? m->nv : m->nu) != 0) {
+            /* A normal off the shift's axis: read it shift by shift. */
+            for (int i = 0; i < ns; i++) {
+                double d = -reach + i * step;
+                sums[i] += along ? steps(r, s, c, 1.0, d, other, &idx[q], 1)
+                                 : steps(r, s, c, 1.0, other, d, &idx[q], 1);
+            }
+            continue;
+        }
+        for (int j = 0; j < ns + off; j++) {
+            double t = -reach - 1.5 + j * step, U = along ? u0 + t : u0, V = along ? v0 : v0 + t;
+            P[j] = sample(s, c->x + U * cs - V * sn, c->y + U * sn + V * cs);
+        }
+        const double *in = nn > 0 ? P : P + off, *out = nn > 0 ? P + off : P;
+        for (int i = 0; i < ns; i++)
+            if (in[i] >= 0 && out[i] >= 0)
+                sums[i] += m->pad < 0 ? -fabs(in[i] - out[i]) : in[i] - out[i];
+    }
+    return ns;
+}
+
 /* Best shift of the points idx[0..n) from -reach to reach by step, along
  * the rows (along) or across them, the other shift held at other; its sum
  * in *sum if not NULL. */
 static double best_shift(const aoi_registrar *r, const sampler *s, const candidate *c, int along,
                          double reach, double step, double other, const int *idx, size_t n, double *sum)
 {
-    double bs = -1e18, bd = 0;
-    for (double d = -reach; d <= reach + 1e-9; d += step) {
-        double e = along ? steps(r, s, c, 1.0, d, other, idx, n) : steps(r, s, c, 1.0, other, d, idx, n);
-        if (e > bs) {
-            bs = e;
-            bd = d;
+    double bs = -1e18, bd = 0, sums[SHIFTS_MAX];
+    int ns = shift_sums(r, s, c, along, reach, step, other, idx, n, sums);
+    if (ns > 0) {
+        for (int i = 0; i < ns; i++)
+            if (sums[i] > bs) {
+                bs = sums[i];
+                bd = -reach + i * step;
+            }
+    } else {
+        for (double d = -reach; d <= reach + 1e-9; d += step) {
+            double e = along ? steps(r, s, c, 1.0, d, other, idx, n) : steps(r, s, c, 1.0, other, d, idx, n);
+            if (e > bs) {
+                bs = e;
+                bd = d;
+            }
         }
     }
     if (sum)
@@ -394,28 +449,30 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     }
     for (int ia = -na; ia <= na; ia++) {
         candidate t = *c;
-        double bv = 0, bu = 0, bs = -1e18, total, prof[256];
+        double bv = 0, bu = 0, bs = -1e18, total, prof[SHIFTS_MAX];
         int np = 0;
         t.th += ia * 0.25;
-        for (double dv = -reach_px; dv <= reach_px + 1e-9; dv += 0.5) {
-            double sum = steps(r, &s, &t, 1.0, 0, dv, toe, ntoe);
-            if (np < 256)
-                prof[np++] = sum;
-            if (sum > bs) {
-                bs = sum;
-                bv = dv;
+        np = shift_sums(r, &s, &t, 0, reach_px, 0.5, 0, toe, ntoe, prof);
+        if (np > 0) {
+            for (int i = 0; i < np; i++)
+                if (prof[i] > bs) {
+                    bs = prof[i];
+                    bv = -reach_px + 0.5 * i;
+                }
+        } else {
+            for (double dv = -reach_px; dv <= reach_px + 1e-9; dv += 0.5) {
+                double sum = steps(r, &s, &t, 1.0, 0, dv, toe, ntoe);
+                if (np < SHIFTS_MAX)
+                    prof[np++] = sum;
+                if (sum > bs) {
+                    bs = sum;
+                    bv = dv;
+                }
             }
         }
         total = bs;
         across_best = bs;
-        bs = -1e18;
-        for (double du = -half; du <= half + 1e-9; du += 0.5) {
-            double sum = steps(r, &s, &t, 1.0, du, bv, side, nside);
-            if (sum > bs) {
-                bs = sum;
-                bu = du;
-            }
-        }
+        bu = best_shift(r, &s, &t, 1, half, 0.5, bv, side, nside, &bs);
         total += bs;
         if (total > best_total) {
             double phi = (r->rot + t.th) * M_PI / 180, cs = cos(phi), sn = sin(phi);

@@ -215,6 +215,12 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
  * the fine stage's first search window). */
 #define NUDGE_PX 5.0
 
+/* Least reach of the phase's search across the rows (mm): a body sitting
+ * off its pads by up to 0.2 mm across (imaging.md) pulls the coarse box
+ * template toward it by up to about half that, more than the search's 10 px
+ * at the finest scales. */
+#define PHASE_REACH_MM 0.10
+
 /* Fits one coarse candidate: phase along the rows, fine fit (retried from
  * the coarse pose and from the phase's runner-up when not convincing), the
  * pitch-slip check (*moved: the pitches it moved the pose).  -1 when nothing
@@ -226,7 +232,7 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     int has_alt = 0, fr;
     *c = *coarse;
     aoi__register_mask_colour(r, frame, c);
-    aoi__register_phase(r, frame, c, r->um <= 12 ? 10 : 6, &alt, &has_alt);
+    aoi__register_phase(r, frame, c, fmax(r->um <= 12 ? 10 : 6, PHASE_REACH_MM * 1000 / r->um), &alt, &has_alt);
     if (getenv("AOI_REGISTER_DEBUG"))
         fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c->x, c->y, c->th, c->mask[0],
                 c->mask[1], c->mask[2]);

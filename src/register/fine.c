@@ -365,16 +365,18 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
  * across the rows dv applied: whole pixels, then the half pixels either
  * side of the best. */
 static double best_du(const aoi_registrar *r, const sampler *s, const candidate *c, double reach,
-                      double dv, const int *idx, size_t n)
+                      double dv, const int *idx, size_t n, double *sum)
 {
     double bs, b0 = best_shift(r, s, c, 1, reach, 1.0, dv, idx, n, &bs), bu = b0;
     for (int side = -1; side <= 1; side += 2) {
-        double sum = steps(r, s, c, 1.0, b0 + 0.5 * side, dv, idx, n);
-        if (sum > bs) {
-            bs = sum;
+        double e = steps(r, s, c, 1.0, b0 + 0.5 * side, dv, idx, n);
+        if (e > bs) {
+            bs = e;
             bu = b0 + 0.5 * side;
         }
     }
+    if (sum)
+        *sum = bs;
     return bu;
 }
 
@@ -472,7 +474,7 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         }
         total = bs;
         across_best = bs;
-        bu = best_shift(r, &s, &t, 1, half, 0.5, bv, side, nside, &bs);
+        bu = best_du(r, &s, &t, half, bv, side, nside, &bs);
         total += bs;
         if (total > best_total) {
             double phi = (r->rot + t.th) * M_PI / 180, cs = cos(phi), sn = sin(phi);
@@ -496,7 +498,8 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     if (!na) {
         double um = (r->half_len + q) / 2 * k;
         double reach = fmin(SCALE_REACH * r->half_len * k + 2, half - 2);
-        double ul = best_du(r, &s, &best, reach, 0, ql1, nql1), ur = best_du(r, &s, &best, reach, 0, qr1, nqr1);
+        double ul = best_du(r, &s, &best, reach, 0, ql1, nql1, NULL),
+               ur = best_du(r, &s, &best, reach, 0, qr1, nqr1, NULL);
         double sc = 1 + (ur - ul) / (2 * um);
         if (fabs(sc - 1) <= SCALE_REACH)
             best.scale = sc;

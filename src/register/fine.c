@@ -74,6 +74,10 @@ AOI_HOT static double sample(const sampler *s, double x, double y)
            s->unit;
 }
 
+/* The D map's margin across the rows beyond the footprint's box (mm; see
+ * ensure_dmap()): the phase's reach (0.1 mm) with room to spare. */
+#define DMAP_ACROSS_MM 0.3
+
 /* Largest D map kept (pixels). */
 #define DMAP_MAX (16u << 20)
 
@@ -97,12 +101,17 @@ static void ensure_dmap(const aoi_registrar *r, const aoi_image *f, const sample
         dc->mask[1] == s->mask[1] && dc->mask[2] == s->mask[2] && x0 >= dc->x0 &&
         y0 >= dc->y0 && x1 <= dc->x0 + dc->w && y1 <= dc->y0 + dc->h)
         return;
-    /* Margin: 1 mm for the phase and pitch searches, 16 px for the windows. */
-    int m = (int)(k + 16);
-    x0 = x0 - m < 0 ? 0 : x0 - m;
-    y0 = y0 - m < 0 ? 0 : y0 - m;
-    x1 = x1 + m > f->width ? f->width : x1 + m;
-    y1 = y1 + m > f->height ? f->height : y1 + m;
+    /* Margin: along the rows 1 mm (the phase's half pitch, the scale's
+     * reach and a pitch slip or two keep the map), across them the phase's
+     * reach and more (DMAP_ACROSS_MM); 16 px for the fit's windows.  Reads
+     * beyond the map take the same values from the frame. */
+    int along_x = fabs(cos(phi)) >= fabs(sin(phi));
+    int ma = (int)(k + 16), mc = (int)(DMAP_ACROSS_MM * k + 16);
+    int mx = along_x ? ma : mc, my = along_x ? mc : ma;
+    x0 = x0 - mx < 0 ? 0 : x0 - mx;
+    y0 = y0 - my < 0 ? 0 : y0 - my;
+    x1 = x1 + mx > f->width ? f->width : x1 + mx;
+    y1 = y1 + my > f->height ? f->height : y1 + my;
     dc->valid = 0;
     if (x1 - x0 < 2 || y1 - y0 < 2 || (size_t)(x1 - x0) * (size_t)(y1 - y0) > DMAP_MAX)
         return;

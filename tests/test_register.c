@@ -445,3 +445,26 @@ Test(register, terminal_tips_past_the_toes_do_not_pull_the_fit, .timeout = 300)
         drop(&f);
     }
 }
+
+/* A 10-pin socket at 6 um/px whose body sits 0.19 mm off its pads across
+ * the rows (`tools/eval-inspect.sh`'s board `f4saoi synth -p AXT510124 -s
+ * 30001 -u 6 -r 0`): the body pulls the coarse pose 13 px across the rows,
+ * beyond the phase search's 10 px (0.06 mm at this scale), and every fit
+ * settled 23 px off at 0.58 ("footprint not found").  The phase now reaches
+ * at least 0.1 mm. */
+Test(register, body_off_across_at_the_finest_scale, .timeout = 300)
+{
+    frame f;
+    aoi_synth_params p;
+    aoi_synth_params_default(&p);
+    p.seed = 30001;
+    p.defects = 1u << AOI_DEFECT_OFFSET;
+    p.um_per_px = 6;
+    p.rotation = 0;
+    make_read_back(&f, "AXT510124", &p);
+    aoi_pose pose = registered(&f);
+    double e = hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px);
+    cr_expect_lt(e, 1.0, "pose %.1f px off", e);
+    cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
+    drop(&f);
+}

@@ -148,6 +148,64 @@ Test(simd, colour_dist_every_isa_matches_scalar)
         cr_skip_test("no SIMD path on this CPU");
 }
 
+Test(simd, edge_energy_reference_formula)
+{
+    /* Centre of 3x3: (|250 - 10| + |100 - 0|) / 2 = 170; border 0. */
+    uint8_t img[9] = {7, 0, 7, /* */ 10, 99, 250, /* */ 7, 100, 7};
+    uint8_t out[9];
+    memset(out, 0xAB, sizeof out);
+    cr_assert_eq(aoi_edge_energy_isa(AOI_ISA_SCALAR, img, 3, 3, 3, out, 3), 0, "%s", aoi_errmsg());
+    cr_expect_eq(out[4], 170);
+    for (int i = 0; i < 9; i++)
+        if (i != 4)
+            cr_expect_eq(out[i], 0, "border %d: %d", i, out[i]);
+    /* An odd sum rounds down; the largest steps give 255. */
+    uint8_t odd[9] = {0, 0, 0, 4, 0, 7, 0, 0, 0}, big[9] = {0, 0, 0, 255, 0, 0, 0, 255, 0};
+    cr_assert_eq(aoi_edge_energy_isa(AOI_ISA_SCALAR, odd, 3, 3, 3, out, 3), 0);
+    cr_expect_eq(out[4], 1);
+    cr_assert_eq(aoi_edge_energy_isa(AOI_ISA_SCALAR, big, 3, 3, 3, out, 3), 0);
+    cr_expect_eq(out[4], 255);
+}
+
+static void check_edge(aoi_isa isa, int w, int h, int misalign, int pad, int extremes)
+{
+    size_t stride = (size_t)w + (size_t)pad, dstride = (size_t)w + 3;
+    uint8_t *buf = malloc(stride * h + 64), *src = buf + misalign;
+    uint8_t *ref = malloc(dstride * h + 1), *got = malloc(dstride * h + 2), *dst = got + (misalign & 1);
+    uint32_t seed = (uint32_t)(w * 29 + h * 13 + pad);
+    for (size_t i = 0; i < stride * h + 64 - misalign; i++)
+        src[i] = extremes ? (lcg(&seed) & 1 ? 255 : 0) : (uint8_t)lcg(&seed);
+    cr_assert_eq(aoi_edge_energy_isa(AOI_ISA_SCALAR, src, w, h, stride, ref, dstride), 0, "%s",
+                 aoi_errmsg());
+    cr_assert_eq(aoi_edge_energy_isa(isa, src, w, h, stride, dst, dstride), 0, "%s", aoi_errmsg());
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            cr_assert_eq(dst[y * dstride + x], ref[y * dstride + x], "%s w%d h%d: (%d,%d) %d != %d",
+                         aoi_isa_name(isa), w, h, x, y, dst[y * dstride + x], ref[y * dstride + x]);
+    free(buf);
+    free(ref);
+    free(got);
+}
+
+Test(simd, edge_energy_every_isa_matches_scalar)
+{
+    static const int widths[] = {1, 2, 3, 15, 16, 17, 18, 19, 31, 32, 33, 34, 35, 63, 64, 65, 66, 97, 257, 1001};
+    int tested = 0;
+    for (int isa = AOI_ISA_SSE41; isa < AOI_ISA_COUNT; isa++) {
+        if (!aoi_simd_supported((aoi_isa)isa))
+            continue;
+        for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++)
+            for (int h = 1; h <= 5; h += 2) {
+                int mis = (int)(wi + (size_t)h) % 7, pad = (int)(wi * 3 + (size_t)h) % 5;
+                check_edge((aoi_isa)isa, widths[wi], h, mis, pad, 0);
+                check_edge((aoi_isa)isa, widths[wi], h, mis + 1, pad, 1);
+                tested++;
+            }
+    }
+    if (!tested)
+        cr_skip_test("no SIMD path on this CPU");
+}
+
 static int same_float(float a, float b)
 {
     return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
@@ -238,6 +296,10 @@ Test(simd, bad_arguments_are_errors)
     cr_expect(strstr(aoi_errmsg(), "bad arguments") != NULL, "%s", aoi_errmsg());
     cr_expect_eq(aoi_colour_dist(b, 4, 1, 16, 4, 1, colour, d, 4), -1);
     cr_expect_eq(aoi_colour_dist(b, 4, 1, 16, 4, 3, colour, d, 3), -1);
+    cr_expect_eq(aoi_edge_energy(b, 4, 2, 3, o, 4), -1); /* stride below the width */
+    cr_expect(strstr(aoi_errmsg(), "bad arguments") != NULL, "%s", aoi_errmsg());
+    cr_expect_eq(aoi_edge_energy(b, 4, 2, 4, o, 3), -1);
+    cr_expect_eq(aoi_edge_energy(NULL, 4, 2, 4, o, 4), -1);
 }
 
 Test(simd, env_forces_scalar)

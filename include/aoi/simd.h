@@ -61,6 +61,21 @@ AOI_API int aoi_colour_dist_isa(aoi_isa isa, const uint8_t *src, int w, int h, s
                                 int bpp, int xoff, const uint8_t ref[4], uint16_t *dst,
                                 size_t dstride);
 
+/* Edge energy of an 8-bit grey image.
+ *
+ * For w x h pixels with row stride `stride` bytes (any alignment):
+ *
+ *   dst[y * dstride + x] = (|src(x+1, y) - src(x-1, y)| + |src(x, y+1) - src(x, y-1)|) / 2
+ *
+ * (rounded down) inside, 0 on the one-pixel border.  dst needs w bytes per
+ * row. */
+AOI_API int aoi_edge_energy(const uint8_t *src, int w, int h, size_t stride, uint8_t *dst,
+                            size_t dstride);
+
+/* The same on a given path (tests and benchmarks); -1 if unsupported. */
+AOI_API int aoi_edge_energy_isa(aoi_isa isa, const uint8_t *src, int w, int h, size_t stride,
+                                uint8_t *dst, size_t dstride);
+
 #ifdef __cplusplus
 }
 #endif

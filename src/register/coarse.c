@@ -27,25 +27,6 @@ static int gimg_reserve(gimg *g, int w, int h)
     return 0;
 }
 
-/* E = |dV/dx| + |dV/dy| (central differences, halved), 0 on the border. */
-static void edge_energy(const gimg *v, gimg *e)
-{
-    for (int y = 0; y < v->h; y++) {
-        uint8_t *o = e->data + (size_t)y * e->stride;
-        if (y == 0 || y == v->h - 1) {
-            memset(o, 0, (size_t)v->w);
-            continue;
-        }
-        const uint8_t *a = v->data + (size_t)(y - 1) * v->stride, *m = a + v->stride, *b = m + v->stride;
-        o[0] = o[v->w - 1] = 0;
-        for (int x = 1; x < v->w - 1; x++) {
-            int gx = abs(m[x + 1] - m[x - 1]), gy = abs(b[x] - a[x]);
-            int s = (gx + gy) >> 1;
-            o[x] = (uint8_t)(s > 255 ? 255 : s);
-        }
-    }
-}
-
 static int integral(aoi_registrar *r, const gimg *e)
 {
     size_t w1 = (size_t)e->w + 1, need = w1 * ((size_t)e->h + 1);
@@ -231,7 +212,9 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                            r->l1.data, r->l1.stride) < 0 ||
             gimg_reserve(&r->e1, r->l1.w, r->l1.h) < 0)
             return -1;
-        edge_energy(&r->l1, &r->e1);
+        /* E = |dV/dx| + |dV/dy| (central differences, halved), 0 on the border. */
+        if (aoi_edge_energy(r->l1.data, r->l1.w, r->l1.h, r->l1.stride, r->e1.data, r->e1.stride) < 0)
+            return -1;
         if (gimg_reserve(&r->e2, r->e1.w / f2, r->e1.h / f2) < 0 ||
             aoi_reduce_max(r->e1.data, r->e1.w, r->e1.h, r->e1.stride, 1, 0, f2, r->e2.data,
                            r->e2.stride) < 0)

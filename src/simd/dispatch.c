@@ -165,3 +165,39 @@ void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, 
 {
     aoi__sample_row_isa(aoi_simd_isa(), s, x0, y0, dx, dy, n, L, cr, cg);
 }
+
+static edgerow_fn edgerow_for(aoi_isa isa)
+{
+    switch (isa) {
+    case AOI_ISA_AVX2: return aoi__edgerow_avx2;
+    case AOI_ISA_SSE41: return aoi__edgerow_sse41;
+    default: return aoi__edgerow_scalar;
+    }
+}
+
+int aoi_edge_energy_isa(aoi_isa isa, const uint8_t *src, int w, int h, size_t stride, uint8_t *dst,
+                        size_t dstride)
+{
+    if (!aoi_simd_supported(isa))
+        return aoi__error("aoi_edge_energy(): %s is not supported by this CPU", aoi_isa_name(isa));
+    if (!src || !dst || w <= 0 || h <= 0 || stride < (size_t)w || dstride < (size_t)w)
+        return aoi__error("aoi_edge_energy(): bad arguments (w %d h %d stride %zu dstride %zu)", w,
+                          h, stride, dstride);
+    edgerow_fn row = edgerow_for(isa);
+    for (int y = 0; y < h; y++) {
+        uint8_t *o = dst + (size_t)y * dstride;
+        if (y == 0 || y == h - 1 || w < 3) {
+            memset(o, 0, (size_t)w);
+            continue;
+        }
+        const uint8_t *m = src + (size_t)y * stride;
+        o[0] = o[w - 1] = 0;
+        row(m - stride, m, m + stride, 1, w - 1, o);
+    }
+    return 0;
+}
+
+int aoi_edge_energy(const uint8_t *src, int w, int h, size_t stride, uint8_t *dst, size_t dstride)
+{
+    return aoi_edge_energy_isa(aoi_simd_isa(), src, w, h, stride, dst, dstride);
+}

@@ -40,4 +40,15 @@ void aoi__distrow_sse41(const uint8_t *src, int n, int bpp, int xoff, const uint
 void aoi__distrow_avx2(const uint8_t *src, int n, int bpp, int xoff, const uint8_t ref[4],
                        uint16_t *dst);
 
+/* Edge energy of row m (rows a above, b below) for x0 <= x < x1, 1 <= x0,
+ * x1 < width: dst[x] = (|m[x+1] - m[x-1]| + |b[x] - a[x]|) / 2 (floor). */
+typedef void (*edgerow_fn)(const uint8_t *a, const uint8_t *m, const uint8_t *b, int x0, int x1,
+                           uint8_t *dst);
+void aoi__edgerow_scalar(const uint8_t *a, const uint8_t *m, const uint8_t *b, int x0, int x1,
+                         uint8_t *dst);
+void aoi__edgerow_sse41(const uint8_t *a, const uint8_t *m, const uint8_t *b, int x0, int x1,
+                        uint8_t *dst);
+void aoi__edgerow_avx2(const uint8_t *a, const uint8_t *m, const uint8_t *b, int x0, int x1,
+                       uint8_t *dst);
+
 #endif

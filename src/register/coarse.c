@@ -274,8 +274,8 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         candidate best = {0, 0, 0, -1e9, {0, 0, 0}, 1.0, 0};
         double cx = cand[i].x * f2, cy = cand[i].y * f2;
         /* Every other position first (the response is smooth at this level),
-         * then the neighbours of the best. */
-        /* cx, cy are whole: (X + 0.5) * 4. */
+         * then the neighbours of the best.  cx, cy are whole ((X + 0.5) * 4),
+         * so the placed template serves the first search. */
         for (double th = -3; th <= 3.001; th += 0.5) {
             const turn tt = turn_of(&L1, th * M_PI / 180);
             if (P)

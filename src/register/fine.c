@@ -237,7 +237,7 @@ AOI_HOT static double steps(const aoi_registrar *r, const sampler *s, const cand
 
 /* steps() of the points idx[0..n) at every shift d = -reach + i * step
  * (while d <= reach) along the rows (along) or across them, the other shift
- * held at other, into sums[i]; returns how many (0 when there would be more
+ * held at other, into sums[i] (SHIFTS_MAX entries); returns how many (0 when there would be more
  * than SHIFTS_MAX or step is not 0.5 or 1 px).  The outline's normals are
  * along the u or v axis, so the step of a point shifted by d reads the
  * line through it at d - 1.5 and d + 1.5: one profile of samples a point,
@@ -280,11 +280,13 @@ AOI_HOT static int shift_sums(const aoi_registrar *r, const sampler *s, const ca
 
 /* Best shift of the points idx[0..n) from -reach to reach by step, along
  * the rows (along) or across them, the other shift held at other; its sum
- * in *sum if not NULL. */
+ * in *sum, and the sum at every shift in prof[0..*np) (SHIFTS_MAX entries),
+ * when not NULL. */
 static double best_shift(const aoi_registrar *r, const sampler *s, const candidate *c, int along,
-                         double reach, double step, double other, const int *idx, size_t n, double *sum)
+                         double reach, double step, double other, const int *idx, size_t n, double *sum,
+                         double *prof, int *np)
 {
-    double bs = -1e18, bd = 0, sums[SHIFTS_MAX];
+    double bs = -1e18, bd = 0, own[SHIFTS_MAX], *sums = prof ? prof : own;
     int ns = shift_sums(r, s, c, along, reach, step, other, idx, n, sums);
     if (ns > 0) {
         for (int i = 0; i < ns; i++)
@@ -293,8 +295,11 @@ static double best_shift(const aoi_registrar *r, const sampler *s, const candida
                 bd = -reach + i * step;
             }
     } else {
+        /* More shifts than a profile holds: one sum a shift. */
         for (double d = -reach; d <= reach + 1e-9; d += step) {
             double e = along ? steps(r, s, c, 1.0, d, other, idx, n) : steps(r, s, c, 1.0, other, d, idx, n);
+            if (ns < SHIFTS_MAX)
+                sums[ns++] = e;
             if (e > bs) {
                 bs = e;
                 bd = d;
@@ -303,6 +308,8 @@ static double best_shift(const aoi_registrar *r, const sampler *s, const candida
     }
     if (sum)
         *sum = bs;
+    if (np)
+        *np = ns;
     return bd;
 }
 
@@ -376,7 +383,7 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
 static double best_du(const aoi_registrar *r, const sampler *s, const candidate *c, double reach,
                       double dv, const int *idx, size_t n, double *sum)
 {
-    double bs, b0 = best_shift(r, s, c, 1, reach, 1.0, dv, idx, n, &bs), bu = b0;
+    double bs, b0 = best_shift(r, s, c, 1, reach, 1.0, dv, idx, n, &bs, NULL, NULL), bu = b0;
     for (int side = -1; side <= 1; side += 2) {
         double e = steps(r, s, c, 1.0, b0 + 0.5 * side, dv, idx, n);
         if (e > bs) {
@@ -449,8 +456,8 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         for (int it = 0; it < 2; it++) {
             double reach = it ? 4 : fmax(reach_px, ANGLE_REACH_DEG * M_PI / 180 * um);
             double st = it ? 0.5 : 1.0;
-            double vl = best_shift(r, &s, c, 0, reach, st, 0, ql0, nql0, NULL);
-            double vr = best_shift(r, &s, c, 0, reach, st, 0, qr0, nqr0, NULL);
+            double vl = best_shift(r, &s, c, 0, reach, st, 0, ql0, nql0, NULL, NULL, NULL);
+            double vr = best_shift(r, &s, c, 0, reach, st, 0, qr0, nqr0, NULL, NULL, NULL);
             double phi = (r->rot + c->th) * M_PI / 180, dv = (vl + vr) / 2;
             c->th += atan2(vr - vl, 2 * um) * 180 / M_PI;
             c->x += -dv * sin(phi);
@@ -463,24 +470,7 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         double bv = 0, bu = 0, bs = -1e18, total, prof[SHIFTS_MAX];
         int np = 0;
         t.th += ia * 0.25;
-        np = shift_sums(r, &s, &t, 0, reach_px, 0.5, 0, toe, ntoe, prof);
-        if (np > 0) {
-            for (int i = 0; i < np; i++)
-                if (prof[i] > bs) {
-                    bs = prof[i];
-                    bv = -reach_px + 0.5 * i;
-                }
-        } else {
-            for (double dv = -reach_px; dv <= reach_px + 1e-9; dv += 0.5) {
-                double sum = steps(r, &s, &t, 1.0, 0, dv, toe, ntoe);
-                if (np < SHIFTS_MAX)
-                    prof[np++] = sum;
-                if (sum > bs) {
-                    bs = sum;
-                    bv = dv;
-                }
-            }
-        }
+        bv = best_shift(r, &s, &t, 0, reach_px, 0.5, 0, toe, ntoe, &bs, prof, &np);
         total = bs;
         across_best = bs;
         bu = best_du(r, &s, &t, half, bv, side, nside, &bs);

@@ -171,7 +171,8 @@ static void check_edge(aoi_isa isa, int w, int h, int misalign, int pad, int ext
 {
     size_t stride = (size_t)w + (size_t)pad, dstride = (size_t)w + 3;
     uint8_t *buf = malloc(stride * h + 64), *src = buf + misalign;
-    uint8_t *ref = malloc(dstride * h + 1), *got = malloc(dstride * h + 2), *dst = got + (misalign & 1);
+    uint8_t *ref = malloc(dstride * h + 1), *got = malloc(dstride * h + 2),
+            *dst = got + (misalign & 1);
     uint32_t seed = (uint32_t)(w * 29 + h * 13 + pad);
     for (size_t i = 0; i < stride * h + 64 - misalign; i++)
         src[i] = extremes ? (lcg(&seed) & 1 ? 255 : 0) : (uint8_t)lcg(&seed);
@@ -189,7 +190,8 @@ static void check_edge(aoi_isa isa, int w, int h, int misalign, int pad, int ext
 
 Test(simd, edge_energy_every_isa_matches_scalar)
 {
-    static const int widths[] = {1, 2, 3, 15, 16, 17, 18, 19, 31, 32, 33, 34, 35, 63, 64, 65, 66, 97, 257, 1001};
+    static const int widths[] = {1,  2,  3,  15, 16, 17, 18, 19, 31,  32,
+                                 33, 34, 35, 63, 64, 65, 66, 97, 257, 1001};
     int tested = 0;
     for (int isa = AOI_ISA_SSE41; isa < AOI_ISA_COUNT; isa++) {
         if (!aoi_simd_supported((aoi_isa)isa))

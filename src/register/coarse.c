@@ -127,7 +127,8 @@ static void place(const level *L, const tbox *b, size_t n, double fx, double fy,
     P->xmax = P->ymax = -(1 << 30);
     P->area[0] = P->area[1] = 0;
     for (size_t i = 0; i < n; i++) {
-        double cx = fx + (b[i].uc * c - b[i].vc * s) * L->k, cy = fy + (b[i].uc * s + b[i].vc * c) * L->k;
+        double cx = fx + (b[i].uc * c - b[i].vc * s) * L->k,
+               cy = fy + (b[i].uc * s + b[i].vc * c) * L->k;
         double hx = (swap ? b[i].hv : b[i].hu) * L->k, hy = (swap ? b[i].hu : b[i].hv) * L->k;
         int x0 = iround(cx - hx), x1 = iround(cx + hx), y0 = iround(cy - hy), y1 = iround(cy + hy);
         P->o00[i] = y0 * w1 + x0, P->o01[i] = y0 * w1 + x1;
@@ -213,7 +214,8 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
             gimg_reserve(&r->e1, r->l1.w, r->l1.h) < 0)
             return -1;
         /* E = |dV/dx| + |dV/dy| (central differences, halved), 0 on the border. */
-        if (aoi_edge_energy(r->l1.data, r->l1.w, r->l1.h, r->l1.stride, r->e1.data, r->e1.stride) < 0)
+        const gimg *v = &r->l1;
+        if (aoi_edge_energy(v->data, v->w, v->h, v->stride, r->e1.data, r->e1.stride) < 0)
             return -1;
         if (gimg_reserve(&r->e2, r->e1.w / f2, r->e1.h / f2) < 0 ||
             aoi_reduce_max(r->e1.data, r->e1.w, r->e1.h, r->e1.stride, 1, 0, f2, r->e2.data,

@@ -283,8 +283,8 @@ AOI_HOT static int shift_sums(const aoi_registrar *r, const sampler *s, const ca
  * in *sum, and the sum at every shift in prof[0..*np) (SHIFTS_MAX entries),
  * when not NULL. */
 static double best_shift(const aoi_registrar *r, const sampler *s, const candidate *c, int along,
-                         double reach, double step, double other, const int *idx, size_t n, double *sum,
-                         double *prof, int *np)
+                         double reach, double step, double other, const int *idx, size_t n,
+                         double *sum, double *prof, int *np)
 {
     double bs = -1e18, bd = 0, own[SHIFTS_MAX], *sums = prof ? prof : own;
     int ns = shift_sums(r, s, c, along, reach, step, other, idx, n, sums);
@@ -297,7 +297,8 @@ static double best_shift(const aoi_registrar *r, const sampler *s, const candida
     } else {
         /* More shifts than a profile holds: one sum a shift. */
         for (double d = -reach; d <= reach + 1e-9; d += step) {
-            double e = along ? steps(r, s, c, 1.0, d, other, idx, n) : steps(r, s, c, 1.0, other, d, idx, n);
+            double e = along ? steps(r, s, c, 1.0, d, other, idx, n)
+                             : steps(r, s, c, 1.0, other, d, idx, n);
             if (ns < SHIFTS_MAX)
                 sums[ns++] = e;
             if (e > bs) {

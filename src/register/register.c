@@ -232,7 +232,8 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     int has_alt = 0, fr;
     *c = *coarse;
     aoi__register_mask_colour(r, frame, c);
-    aoi__register_phase(r, frame, c, fmax(r->um <= 12 ? 10 : 6, PHASE_REACH_MM * 1000 / r->um), &alt, &has_alt);
+    aoi__register_phase(r, frame, c, fmax(r->um <= 12 ? 10 : 6, PHASE_REACH_MM * 1000 / r->um),
+                        &alt, &has_alt);
     if (getenv("AOI_REGISTER_DEBUG"))
         fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c->x, c->y, c->th, c->mask[0],
                 c->mask[1], c->mask[2]);

@@ -69,7 +69,8 @@ int main(int argc, char **argv)
     double err = hypot(pose.x_px - truth.pose.x_px, pose.y_px - truth.pose.y_px);
 
     /* Registration plus inspection of every joint (one core). */
-    double t_insp[REPS], t_joints[REPS];
+    double t_insp[REPS], t_joints[REPS], t_track[REPS], t_track_reg[REPS];
+    int tracked = 0;
     {
         aoi_thresholds th;
         if (aoi_thresholds_load_default(NULL, &th) < 0) {
@@ -86,6 +87,19 @@ int main(int argc, char **argv)
                 fprintf(stderr, "inspect: %s\n", aoi_errmsg());
             t_insp[i] = bench_now_ms() - t0;
             t_joints[i] = info2.inspect_ms;
+        }
+        /* Tracking (a fixtured board, the same frame again): each
+         * registration is refined from the previous frame's pose. */
+        aoi_inspector_set_tracking(in, 1);
+        if (aoi_inspect(in, &img, &res, &info2) < 0)
+            fprintf(stderr, "inspect: %s\n", aoi_errmsg());
+        for (int i = 0; i < REPS; i++) {
+            double t0 = bench_now_ms();
+            if (aoi_inspect(in, &img, &res, &info2) < 0)
+                fprintf(stderr, "inspect: %s\n", aoi_errmsg());
+            t_track[i] = bench_now_ms() - t0;
+            t_track_reg[i] = info2.register_ms;
+            tracked += info2.tracked;
         }
         aoi_result_clear(&res);
         aoi_inspector_free(in);
@@ -180,6 +194,9 @@ int main(int argc, char **argv)
     printf("%-40s %10.3f ms\n", "registration, hint +-1 mm", mhint);
     printf("%-40s %10.3f ms  (joints alone %.3f)\n", "registration + inspection of all joints",
            bench_median(t_insp, REPS), bench_median(t_joints, REPS));
+    printf("%-40s %10.3f ms  (registration %.3f; %d of %d frames tracked)\n",
+           "the same, tracking the previous pose", bench_median(t_track, REPS),
+           bench_median(t_track_reg, REPS), tracked, REPS);
     printf("%-40s %10.3f ms  (%dx%d RGB)\n", "undistort the footprint's region", bench_median(t_und, REPS), uw, uh);
     printf("%-40s %10.3f ms\n", "registration + inspection through a lens", bench_median(t_lens, REPS));
     printf("%-40s %10.3f ms\n", "OpenCV matchTemplate CCOEFF_NORMED", mcv);

@@ -472,3 +472,50 @@ Test(gst, calibration_file_with_a_lens)
     aoi_result_clear(&truth);
     aoi_part_free(part);
 }
+
+/* track=true: frames after the first start from the previous pose; the
+ * records are those of a search (default off; settable while playing). */
+Test(gst, tracking_gives_the_searched_records)
+{
+    frame f;
+    make(&f, "AXT640124", 506, 1u << AOI_DEFECT_BRIDGE);
+    GstHarness *hn = harness("AXT640124", 12, GST_VIDEO_FORMAT_RGB, f.img.width, f.img.height);
+    GstElement *e = gst_harness_find_element(hn, "f4saoi");
+    gboolean track = TRUE;
+    g_object_get(e, "track", &track, NULL);
+    cr_expect(!track, "tracking is off by default");
+    GstBuffer *out =
+        gst_harness_push_and_pull(hn, to_buffer(&f.img, GST_VIDEO_FORMAT_RGB, f.img.width, 0));
+    double x0, y0, x, y;
+    cr_assert(gst_structure_get_double(result_meta(out), "x", &x0) &&
+              gst_structure_get_double(result_meta(out), "y", &y0));
+    gchar *verdict = g_strdup(gst_structure_get_string(result_meta(out), "verdict"));
+    guint nd = gst_value_list_get_size(gst_structure_get_value(result_meta(out), "defects"));
+    gboolean tracked = TRUE;
+    cr_assert(gst_structure_get_boolean(result_meta(out), "tracked", &tracked));
+    cr_expect(!tracked);
+    gst_buffer_unref(out);
+    g_object_set(e, "track", TRUE, NULL);
+    g_object_get(e, "track", &track, NULL);
+    cr_expect(track);
+    for (int i = 0; i < 3; i++) {
+        out =
+            gst_harness_push_and_pull(hn, to_buffer(&f.img, GST_VIDEO_FORMAT_RGB, f.img.width, 0));
+        const GstStructure *s = result_meta(out);
+        cr_expect_str_eq(gst_structure_get_string(s, "verdict"), verdict);
+        cr_expect_eq(gst_value_list_get_size(gst_structure_get_value(s, "defects")), nd);
+        cr_assert(gst_structure_get_double(s, "x", &x) && gst_structure_get_double(s, "y", &y));
+        cr_expect_lt(hypot(x - x0, y - y0), 0.05, "frame %d: %.3f,%.3f vs %.3f,%.3f", i, x, y, x0,
+                     y0);
+        tracked = FALSE;
+        cr_assert(gst_structure_get_boolean(s, "tracked", &tracked));
+        /* Turning tracking on forgets the last pose: the first frame after
+         * is searched, the next ones refined. */
+        cr_expect_eq(tracked, i > 0, "frame %d: tracked %d", i, tracked);
+        gst_buffer_unref(out);
+    }
+    g_free(verdict);
+    gst_object_unref(e);
+    gst_harness_teardown(hn);
+    drop(&f);
+}

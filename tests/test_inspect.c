@@ -866,3 +866,88 @@ Test(inspect, feature_medians_are_exact)
         free(v);
     }
 }
+
+/* A copy of img moved by (dx, dy) whole pixels (the uncovered edge black). */
+static aoi_image moved(const aoi_image *img, int dx, int dy)
+{
+    aoi_image out;
+    int bpp = aoi_format_bpp(img->format);
+    cr_assert_eq(aoi_image_alloc(&out, img->width, img->height, img->format), 0);
+    for (int y = 0; y < img->height; y++) {
+        uint8_t *o = out.data + (size_t)y * out.stride;
+        memset(o, 0, (size_t)img->width * (size_t)bpp);
+        int sy = y - dy;
+        if (sy < 0 || sy >= img->height)
+            continue;
+        for (int x = 0; x < img->width; x++) {
+            int sx = x - dx;
+            if (sx >= 0 && sx < img->width)
+                memcpy(o + (size_t)x * bpp, img->data + (size_t)sy * img->stride + (size_t)sx * bpp,
+                       (size_t)bpp);
+        }
+    }
+    return out;
+}
+
+static int same_record(const aoi_result *a, const aoi_result *b)
+{
+    if (a->verdict != b->verdict || a->ndefects != b->ndefects)
+        return 0;
+    for (size_t i = 0; i < a->ndefects; i++)
+        if (a->defects[i].type != b->defects[i].type ||
+            a->defects[i].pins[0] != b->defects[i].pins[0])
+            return 0;
+    return 1;
+}
+
+/* Boards in a fixture: each frame's registration starts from the previous
+ * frame's pose (a refinement), and the whole frame is searched when the
+ * board moved too far or the previous frame was not inspected.  The
+ * records are those of a search. */
+Test(inspect, tracking_starts_from_the_previous_pose, .timeout = 300)
+{
+    frame a, b;
+    aoi_result r0, r1;
+    aoi_inspect_info info;
+    aoi_thresholds t = thresholds();
+    make(&a, "AXT640124", 931, 1u << AOI_DEFECT_BRIDGE, &typical);
+    make(&b, "AXT640124", 932, 0, &typical);
+    aoi_image near = moved(&a.img, 3, -2);
+    aoi_inspector *in = aoi_inspector_new(a.part, a.um, a.rot, &t, NULL);
+    cr_assert_not_null(in, "%s", aoi_errmsg());
+    aoi_result_init(&r0);
+    aoi_result_init(&r1);
+    /* Without tracking: what each frame gives searched. */
+    cr_assert_eq(aoi_inspect(in, &near, &r0, &info), 0, "%s", aoi_errmsg());
+    cr_expect_eq(info.tracked, 0);
+    aoi_inspector_set_tracking(in, 1);
+    cr_assert_eq(aoi_inspect(in, &a.img, &r1, &info), 0, "%s", aoi_errmsg());
+    cr_expect_eq(info.tracked, 0, "the first frame has no previous pose");
+    /* The board 3.6 px on: refined from the last pose, the same record. */
+    cr_assert_eq(aoi_inspect(in, &near, &r1, &info), 0, "%s", aoi_errmsg());
+    cr_expect_eq(info.tracked, 1);
+    cr_expect(same_record(&r0, &r1), "tracked record differs from the searched one");
+    cr_expect_lt(hypot(r1.pose.x_px - r0.pose.x_px, r1.pose.y_px - r0.pose.y_px), 0.05,
+                 "pose %.3f,%.3f vs %.3f,%.3f", r1.pose.x_px, r1.pose.y_px, r0.pose.x_px,
+                 r0.pose.y_px);
+    /* Another board elsewhere in the frame: searched, found. */
+    cr_assert_eq(aoi_inspect(in, &b.img, &r1, &info), 0, "%s", aoi_errmsg());
+    cr_expect_eq(info.tracked, 0);
+    cr_expect_lt(hypot(r1.pose.x_px - b.truth.pose.x_px, r1.pose.y_px - b.truth.pose.y_px), 1.0);
+    /* A frame that is not inspected: the next one is searched. */
+    memset(b.img.data, 0, b.img.stride * (size_t)b.img.height);
+    cr_assert_eq(aoi_inspect(in, &b.img, &r1, &info), -1);
+    cr_assert_eq(aoi_inspect(in, &near, &r1, &info), 0, "%s", aoi_errmsg());
+    cr_expect_eq(info.tracked, 0);
+    cr_expect(same_record(&r0, &r1));
+    /* Off again: searched. */
+    aoi_inspector_set_tracking(in, 0);
+    cr_assert_eq(aoi_inspect(in, &near, &r1, &info), 0, "%s", aoi_errmsg());
+    cr_expect_eq(info.tracked, 0);
+    aoi_result_clear(&r0);
+    aoi_result_clear(&r1);
+    aoi_image_free(&near);
+    aoi_inspector_free(in);
+    drop(&a);
+    drop(&b);
+}

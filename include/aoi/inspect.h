@@ -78,6 +78,14 @@ AOI_API void aoi_inspector_set_station(aoi_inspector *in, const aoi_station *sta
  * aoi_calib_um_per_px()).  The calibration is copied. */
 AOI_API int aoi_inspector_set_calib(aoi_inspector *in, const aoi_calib *cal);
 
+/* Tracking (off by default; setting it either way forgets the last pose):
+ * aoi_inspect() starts each frame's registration from the previous frame's
+ * pose — a refinement from it, about half the full search's time, for
+ * boards held in a fixture — and searches the whole frame when that fails
+ * (the board moved more than a few pixels, or the previous frame was not
+ * inspected).  info->tracked says which ran. */
+AOI_API void aoi_inspector_set_tracking(aoi_inspector *in, int on);
+
 /* Per-pin measures (mm, mm²); NAN where not measurable. */
 typedef struct {
     int pin;
@@ -96,6 +104,7 @@ typedef struct {
     double register_ms, inspect_ms;
     double connector_dx_mm, connector_dy_mm, connector_rot_deg; /* measured placement */
     int present;               /* connector found on the pads */
+    int tracked;               /* the pose was refined from the previous frame's */
     int rotation;              /* the job's nominal rotation (degrees) */
     const aoi_joint *joints;   /* one per pad, valid until the next call */
     size_t njoints;

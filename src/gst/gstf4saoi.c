@@ -38,7 +38,7 @@ struct _GstF4saoi {
     gchar *part_name, *calib, *model;
     gdouble um_per_px;
     gint rotation;
-    gboolean overlay, message;
+    gboolean overlay, message, track;
     gdouble th_override[N_THRESHOLDS]; /* < 0: from the thresholds file */
     gboolean dirty;                    /* settings changed: rebuild at the next frame */
     /* state built from the settings */
@@ -58,6 +58,7 @@ enum {
     PROP_ROTATION,
     PROP_OVERLAY,
     PROP_MESSAGE,
+    PROP_TRACK,
     PROP_TH0, /* the thresholds, in aoi_threshold_names() order */
 };
 
@@ -158,6 +159,7 @@ static gboolean configure(GstF4saoi *self, gchar **why)
     if (!(in = aoi_inspector_new(part, um, self->rotation, &th, st)) ||
         (have_cal && aoi_inspector_set_calib(in, &cal) < 0))
         goto fail;
+    aoi_inspector_set_tracking(in, self->track);
     release(self);
     self->part = part;
     self->station = st;
@@ -201,7 +203,7 @@ static gboolean gst_f4saoi_stop(GstBaseTransform *trans)
 }
 
 /* Writes the result's fields into s (the message's and the meta's). */
-static void fill_structure(GstStructure *s, const aoi_result *res, GstBuffer *buf,
+static void fill_structure(GstStructure *s, const aoi_result *res, gboolean tracked, GstBuffer *buf,
                            GstBaseTransform *trans)
 {
     GstClockTime pts = GST_BUFFER_PTS(buf);
@@ -213,10 +215,10 @@ static void fill_structure(GstStructure *s, const aoi_result *res, GstBuffer *bu
                       "duration", G_TYPE_UINT64, GST_BUFFER_DURATION(buf), "verdict", G_TYPE_STRING,
                       aoi_verdict_name(res->verdict), "error", G_TYPE_STRING, res->error, NULL);
     if (res->has_pose)
-        gst_structure_set(s, "x", G_TYPE_DOUBLE, res->pose.x_px, "y", G_TYPE_DOUBLE,
-                          res->pose.y_px, "theta", G_TYPE_DOUBLE, res->pose.theta_deg, "score",
-                          G_TYPE_DOUBLE, res->pose.score, "um-per-px", G_TYPE_DOUBLE,
-                          res->pose.um_per_px, NULL);
+        gst_structure_set(s, "x", G_TYPE_DOUBLE, res->pose.x_px, "y", G_TYPE_DOUBLE, res->pose.y_px,
+                          "theta", G_TYPE_DOUBLE, res->pose.theta_deg, "score", G_TYPE_DOUBLE,
+                          res->pose.score, "um-per-px", G_TYPE_DOUBLE, res->pose.um_per_px,
+                          "tracked", G_TYPE_BOOLEAN, tracked, NULL);
     g_value_init(&defects, GST_TYPE_LIST);
     for (size_t i = 0; i < res->ndefects; i++) {
         const aoi_defect *d = &res->defects[i];
@@ -279,7 +281,8 @@ static GstFlowReturn inspect_frame(GstF4saoi *self, GstVideoFrame *frame, gboole
     };
     GstStructure *msg = NULL;
     gchar *why = NULL;
-    gboolean post;
+    gboolean post, tracked = FALSE;
+    aoi_inspect_info info;
 
     aoi_result_init(&res);
     g_mutex_lock(&self->lock);
@@ -294,8 +297,8 @@ static GstFlowReturn inspect_frame(GstF4saoi *self, GstVideoFrame *frame, gboole
         aoi_result_set_error(&res, "no inspection configured");
     else if (img.format == AOI_FMT_COUNT)
         aoi_result_set_error(&res, "unsupported video format");
-    else
-        aoi_inspect(self->in, &img, &res, NULL);
+    else if (aoi_inspect(self->in, &img, &res, &info) == 0)
+        tracked = info.tracked != 0;
     aoi_result_set_strings(&res, NULL, self->part ? aoi_part_number(self->part) : NULL);
     if (draw && self->part && img.format != AOI_FMT_COUNT)
         aoi_draw_result(&img, self->part, &res, self->rot_effective);
@@ -306,10 +309,10 @@ static GstFlowReturn inspect_frame(GstF4saoi *self, GstVideoFrame *frame, gboole
 
     GstCustomMeta *meta = gst_buffer_add_custom_meta(frame->buffer, RESULT_META);
     if (meta)
-        fill_structure(gst_custom_meta_get_structure(meta), &res, frame->buffer, trans);
+        fill_structure(gst_custom_meta_get_structure(meta), &res, tracked, frame->buffer, trans);
     if (post) {
         msg = gst_structure_new_empty("f4saoi-result");
-        fill_structure(msg, &res, frame->buffer, trans);
+        fill_structure(msg, &res, tracked, frame->buffer, trans);
         if (res.part)
             gst_structure_set(msg, "part", G_TYPE_STRING, res.part, NULL);
         gst_element_post_message(GST_ELEMENT(self),
@@ -380,6 +383,11 @@ static void gst_f4saoi_set_property(GObject *obj, guint id, const GValue *v, GPa
     }
     case PROP_OVERLAY: self->overlay = g_value_get_boolean(v); break;
     case PROP_MESSAGE: self->message = g_value_get_boolean(v); break;
+    case PROP_TRACK:
+        self->track = g_value_get_boolean(v);
+        if (self->in)
+            aoi_inspector_set_tracking(self->in, self->track);
+        break;
     default:
         if (id >= PROP_TH0 && id < PROP_TH0 + N_THRESHOLDS) {
             self->th_override[id - PROP_TH0] = g_value_get_double(v);
@@ -389,7 +397,7 @@ static void gst_f4saoi_set_property(GObject *obj, guint id, const GValue *v, GPa
         g_mutex_unlock(&self->lock);
         return;
     }
-    if (id != PROP_OVERLAY && id != PROP_MESSAGE)
+    if (id != PROP_OVERLAY && id != PROP_MESSAGE && id != PROP_TRACK)
         self->dirty = TRUE;
     g_mutex_unlock(&self->lock);
 }
@@ -406,6 +414,7 @@ static void gst_f4saoi_get_property(GObject *obj, guint id, GValue *v, GParamSpe
     case PROP_ROTATION: g_value_set_int(v, self->rotation); break;
     case PROP_OVERLAY: g_value_set_boolean(v, self->overlay); break;
     case PROP_MESSAGE: g_value_set_boolean(v, self->message); break;
+    case PROP_TRACK: g_value_set_boolean(v, self->track); break;
     default:
         if (id >= PROP_TH0 && id < PROP_TH0 + N_THRESHOLDS)
             g_value_set_double(v, self->th_override[id - PROP_TH0]);
@@ -471,6 +480,13 @@ static void gst_f4saoi_class_init(GstF4saoiClass *klass)
         oc, PROP_MESSAGE,
         g_param_spec_boolean("message", "Post messages",
                              "Post an f4saoi-result element message per frame", TRUE, rw));
+    g_object_class_install_property(
+        oc, PROP_TRACK,
+        g_param_spec_boolean("track", "Track the pose",
+                             "Start each frame's registration from the previous frame's pose "
+                             "(boards held in a fixture: about half the search's time); the "
+                             "whole frame is searched when that fails",
+                             FALSE, rw));
     for (int i = 0; i < N_THRESHOLDS; i++) {
         gchar *nick = g_strdelimit(g_strdup(names[i]), "_", '-');
         g_object_class_install_property(

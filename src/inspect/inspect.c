@@ -95,6 +95,10 @@ struct aoi_inspector {
     feat ref[REF_COUNT];
     int tpl_nu, tpl_nw;
     double tpl_a0, tpl_w0;
+    int refined;   /* the last frame's pose was refined from its start */
+    int track;     /* aoi_inspector_set_tracking() */
+    int have_prev; /* prev: the last frame's confident pose */
+    aoi_pose prev;
     aoi_registrar *small;  /* fast path: registrar for reduced-scale frames */
     int small_denom;
     /* calibration */
@@ -1367,6 +1371,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     /* From a starting pose (found on a reduced or a raw frame), a refinement
      * is enough unless it fails; otherwise the full search. */
     int refined = start && aoi_register_refine(in->reg, frame, start, &pose, &ri) == 0;
+    in->refined = refined;
     if (start && !refined && getenv("AOI_INSPECT_DEBUG"))
         fprintf(stderr, "refine failed: %s\n", aoi_errmsg());
     if (!refined && aoi_register(in->reg, frame, NULL, &pose, &ri) < 0) {
@@ -1606,8 +1611,8 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, const aoi_po
     if (frame->width != in->und_w || frame->height != in->und_h)
         return aoi__error("the calibration is for %dx%d frames, this one is %dx%d", in->und_w,
                           in->und_h, frame->width, frame->height);
-    if ((!start || aoi_register_refine(in->reg, frame, start, &pose, NULL) < 0) &&
-        locate_raw(in, frame, &pose) < 0) {
+    int from_start = start && aoi_register_refine(in->reg, frame, start, &pose, NULL) == 0;
+    if (!from_start && locate_raw(in, frame, &pose) < 0) {
         info->register_ms = now_ms() - t0;
         if (pose.score > 0) {
             res->has_pose = 1;
@@ -1647,6 +1652,7 @@ int aoi__inspect_measure(aoi_inspector *in, const aoi_image *frame, const aoi_po
         if (aoi_undistort_region(in->und, frame, x0, y0, &region) < 0)
             return -1;
         rc = measure_frame(in, &region, &local, res, info, fr);
+        in->refined = from_start;
     }
     info->register_ms = now_ms() - t0 - info->inspect_ms;
     if (res->has_pose) {
@@ -1691,5 +1697,26 @@ int aoi__inspect_from(aoi_inspector *in, const aoi_image *frame, const aoi_pose 
 int aoi_inspect(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
                 aoi_inspect_info *info)
 {
-    return aoi__inspect_from(in, frame, NULL, res, info);
+    aoi_inspect_info dummy;
+    aoi_pose start = in->prev;
+    if (!info)
+        info = &dummy;
+    int tracking = in->track && in->have_prev;
+    in->refined = 0;
+    int rc = aoi__inspect_from(in, frame, tracking ? &start : NULL, res, info);
+    info->tracked = tracking && in->refined;
+    if (in->track) {
+        /* A frame that was not inspected says nothing of where the next
+         * board sits: the next one is searched. */
+        in->have_prev = rc == 0 && res->has_pose;
+        if (in->have_prev)
+            in->prev = res->pose;
+    }
+    return rc;
+}
+
+void aoi_inspector_set_tracking(aoi_inspector *in, int on)
+{
+    in->track = on != 0;
+    in->have_prev = 0;
 }

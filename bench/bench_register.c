@@ -22,6 +22,28 @@
 
 #define REPS 15
 
+/* REPS inspections of img: the whole time of each in t[], the joints' and
+ * the registration's (where not NULL) in joints[], reg[]; returns how many
+ * were tracked. */
+static int time_inspect(aoi_inspector *in, const aoi_image *img, aoi_result *res, double *t,
+                        double *joints, double *reg)
+{
+    aoi_inspect_info info;
+    int tracked = 0;
+    for (int i = 0; i < REPS; i++) {
+        double t0 = bench_now_ms();
+        if (aoi_inspect(in, img, res, &info) < 0)
+            fprintf(stderr, "inspect: %s\n", aoi_errmsg());
+        t[i] = bench_now_ms() - t0;
+        if (joints)
+            joints[i] = info.inspect_ms;
+        if (reg)
+            reg[i] = info.register_ms;
+        tracked += info.tracked;
+    }
+    return tracked;
+}
+
 int main(int argc, char **argv)
 {
     const char *partname = argc > 1 ? argv[1] : "AXT680124";
@@ -70,7 +92,7 @@ int main(int argc, char **argv)
 
     /* Registration plus inspection of every joint (one core). */
     double t_insp[REPS], t_joints[REPS], t_track[REPS], t_track_reg[REPS];
-    int tracked = 0;
+    int tracked;
     {
         aoi_thresholds th;
         if (aoi_thresholds_load_default(NULL, &th) < 0) {
@@ -81,26 +103,13 @@ int main(int argc, char **argv)
         aoi_result res;
         aoi_inspect_info info2;
         aoi_result_init(&res);
-        for (int i = 0; i < REPS; i++) {
-            double t0 = bench_now_ms();
-            if (aoi_inspect(in, &img, &res, &info2) < 0)
-                fprintf(stderr, "inspect: %s\n", aoi_errmsg());
-            t_insp[i] = bench_now_ms() - t0;
-            t_joints[i] = info2.inspect_ms;
-        }
+        time_inspect(in, &img, &res, t_insp, t_joints, NULL);
         /* Tracking (a fixtured board, the same frame again): each
          * registration is refined from the previous frame's pose. */
         aoi_inspector_set_tracking(in, 1);
         if (aoi_inspect(in, &img, &res, &info2) < 0)
             fprintf(stderr, "inspect: %s\n", aoi_errmsg());
-        for (int i = 0; i < REPS; i++) {
-            double t0 = bench_now_ms();
-            if (aoi_inspect(in, &img, &res, &info2) < 0)
-                fprintf(stderr, "inspect: %s\n", aoi_errmsg());
-            t_track[i] = bench_now_ms() - t0;
-            t_track_reg[i] = info2.register_ms;
-            tracked += info2.tracked;
-        }
+        tracked = time_inspect(in, &img, &res, t_track, NULL, t_track_reg);
         aoi_result_clear(&res);
         aoi_inspector_free(in);
     }

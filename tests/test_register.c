@@ -387,6 +387,17 @@ static void make_read_back(frame *f, const char *part, const aoi_synth_params *p
     unlink(path);
 }
 
+/* make_read_back(), registered(); the pose's distance from the truth (px)
+ * in *err. */
+static aoi_pose read_back_registered(frame *f, const char *part, const aoi_synth_params *p,
+                                     double *err)
+{
+    make_read_back(f, part, p);
+    aoi_pose pose = registered(f);
+    *err = hypot(pose.x_px - f->truth.pose.x_px, pose.y_px - f->truth.pose.y_px);
+    return pose;
+}
+
 /* An 80-pin socket in grey under ring light at 20 um/px (`f4saoi synth -p
  * AXT580124 -s 31100 -u 20 -r 270 --gray`, the sixth board): its pads are
  * grey on grey, only the fillets' rims show, and a fit five pitches along
@@ -402,9 +413,8 @@ Test(register, the_body_ends_undo_a_pitch_slip, .timeout = 300)
     p.um_per_px = 20;
     p.rotation = 270;
     p.gray = 1;
-    make_read_back(&f, "AXT580124", &p);
-    aoi_pose pose = registered(&f);
-    double e = hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px);
+    double e;
+    read_back_registered(&f, "AXT580124", &p, &e);
     cr_expect_lt(e, 1.0, "pose %.1f px off", e);
     drop(&f);
 }
@@ -461,9 +471,8 @@ Test(register, body_off_across_at_the_finest_scale, .timeout = 300)
     p.defects = 1u << AOI_DEFECT_OFFSET;
     p.um_per_px = 6;
     p.rotation = 0;
-    make_read_back(&f, "AXT510124", &p);
-    aoi_pose pose = registered(&f);
-    double e = hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px);
+    double e;
+    aoi_pose pose = read_back_registered(&f, "AXT510124", &p, &e);
     cr_expect_lt(e, 1.0, "pose %.1f px off", e);
     cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
     drop(&f);

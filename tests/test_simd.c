@@ -127,25 +127,39 @@ Test(simd, colour_dist_reference_formula)
     cr_expect_eq(out[0], 240);
 }
 
-Test(simd, colour_dist_every_isa_matches_scalar)
+/* Every SIMD path over widths[] x heights 1, 3, 5, with misaligned rows
+ * and padded strides varying between cases; check(isa, w, h, mis, pad)
+ * compares one case with the reference.  Skips where no SIMD path runs. */
+static void sweep(const int *widths, size_t nw, void (*check)(aoi_isa, int, int, int, int))
 {
-    static const int widths[] = {1, 3, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 97, 257, 1001};
     int tested = 0;
     for (int isa = AOI_ISA_SSE41; isa < AOI_ISA_COUNT; isa++) {
         if (!aoi_simd_supported((aoi_isa)isa))
             continue;
-        for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++)
+        for (size_t wi = 0; wi < nw; wi++)
             for (int h = 1; h <= 5; h += 2) {
-                int mis = (int)(wi + (size_t)h) % 7, pad = (int)(wi * 3 + (size_t)h) % 5;
-                check_dist((aoi_isa)isa, widths[wi], h, 1, 0, mis, pad);
-                check_dist((aoi_isa)isa, widths[wi], h, 3, 0, mis, pad);
-                check_dist((aoi_isa)isa, widths[wi], h, 4, 0, mis, pad);
-                check_dist((aoi_isa)isa, widths[wi], h, 4, 3, mis + 1, pad);
+                check((aoi_isa)isa, widths[wi], h, (int)(wi + (size_t)h) % 7,
+                      (int)(wi * 3 + (size_t)h) % 5);
                 tested++;
             }
     }
     if (!tested)
         cr_skip_test("no SIMD path on this CPU");
+}
+
+/* Grey, packed RGB, RGBx and xRGB. */
+static void check_dist_layouts(aoi_isa isa, int w, int h, int mis, int pad)
+{
+    check_dist(isa, w, h, 1, 0, mis, pad);
+    check_dist(isa, w, h, 3, 0, mis, pad);
+    check_dist(isa, w, h, 4, 0, mis, pad);
+    check_dist(isa, w, h, 4, 3, mis + 1, pad);
+}
+
+Test(simd, colour_dist_every_isa_matches_scalar)
+{
+    static const int widths[] = {1, 3, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 97, 257, 1001};
+    sweep(widths, sizeof widths / sizeof *widths, check_dist_layouts);
 }
 
 Test(simd, edge_energy_reference_formula)
@@ -188,24 +202,18 @@ static void check_edge(aoi_isa isa, int w, int h, int misalign, int pad, int ext
     free(got);
 }
 
+/* Random bytes, then only 0 and 255 (the largest steps). */
+static void check_edge_values(aoi_isa isa, int w, int h, int mis, int pad)
+{
+    check_edge(isa, w, h, mis, pad, 0);
+    check_edge(isa, w, h, mis + 1, pad, 1);
+}
+
 Test(simd, edge_energy_every_isa_matches_scalar)
 {
     static const int widths[] = {1,  2,  3,  15, 16, 17, 18, 19, 31,  32,
                                  33, 34, 35, 63, 64, 65, 66, 97, 257, 1001};
-    int tested = 0;
-    for (int isa = AOI_ISA_SSE41; isa < AOI_ISA_COUNT; isa++) {
-        if (!aoi_simd_supported((aoi_isa)isa))
-            continue;
-        for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++)
-            for (int h = 1; h <= 5; h += 2) {
-                int mis = (int)(wi + (size_t)h) % 7, pad = (int)(wi * 3 + (size_t)h) % 5;
-                check_edge((aoi_isa)isa, widths[wi], h, mis, pad, 0);
-                check_edge((aoi_isa)isa, widths[wi], h, mis + 1, pad, 1);
-                tested++;
-            }
-    }
-    if (!tested)
-        cr_skip_test("no SIMD path on this CPU");
+    sweep(widths, sizeof widths / sizeof *widths, check_edge_values);
 }
 
 static int same_float(float a, float b)

@@ -1698,12 +1698,11 @@ int aoi_inspect(aoi_inspector *in, const aoi_image *frame, aoi_result *res,
                 aoi_inspect_info *info)
 {
     aoi_inspect_info dummy;
-    aoi_pose start = in->prev;
     if (!info)
         info = &dummy;
     int tracking = in->track && in->have_prev;
     in->refined = 0;
-    int rc = aoi__inspect_from(in, frame, tracking ? &start : NULL, res, info);
+    int rc = aoi__inspect_from(in, frame, tracking ? &in->prev : NULL, res, info);
     info->tracked = tracking && in->refined;
     if (in->track) {
         /* A frame that was not inspected says nothing of where the next

@@ -477,3 +477,28 @@ Test(register, body_off_across_at_the_finest_scale, .timeout = 300)
     cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
     drop(&f);
 }
+
+/* An 80-pin header at 14 um/px, rotation 270, its body 0.2 mm off across
+ * the rows, beside another part's row of pads at about the row spacing
+ * (`tools/eval-offset.sh`'s board `f4saoi synth -p AXT680124 -s 30227 -u 14
+ * -r 270 -d bridge,offset`): the squeezed row's fillets hide under the
+ * body, so the strongest coarse peaks pair the clutter row with the part's
+ * other row, and every candidate of both looks lay on that line, one every
+ * few pitches along it ("footprint not found", 45 % of the edges).  The
+ * second look also takes the strongest peak of each place across the
+ * rows. */
+Test(register, clutter_row_beside_a_squeezed_row, .timeout = 300)
+{
+    frame f;
+    aoi_synth_params p;
+    aoi_synth_params_default(&p);
+    p.seed = 30227;
+    p.defects = 1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET;
+    p.um_per_px = 14;
+    p.rotation = 270;
+    double e;
+    aoi_pose pose = read_back_registered(&f, "AXT680124", &p, &e);
+    cr_expect_lt(e, 1.0, "pose %.1f px off", e);
+    cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
+    drop(&f);
+}

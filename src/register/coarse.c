@@ -159,10 +159,19 @@ static double placed_score(const level *L, const tbox *b, size_t n, const placed
     return (double)sum[1] / P->area[1] - (double)sum[0] / P->area[0];
 }
 
-static void insert_candidate(candidate *c, int *n, int max, candidate nc, double min_dist)
+/* Peaks closer than min_dist across the rows and than min_dist * stretch
+ * along them are one hypothesis (the stronger kept).  With an infinite
+ * stretch, one peak per place across the rows: a pad row gives a peak every
+ * few pitches along itself, which can crowd out the other places. */
+static void insert_candidate(candidate *c, int *n, int max, candidate nc, double min_dist,
+                             int rows_along_y, double stretch)
 {
     for (int i = 0; i < *n; i++) {
         double dx = c[i].x - nc.x, dy = c[i].y - nc.y;
+        if (rows_along_y)
+            dy /= stretch;
+        else
+            dx /= stretch;
         if (dx * dx + dy * dy < min_dist * min_dist) {
             if (nc.score > c[i].score)
                 c[i] = nc;
@@ -191,7 +200,7 @@ static void insert_candidate(candidate *c, int *n, int max, candidate nc, double
 }
 
 int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
-                         double spacing, candidate *out, int max_out, int *nout)
+                         double spacing, int along_rows, candidate *out, int max_out, int *nout)
 {
     int f = r->um <= 12 ? 4 : 2, bpp = aoi_format_bpp(frame->format), xoff = 0;
     int ro, go, bo, f2 = 4;
@@ -232,8 +241,8 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     L2 = (level){r->integ, r->e2.w, r->e2.h, k2, r->rot};
     /* The whole footprint lies inside the frame (imaging.md), so only origins
      * that keep it inside are tried. */
+    int swap = r->rot == 90 || r->rot == 270;
     {
-        int swap = r->rot == 90 || r->rot == 270;
         double hx = (swap ? r->half_wid : r->half_len) * k2, hy = (swap ? r->half_len : r->half_wid) * k2;
         x0 = (int)floor(hx * 0.9), y0 = (int)floor(hy * 0.9);
         x1 = (int)ceil(r->e2.w - hx * 0.9) - 1, y1 = (int)ceil(r->e2.h - hy * 0.9) - 1;
@@ -246,6 +255,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         y0 = (int)fmax(y0, hint->y_px / c - rad);
         y1 = (int)fmin(y1, hint->y_px / c + rad);
     }
+    double stretch = along_rows ? INFINITY : 1.0;
     placed *P = r->ncoarse <= PLACED_MAX && r->nfine <= PLACED_MAX ? malloc(sizeof *P) : NULL;
     for (int a = -1; a <= 1; a++) {
         const turn ta = turn_of(&L2, a * 2.0 * M_PI / 180);
@@ -257,7 +267,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                              : box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, ta);
                 if (s > 0)
                     insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0, 0},
-                                     r->half_wid * k2 * spacing);
+                                     r->half_wid * k2 * spacing, swap, stretch);
             }
     }
     if (!ncand) {

@@ -231,6 +231,7 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     candidate alt;
     int has_alt = 0, fr;
     *c = *coarse;
+    *sc = 1, *in = 0; /* defined for the debug line when every fit fails */
     aoi__register_mask_colour(r, frame, c);
     aoi__register_phase(r, frame, c, fmax(r->um <= 12 ? 10 : 6, PHASE_REACH_MM * 1000 / r->um),
                         &alt, &has_alt);
@@ -336,7 +337,7 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)
 {
-    candidate cand[3], more[5], best = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
+    candidate cand[3], more[8], best = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
     double best_scale = 1, t0 = now_ms(), t1;
     int n = 0, nmore = 0, best_in = 0, moved;
     aoi_register_info dummy;
@@ -345,7 +346,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         info = &dummy;
     if (begin_frame(r, frame, pose, info) < 0)
         return -1;
-    if (aoi__register_coarse(r, frame, hint, 1.0, cand, 3, &n) < 0)
+    if (aoi__register_coarse(r, frame, hint, 1.0, 0, cand, 3, &n) < 0)
         return aoi__error_prefix("footprint not found");
     t1 = now_ms();
     info->coarse_ms = t1 - t0;
@@ -363,9 +364,14 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     }
     /* A small part beside strong clutter: its peak may have been suppressed
      * as a neighbour of a stronger one.  A second look with closer peaks
-     * fits those not fitted yet. */
+     * fits those not fitted yet; and the strongest peak of each place across
+     * the rows, as the peaks along one row (a clutter row paired with one of
+     * the part's) can fill the first search's list. */
     if (r->second_look && best.strict <= SECOND_BELOW &&
-        aoi__register_coarse(r, frame, hint, SECOND_SPACING, more, 5, &nmore) == 0) {
+        aoi__register_coarse(r, frame, hint, SECOND_SPACING, 0, more, 5, &nmore) == 0) {
+        int nacross = 0;
+        if (aoi__register_coarse(r, frame, hint, 1.0, 1, more + nmore, 3, &nacross) == 0)
+            nmore += nacross;
         double need = best.score < 0 ? -1e9 : best.strict + SECOND_MARGIN;
         for (int i = 0; i < nmore; i++) {
             candidate c;
@@ -373,6 +379,8 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
             int in;
             for (int q = 0; q < n; q++)
                 d = fmin(d, hypot(more[i].x - cand[q].x, more[i].y - cand[q].y));
+            for (int q = 0; q < i; q++)
+                d = fmin(d, hypot(more[i].x - more[q].x, more[i].y - more[q].y));
             if (d < 2)
                 continue; /* fitted already */
             info->candidates++;

@@ -83,9 +83,12 @@ typedef struct {
 int aoi__register_model(aoi_registrar *r);
 /* Up to max_out candidates, strongest first.  Peaks closer than spacing
  * times the footprint's half-width to a stronger one are suppressed (1: the
- * first search; less: a second look beside strong clutter). */
+ * first search; less: a second look beside strong clutter); with along_rows
+ * set, the suppression reaches along the rows without limit: the strongest
+ * peak of each place across the rows (a pad row gives peaks every few
+ * pitches along itself, which can crowd out the other places). */
 int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
-                         double spacing, candidate *out, int max_out, int *nout);
+                         double spacing, int along_rows, candidate *out, int max_out, int *nout);
 /* Estimates the mask colour around a candidate. */
 void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candidate *c);
 /* Fixes the pitch phase along the rows (moves c by less than half a pitch). */

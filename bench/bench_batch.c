@@ -3,8 +3,8 @@
  * footprint, full-resolution decode of its region only), inspection with
  * full decodes, and a plain full-size decode of the same files as the
  * baseline; decodes at 1/8 (the entropy decoding every reader of the file
- * pays) and 1/2; 1 and 2 threads; peak memory (getrusage).  Medians of
- * runs. */
+ * pays) and 1/2; 1 and 2 threads; peak memory (getrusage); then the fast
+ * path's gain on a 10- and a 40-pin part.  Medians of runs. */
 #include "bench_util.h"
 #include "aoi/error.h"
 #include "aoi/inspect.h"
@@ -108,14 +108,9 @@ static int run_cli(const char *exe, const char *dir, const char *threads, int fa
     return 0;
 }
 
-int main(int argc, char **argv)
+/* NFILES frames of the current part, 2448x2048 at 9 um/px, as JPEGs in dir. */
+static int make_files(const char *dir)
 {
-    char dir[] = "/tmp/aoi-bench-batch-XXXXXX";
-    if (!mkdtemp(dir) || !(part = aoi_part_load("AXT680124", NULL)) ||
-        aoi_thresholds_load_default(NULL, &th) < 0) {
-        fprintf(stderr, "setup: %s\n", aoi_errmsg());
-        return 1;
-    }
     for (int i = 0; i < NFILES; i++) {
         aoi_synth_params p;
         aoi_image img;
@@ -124,11 +119,59 @@ int main(int argc, char **argv)
         p.seed = 300 + (uint64_t)i;
         p.width = 2448, p.height = 2048, p.um_per_px = 9.0, p.rotation = 0;
         if (aoi_synth_render(part, &p, &img, &truth, NULL, NULL) < 0)
-            return 1;
+            return -1;
         snprintf(files[i], sizeof files[i], "%s/%02d.jpg", dir, i);
-        aoi_image_write_jpeg(&img, files[i], 90, 0);
+        int rc = aoi_image_write_jpeg(&img, files[i], 90, 0);
         aoi_image_free(&img);
         aoi_result_clear(&truth);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void remove_files(const char *dir)
+{
+    for (int i = 0; i < NFILES; i++)
+        unlink(files[i]);
+    rmdir(dir);
+}
+
+/* The fast path's gain by the part's size: the region it decodes, and the
+ * joints it inspects, grow with the pin count. */
+static void by_part(void)
+{
+    static const char *const parts[] = {"AXT510124", "AXT540124"};
+    printf("by part (1 thread, img/s): plain decode / inspection, full decode / fast path\n");
+    for (size_t q = 0; q < sizeof parts / sizeof *parts; q++) {
+        char dir[] = "/tmp/aoi-bench-batch-XXXXXX";
+        aoi_part *keep = part;
+        if (!mkdtemp(dir) || !(part = aoi_part_load(parts[q], NULL))) {
+            part = keep;
+            continue;
+        }
+        if (make_files(dir) == 0) {
+            double d = run(0, 1), full = run(2, 1), fast = run(1, 1);
+            printf("  %s (%d pins): %.2f / %.2f / %.2f (fast / full %.2fx, fast / decode %.2fx)\n",
+                   parts[q], aoi_part_pins(part), d, full, fast, fast / full, fast / d);
+        }
+        remove_files(dir);
+        aoi_part_free(part);
+        part = keep;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    char dir[] = "/tmp/aoi-bench-batch-XXXXXX";
+    if (!mkdtemp(dir) || !(part = aoi_part_load("AXT680124", NULL)) ||
+        aoi_thresholds_load_default(NULL, &th) < 0) {
+        fprintf(stderr, "setup: %s\n", aoi_errmsg());
+        return 1;
+    }
+    if (make_files(dir) < 0) {
+        fprintf(stderr, "setup: %s\n", aoi_errmsg());
+        return 1;
     }
     double dec1 = run(0, 1), fast1 = run(1, 1), full1 = run(2, 1), fast2 = run(1, 2);
     double dec8 = run_scaled(3, 8, 1), dec2 = run_scaled(3, 2, 1);
@@ -173,9 +216,8 @@ int main(int argc, char **argv)
                     printf("f4saoi inspect -j %s: could not run %s\n", nt[k], argv[1]);
             }
     }
-    for (int i = 0; i < NFILES; i++)
-        unlink(files[i]);
-    rmdir(dir);
+    remove_files(dir);
+    by_part();
     aoi_part_free(part);
     return 0;
 }

@@ -828,11 +828,12 @@ static int cmp_float(const void *a, const void *b)
 }
 
 /* The features' medians: radix selection above 512 values, quickselect
- * below; both the value a full sort puts at n / 2, for sizes about the
- * switch, many ties, negative values and both zeros. */
+ * below, rank counting up to 64; each the value a full sort puts at n / 2,
+ * for sizes about the switches, many ties, negative values and both
+ * zeros. */
 Test(inspect, feature_medians_are_exact)
 {
-    static const size_t sizes[] = {1, 2, 3, 511, 512, 513, 514, 1000, 4097, 60001};
+    static const size_t sizes[] = {1, 2, 3, 5, 17, 40, 63, 64, 65, 511, 512, 513, 514, 1000, 4097, 60001};
     uint64_t st = 12345;
     for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
         size_t n = sizes[t];

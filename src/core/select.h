@@ -81,6 +81,27 @@ static inline float aoi__radix_select(uint32_t *keys, size_t n, size_t k)
     return f;
 }
 
+/* k-th smallest of a few floats (no NaN) by counting: the value with at
+ * most k values below it and more than k at or below it.  No branches on
+ * the data but the exit: on a few dozen values several times faster than
+ * quickselect, whose comparisons the branch predictor cannot guess.  The
+ * same value as a full sort's v[k] (of -0 and +0, either). */
+#define AOI__RANK_MAX 64
+static inline float aoi__select_rank(const float *v, size_t n, size_t k)
+{
+    for (size_t i = 0; i < n; i++) {
+        const float x = v[i];
+        unsigned lt = 0, le = 0;
+        for (size_t j = 0; j < n; j++) {
+            lt += v[j] < x;
+            le += v[j] <= x;
+        }
+        if (lt <= k && k < le)
+            return x;
+    }
+    return v[k];
+}
+
 #define AOI__SELECT_SELF(x) (x)
 AOI__DEFINE_SELECT_BY(aoi__select_float, float, AOI__SELECT_SELF)
 AOI__DEFINE_SELECT_BY(aoi__select_double, double, AOI__SELECT_SELF)

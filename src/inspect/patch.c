@@ -103,7 +103,7 @@ int aoi__patch_mean(const patch *p, double u0, double u1, double w0, double w1, 
 
 float aoi__select_k(float *v, size_t n, size_t k)
 {
-    return aoi__select_float(v, n, k);
+    return n <= AOI__RANK_MAX ? aoi__select_rank(v, n, k) : aoi__select_float(v, n, k);
 }
 
 /* Above this many values, radix selection (see core/select.h). */

@@ -656,13 +656,95 @@ static inline int skipped(const aoi_registrar *r, const mpoint *m)
 #define DISP_SHARE 0.6
 #define HIT_MAX 8192
 #define ABSENT_MAX 1024
+#define UNC_MAX 8192
+typedef struct {
+    double u, v;
+    int hit;
+} unc_pt;
 typedef struct {
     int end;
     double st;
 } absent_pt;
 
+/* Body edges across the rows: a body off its pads across the rows by up to
+ * BODY_SHIFT_MM covers the near part of one row's pads (their sides were
+ * modelled "visible unless the body sits off-centre").  Its two long edges
+ * are measured in the gaps between pads, where the body meets the mask:
+ * per gap the strongest drop of D outward within BODY_SHIFT_MM + 0.05 of the
+ * model's edge, per row side a line through them (Theil-Sen), and the body
+ * is taken as shifted when both lines are there, parallel, a body width
+ * apart and off the same way.  Returns 0 and the edge line of each side
+ * (|v| = a[side] + b[side] u, side 0 for -v, 1 for +v), or -1. */
+#define ACROSS_GAPS_MAX 64 /* gaps per row: 39 on the 80-pin parts */
+#define ACROSS_WIDTH_TOL 0.03 /* measured width vs the model's (mm) */
+#define ACROSS_MIN_SHIFT 0.04 /* less is within what the uncertain band's margin absorbs (mm) */
+static int body_across(const aoi_registrar *r, const sampler *s, const frame_xf *fx,
+                       const candidate *c, double a[2], double b[2])
+{
+    const aoi_pad *pads = aoi_part_pads(r->part);
+    int n = aoi_part_pins(r->part);
+    aoi_rect body = aoi_part_body(r->part);
+    double y1 = body.y1, k = fx->k, dv = 0.5 / k, reach = BODY_SHIFT_MM + 0.05;
+    int nv = (int)(2 * reach / dv) + 1, g = (int)ceil(1.0 / (k * dv));
+    static _Thread_local double gu[2][ACROSS_GAPS_MAX], gv[2][ACROSS_GAPS_MAX];
+    static _Thread_local double sl[ACROSS_GAPS_MAX * ACROSS_GAPS_MAX / 2], prof[1024];
+    int ng[2] = {0, 0};
+    if (nv > 1024 || nv < 4 * g + 2)
+        return -1;
+    for (int q = 0; q + 2 < n; q++) {
+        const aoi_pad *p = &pads[q], *o = &pads[q + 2];
+        int side = p->row > 0;
+        if (o->row != p->row || ng[side] >= ACROSS_GAPS_MAX)
+            continue;
+        double u = (p->cx + o->cx) / 2, best = 4 * MIN_STRENGTH, bv = NAN;
+        int ok = 1;
+        for (int i = 0; i < nv && ok; i++) {
+            mpoint m = {u, p->row * (y1 - reach + i * dv), 0, p->row, 0, 0, 0, 0};
+            proj pp;
+            project(fx, c, &m, &pp);
+            prof[i] = sample(s, pp.x, pp.y);
+            ok = prof[i] >= 0;
+        }
+        if (!ok)
+            continue;
+        for (int i = g; i + g < nv; i++)
+            if (prof[i - g] - prof[i + g] > best)
+                best = prof[i - g] - prof[i + g], bv = y1 - reach + i * dv;
+        if (isfinite(bv)) {
+            gu[side][ng[side]] = u;
+            gv[side][ng[side]++] = bv;
+        }
+    }
+    for (int side = 0; side < 2; side++) {
+        int m = ng[side], ns = 0, in = 0;
+        if (m < 4)
+            return -1;
+        for (int i = 0; i < m; i++)
+            for (int j = i + 1; j < m; j++)
+                if (gu[side][j] != gu[side][i])
+                    sl[ns++] = (gv[side][j] - gv[side][i]) / (gu[side][j] - gu[side][i]);
+        if (ns == 0)
+            return -1;
+        b[side] = aoi__select_double(sl, (size_t)ns, (size_t)ns / 2);
+        for (int i = 0; i < m; i++)
+            sl[i] = gv[side][i] - b[side] * gu[side][i];
+        a[side] = aoi__select_double(sl, (size_t)m, (size_t)m / 2);
+        /* Most gaps on the line (1.5 px): a straight edge, not clutter. */
+        for (int i = 0; i < m; i++)
+            in += fabs(gv[side][i] - a[side] - b[side] * gu[side][i]) * k < 1.5;
+        if (in < 0.6 * m)
+            return -1;
+    }
+    /* One rigid body: a body width apart, parallel, moved one way. */
+    double d = (a[1] - a[0]) / 2;
+    if (fabs(a[0] + a[1] - 2 * y1) > ACROSS_WIDTH_TOL || fabs(b[0] + b[1]) * r->half_len > 0.02 ||
+        fabs(d) < ACROSS_MIN_SHIFT || fabs(d) > BODY_SHIFT_MM + 0.03)
+        return -1;
+    return 0;
+}
+
 double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candidate *c,
-                           double scale, int polarity, double *strict)
+                           double scale, int polarity, int body_across_too, double *strict)
 {
     sampler s;
     int in = 0, n = 0, absent[2] = {0, 0}, absent_hit[2] = {0, 0}, unc_n = 0, unc_in = 0;
@@ -672,7 +754,8 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
     /* The steps found at the pads' certain edges, and at the absent pads'. */
     static _Thread_local double hst[HIT_MAX];
     static _Thread_local absent_pt astr[ABSENT_MAX];
-    int nd[2] = {0, 0}, nh = 0, na = 0, side_n = 0, side_in = 0;
+    static _Thread_local unc_pt unc[UNC_MAX];
+    int nd[2] = {0, 0}, nh = 0, na = 0, side_n = 0, side_in = 0, nu = 0;
     double reach = fmin(TERMINAL_REACH_MM * 1000.0 / r->um * scale, 2 * MAX_REACH_PX);
     frame_xf fx = xf_of(r, c, scale);
     make_sampler(r, frame, c, &s);
@@ -718,6 +801,8 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
         } else {
             unc_n++;
             unc_in += hit;
+            if (nu < UNC_MAX)
+                unc[nu++] = (unc_pt){r->pts[i].u, r->pts[i].v, hit};
         }
     }
     /* Strict: every visible side counts (the confidence, so that a wrong
@@ -745,6 +830,20 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
             continue; /* no one distance: clutter's edges at random */
         if (n + unc_n && (double)(in + unc_in + more) / (n + unc_n) > st)
             st = (double)(in + unc_in + more) / (n + unc_n);
+    }
+    /* A body off across the rows, seen at its two long edges, hides the
+     * near part of the pads of the row it moved toward: under that
+     * hypothesis those points (uncertain by the model) are left out. */
+    double ea[2], eb[2];
+    if (body_across_too && nu < UNC_MAX && body_across(r, &s, &fx, c, ea, eb) == 0) {
+        int side = ea[1] > ea[0], hid = 0, hid_in = 0;
+        for (int q = 0; q < nu; q++)
+            if ((unc[q].v > 0) == side && fabs(unc[q].v) < ea[side] + eb[side] * unc[q].u) {
+                hid++;
+                hid_in += unc[q].hit;
+            }
+        if (n + unc_n - hid > 0 && (double)(in + unc_in - hid_in) / (n + unc_n - hid) > st)
+            st = (double)(in + unc_in - hid_in) / (n + unc_n - hid);
     }
     /* Pads continuing beyond the row ends: a longer part, or a row slipped.
      * An edge there counts when it is like the pads' own (half their median
@@ -872,7 +971,7 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         *inliers = in;
     }
     *scale = sc;
-    c->score = aoi__register_score(r, frame, c, sc, polarity, &c->strict);
+    c->score = aoi__register_score(r, frame, c, sc, polarity, 0, &c->strict);
 bailout:
     free(res);
     free(ok);

@@ -85,9 +85,20 @@ static candidate shifted(const aoi_registrar *r, const candidate *c, double scal
 }
 
 /* The pose of a fitted candidate, and whether it is confident enough. */
-static int accept(const aoi_registrar *r, const candidate *best, double best_scale, int best_in,
-                  aoi_pose *pose, aoi_register_info *info)
+/* A fit explaining less than this share of the outline has its confidence
+ * looked at again with the body off across the rows (see
+ * aoi__register_score()): it only matters about the threshold. */
+#define ACROSS_BELOW 0.7
+
+static int accept(aoi_registrar *r, const aoi_image *frame, candidate *best, double best_scale,
+                  int best_in, aoi_pose *pose, aoi_register_info *info)
 {
+    double st;
+    if (best->strict >= 0 && best->strict < ACROSS_BELOW) {
+        aoi__register_score(r, frame, best, best_scale, -1, 1, &st);
+        if (st > best->strict)
+            best->strict = st;
+    }
     info->edge_points = (int)r->nvisible;
     info->inliers = best_in;
     pose->x_px = best->x;
@@ -205,7 +216,7 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
     pitch_fix(r, frame, &c, &sc, &in, &info->pitch_shift);
     settle(r, frame, &c, &sc, &in, info);
     info->fine_ms = now_ms() - t0;
-    return accept(r, &c, sc, in, pose, info);
+    return accept(r, frame, &c, sc, in, pose, info);
 }
 
 /* A fit explaining this share of the outline (the choosing score) needs no
@@ -399,5 +410,5 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     }
     settle(r, frame, &best, &best_scale, &best_in, info);
     info->fine_ms = now_ms() - t1;
-    return accept(r, &best, best_scale, best_in, pose, info);
+    return accept(r, frame, &best, best_scale, best_in, pose, info);
 }

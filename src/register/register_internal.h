@@ -120,8 +120,10 @@ int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, d
 
 /* Scores a pose without moving it: returns the score for choosing (see
  * candidate.score) and puts the strict share of the outline found, the
- * confidence, in *strict. */
+ * confidence, in *strict.  With body_across_too, the confidence also
+ * considers a body off across the rows that hides the near part of one
+ * row's pads (seen at its two long edges; costs a few thousand samples). */
 double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candidate *c,
-                           double scale, int polarity, double *strict);
+                           double scale, int polarity, int body_across_too, double *strict);
 
 #endif

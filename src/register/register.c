@@ -112,10 +112,11 @@ static int accept(aoi_registrar *r, const aoi_image *frame, candidate *best, dou
         return aoi__error("footprint not found: the best fit needs the scale %.1f %% off the "
                           "stated one (check --um-per-px)",
                           100 * (1 / best_scale - 1));
+    /* Whole percent, rounded down: a refused 59.8 % must not read "60 %". */
     if (pose->score < AOI_REGISTER_MIN_SCORE)
         return aoi__error("footprint not found: best fit explains %.0f%% of the pad edges "
                           "(needs %.0f%%)",
-                          100 * pose->score, 100 * AOI_REGISTER_MIN_SCORE);
+                          floor(100 * pose->score), 100 * AOI_REGISTER_MIN_SCORE);
     return 0;
 }
 

@@ -53,7 +53,8 @@ static void *work(void *arg)
         } else if (j->mode == 3) {
             aoi_image img;
             int fw, fh;
-            if (aoi_image_read_jpeg_scaled(files[i], j->denom, AOI_DEFAULT_MAX_PIXELS, &img, &fw, &fh) == 0)
+            if (aoi_image_read_jpeg_scaled(files[i], j->denom, AOI_DEFAULT_MAX_PIXELS, &img, &fw,
+                                           &fh) == 0)
                 aoi_image_free(&img);
         } else {
             aoi_inspect_file(in, files[i], AOI_DEFAULT_MAX_PIXELS, j->mode == 1, &res, NULL, NULL);

@@ -97,8 +97,10 @@ int main(int argc, char **argv)
             {
                 candidate tc = {truth.pose.x_px, truth.pose.y_px, truth.pose.theta_deg, 0, {0, 0, 0}, 1.0, 0};
                 aoi__register_mask_colour(r, &img, &tc);
-                printf("mask colour %d %d %d; score at truth %.3f\n", tc.mask[0], tc.mask[1], tc.mask[2],
-                       aoi__register_score(r, &img, &tc, um / truth.pose.um_per_px, -1, 1, &tc.strict));
+                printf("mask colour %d %d %d; score at truth %.3f\n", tc.mask[0], tc.mask[1],
+                       tc.mask[2],
+                       aoi__register_score(r, &img, &tc, um / truth.pose.um_per_px, -1, 1,
+                                           &tc.strict));
                 candidate fc = tc;
                 double sc; int in;
                 aoi__register_fine(r, &img, &fc, &sc, &in);

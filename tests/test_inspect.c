@@ -833,7 +833,8 @@ static int cmp_float(const void *a, const void *b)
  * zeros. */
 Test(inspect, feature_medians_are_exact)
 {
-    static const size_t sizes[] = {1, 2, 3, 5, 17, 40, 63, 64, 65, 511, 512, 513, 514, 1000, 4097, 60001};
+    static const size_t sizes[] = {1,  2,   3,   5,   17,  40,   63,   64,
+                                   65, 511, 512, 513, 514, 1000, 4097, 60001};
     uint64_t st = 12345;
     for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
         size_t n = sizes[t];

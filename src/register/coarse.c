@@ -266,7 +266,8 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                 double s = P ? placed_score(&L2, r->coarse_boxes, r->ncoarse, P, x, y, 0.5, 0.5, ta)
                              : box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, ta);
                 if (s > 0)
-                    insert_candidate(cand, &ncand, 8, (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0, 0},
+                    insert_candidate(cand, &ncand, 8,
+                                     (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0, 0},
                                      r->half_wid * k2 * spacing, swap, stretch);
             }
     }

@@ -675,7 +675,7 @@ typedef struct {
  * is taken as shifted when both lines are there, parallel, a body width
  * apart and off the same way.  Returns 0 and the edge line of each side
  * (|v| = a[side] + b[side] u, side 0 for -v, 1 for +v), or -1. */
-#define ACROSS_GAPS_MAX 64 /* gaps per row: 39 on the 80-pin parts */
+#define ACROSS_GAPS_MAX 64    /* gaps per row: 39 on the 80-pin parts */
 #define ACROSS_WIDTH_TOL 0.03 /* measured width vs the model's (mm) */
 #define ACROSS_MIN_SHIFT 0.04 /* less is within what the uncertain band's margin absorbs (mm) */
 static int body_across(const aoi_registrar *r, const sampler *s, const frame_xf *fx,

@@ -84,12 +84,12 @@ static candidate shifted(const aoi_registrar *r, const candidate *c, double scal
     return s;
 }
 
-/* The pose of a fitted candidate, and whether it is confident enough. */
 /* A fit explaining less than this share of the outline has its confidence
  * looked at again with the body off across the rows (see
  * aoi__register_score()): it only matters about the threshold. */
 #define ACROSS_BELOW 0.7
 
+/* The pose of a fitted candidate, and whether it is confident enough. */
 static int accept(aoi_registrar *r, const aoi_image *frame, candidate *best, double best_scale,
                   int best_in, aoi_pose *pose, aoi_register_info *info)
 {

@@ -1542,7 +1542,9 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
              ((int)i < in->n && j->solder_to_body_mm < in->th.rise_mm)) &&
             add(res, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
-        if ((int)i < in->n && j->flux_cover >= in->th.flux_cover &&
+        /* More than the share: with the few samples of a coarse scale a
+         * band half covered and half clean is a tie, not a cover. */
+        if ((int)i < in->n && j->flux_cover > in->th.flux_cover &&
             add(res, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (in->edge[i] + 0.05)) < 0)
             return -1;
         double ratio = j->solder_area_mm2 / j->nominal_area_mm2;

@@ -398,6 +398,26 @@ static aoi_pose read_back_registered(frame *f, const char *part, const aoi_synth
     return pose;
 }
 
+/* `f4saoi synth -p PART -s SEED -d DEFECTS -u UM -r ROT` read back and
+ * registered: found within max_err px of the truth, confidently. */
+static void expect_found(const char *part, uint64_t seed, unsigned defects, double um, int rot,
+                         double max_err)
+{
+    frame f;
+    aoi_synth_params p;
+    aoi_synth_params_default(&p);
+    p.seed = seed;
+    p.defects = defects;
+    p.um_per_px = um;
+    p.rotation = rot;
+    double e;
+    aoi_pose pose = read_back_registered(&f, part, &p, &e);
+    cr_expect_lt(e, max_err, "%s seed %llu: pose %.2f px off", part, (unsigned long long)seed, e);
+    cr_expect_geq(pose.score, 0.6, "%s seed %llu: confidence %.2f", part, (unsigned long long)seed,
+                  pose.score);
+    drop(&f);
+}
+
 /* An 80-pin socket in grey under ring light at 20 um/px (`f4saoi synth -p
  * AXT580124 -s 31100 -u 20 -r 270 --gray`, the sixth board): its pads are
  * grey on grey, only the fillets' rims show, and a fit five pitches along
@@ -464,18 +484,7 @@ Test(register, terminal_tips_past_the_toes_do_not_pull_the_fit, .timeout = 300)
  * at least 0.1 mm. */
 Test(register, body_off_across_at_the_finest_scale, .timeout = 300)
 {
-    frame f;
-    aoi_synth_params p;
-    aoi_synth_params_default(&p);
-    p.seed = 30001;
-    p.defects = 1u << AOI_DEFECT_OFFSET;
-    p.um_per_px = 6;
-    p.rotation = 0;
-    double e;
-    aoi_pose pose = read_back_registered(&f, "AXT510124", &p, &e);
-    cr_expect_lt(e, 1.0, "pose %.1f px off", e);
-    cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
-    drop(&f);
+    expect_found("AXT510124", 30001, 1u << AOI_DEFECT_OFFSET, 6, 0, 1.0);
 }
 
 /* An 80-pin header at 14 um/px, rotation 270, its body 0.2 mm off across
@@ -489,18 +498,8 @@ Test(register, body_off_across_at_the_finest_scale, .timeout = 300)
  * rows. */
 Test(register, clutter_row_beside_a_squeezed_row, .timeout = 300)
 {
-    frame f;
-    aoi_synth_params p;
-    aoi_synth_params_default(&p);
-    p.seed = 30227;
-    p.defects = 1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET;
-    p.um_per_px = 14;
-    p.rotation = 270;
-    double e;
-    aoi_pose pose = read_back_registered(&f, "AXT680124", &p, &e);
-    cr_expect_lt(e, 1.0, "pose %.1f px off", e);
-    cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
-    drop(&f);
+    expect_found("AXT680124", 30227, 1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET, 14, 270,
+                 1.0);
 }
 
 /* An 80-pin socket at 14 um/px under ring light, its body 0.19 mm off
@@ -511,16 +510,6 @@ Test(register, clutter_row_beside_a_squeezed_row, .timeout = 300)
  * the gaps between pads a body width apart, say which pad sides it hides. */
 Test(register, body_off_across_hides_one_rows_sides, .timeout = 300)
 {
-    frame f;
-    aoi_synth_params p;
-    aoi_synth_params_default(&p);
-    p.seed = 10001;
-    p.defects = 1u << AOI_DEFECT_OFFSET; /* what `synth`'s mix draws for this seed */
-    p.um_per_px = 14;
-    p.rotation = 180;
-    double e;
-    aoi_pose pose = read_back_registered(&f, "AXT580124", &p, &e);
-    cr_expect_lt(e, 0.5, "pose %.2f px off", e);
-    cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
-    drop(&f);
+    /* the defects `synth`'s mix draws for this seed */
+    expect_found("AXT580124", 10001, 1u << AOI_DEFECT_OFFSET, 14, 180, 0.5);
 }

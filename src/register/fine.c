@@ -801,7 +801,7 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
         } else {
             unc_n++;
             unc_in += hit;
-            if (nu < UNC_MAX)
+            if (body_across_too && nu < UNC_MAX)
                 unc[nu++] = (unc_pt){r->pts[i].u, r->pts[i].v, hit};
         }
     }

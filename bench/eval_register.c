@@ -1,6 +1,9 @@
 /* eval_register.c - registration accuracy on generated frames spanning the
  * imaging contract, reported per condition.
- * Usage: eval_register [N] [PART...]   (default 60 frames over 4 parts) */
+ * Usage: eval_register [N] [PART...]   (default 60 frames over 4 parts)
+ * EVAL_ONLY=I: frame I alone, its truth and fit drawn in /tmp/eval.png;
+ * EVAL_FRAMES=1: a line per frame (error along and across the rows, the
+ * frame's conditions). */
 #include "aoi/error.h"
 #include "aoi/part.h"
 #include "aoi/register.h"
@@ -95,7 +98,13 @@ int main(int argc, char **argv)
         if (only >= 0) {
             printf("truth (%.2f, %.2f, %.3f) um %.4f\n", truth.pose.x_px, truth.pose.y_px, truth.pose.theta_deg, truth.pose.um_per_px);
             {
-                candidate tc = {truth.pose.x_px, truth.pose.y_px, truth.pose.theta_deg, 0, {0, 0, 0}, 1.0, 0};
+                candidate tc = {truth.pose.x_px,
+                                truth.pose.y_px,
+                                truth.pose.theta_deg,
+                                0,
+                                {0, 0, 0},
+                                um / truth.pose.um_per_px,
+                                0};
                 aoi__register_mask_colour(r, &img, &tc);
                 printf("mask colour %d %d %d; score at truth %.3f\n", tc.mask[0], tc.mask[1],
                        tc.mask[2],
@@ -106,7 +115,20 @@ int main(int argc, char **argv)
                 aoi__register_fine(r, &img, &fc, &sc, &in);
                 printf("fine from truth: (%.2f, %.2f, %.3f) scale %.4f score %.3f\n", fc.x, fc.y, fc.th, sc, fc.score);
             }
-            /* Pad outlines: truth in green, found in red. */
+            /* Pad outlines: truth in green, found in red (a grey frame drawn
+             * on an RGB copy). */
+            if (img.format == AOI_FMT_GRAY8) {
+                aoi_image rgb;
+                if (aoi_image_alloc(&rgb, img.width, img.height, AOI_FMT_RGB) == 0) {
+                    for (int y = 0; y < img.height; y++)
+                        for (int x = 0; x < img.width; x++)
+                            for (int q = 0; q < 3; q++)
+                                rgb.data[(size_t)y * rgb.stride + 3 * (size_t)x + q] =
+                                    img.data[(size_t)y * img.stride + (size_t)x];
+                    aoi_image_free(&img);
+                    img = rgb;
+                }
+            }
             const aoi_pad *pads = aoi_part_pads(part);
             for (int pass = 0; pass < 2; pass++) {
                 const aoi_pose *ps = pass ? &pose : &truth.pose;
@@ -133,6 +155,14 @@ int main(int argc, char **argv)
         }
         if (getenv("EVAL_SCORES"))
             printf("score %.3f err %.3f\n", pose.score, pe);
+        if (getenv("EVAL_FRAMES")) {
+            /* The error in the part's frame (u along the rows, v across). */
+            double ph = (rot + truth.pose.theta_deg) * M_PI / 180, ex = pose.x_px - truth.pose.x_px,
+                   ey = pose.y_px - truth.pose.y_px;
+            printf("F %d %s err %.3f rot_err %.4f score %.2f um %.1f eu %+.3f ev %+.3f %s\n", i,
+                   aoi_part_number(part), pe, re, pose.score, um, ex * cos(ph) + ey * sin(ph),
+                   -ex * sin(ph) + ey * cos(ph), truth.extra_json);
+        }
         if (rc < 0 || pe > 0.5)
             printf("frame %d %s %dx%d um %.1f rot %d: rc %d err %.3f px %.3f deg score %.2f shift %d  %s\n",
                    i, aoi_part_number(part), img.width, img.height, um, rot, rc, pe, re, pose.score,

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 typedef struct {
@@ -187,6 +188,82 @@ Test(register, every_format_and_stride_gives_the_same_pose, .timeout = 300)
     aoi_register_hint hint = {ref.x_px + 300 / f.um, ref.y_px - 200 / f.um, 1.0};
     cr_expect_eq(aoi_register(r, &f.img, &hint, &pose, NULL), 0, "%s", aoi_errmsg());
     cr_expect(hypot(pose.x_px - ref.x_px, pose.y_px - ref.y_px) < 0.05);
+    aoi_registrar_free(r);
+    drop(&f);
+}
+
+/* The frame's rows copied into pages of their own, those farther than
+ * reach_px from row yc made unreadable: a read there ends the test. */
+static aoi_image guarded(const aoi_image *src, double yc, double reach_px, void **map, size_t *len)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t stride = ((size_t)src->width * 3 + page - 1) / page * page;
+    aoi_image g = {NULL, src->width, src->height, stride, AOI_FMT_RGB};
+    int y0 = (int)fmax(0, floor(yc - reach_px)), y1 = (int)fmin(src->height, ceil(yc + reach_px));
+    *len = stride * (size_t)src->height;
+    *map = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq(*map, MAP_FAILED);
+    g.data = *map;
+    for (int y = 0; y < src->height; y++)
+        memcpy(g.data + (size_t)y * stride, src->data + (size_t)y * src->stride,
+               (size_t)src->width * 3);
+    if (y0 > 0)
+        cr_assert_eq(mprotect(g.data, stride * (size_t)y0, PROT_NONE), 0);
+    if (y1 < src->height)
+        cr_assert_eq(
+            mprotect(g.data + stride * (size_t)y1, stride * (size_t)(src->height - y1), PROT_NONE),
+            0);
+    return g;
+}
+
+/* A hinted search reads only what the footprints within the hint's radius
+ * can reach: a 10-pin part in a station frame whose rows beyond that are
+ * unreadable (the whole-frame search reads them all) is found at the
+ * whole-frame search's pose, with the hint anywhere within its radius; the
+ * part beyond the radius is not found there; an unusable hint searches the
+ * whole frame. */
+Test(register, hinted_search_reads_only_its_region, .timeout = 300)
+{
+    frame f;
+    aoi_synth_params p;
+    aoi_pose ref, pose;
+    aoi_synth_params_default(&p);
+    p.seed = 616;
+    p.width = 2448;
+    p.height = 2048;
+    p.um_per_px = 9.0;
+    p.rotation = 90; /* rows along y: the reads along the rows reach farthest */
+    render(&f, "AXT610124", &p);
+    aoi_registrar *r = aoi_registrar_new(f.part, f.um, f.rot);
+    cr_assert_not_null(r, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_register(r, &f.img, NULL, &ref, NULL), 0, "%s", aoi_errmsg());
+    cr_assert(hypot(ref.x_px - f.truth.pose.x_px, ref.y_px - f.truth.pose.y_px) < 0.5);
+    aoi_rect e = aoi_part_extent(f.part);
+    double half_diag = hypot(fmax(-e.x0, e.x1), fmax(-e.y0, e.y1));
+    const double off[][2] = {{0, 0}, {0.7, -0.6}, {-0.6, 0.7}, {0.2, -0.95}};
+    for (size_t i = 0; i < sizeof off / sizeof *off; i++) {
+        aoi_register_hint hint = {ref.x_px + off[i][0] * 1000 / f.um,
+                                  ref.y_px + off[i][1] * 1000 / f.um, 1.0};
+        void *map;
+        size_t len;
+        /* Beyond the radius, the footprint's half-diagonal and 3 mm (the
+         * body-slip check looks 6 pitches past the body's ends). */
+        aoi_image g = guarded(&f.img, hint.y_px, (1.0 + half_diag + 3.0) * 1000 / f.um, &map, &len);
+        cr_expect_eq(aoi_register(r, &g, &hint, &pose, NULL), 0, "%s", aoi_errmsg());
+        cr_expect(hypot(pose.x_px - ref.x_px, pose.y_px - ref.y_px) < 0.02,
+                  "hint %zu: (%.3f, %.3f) vs (%.3f, %.3f)", i, pose.x_px, pose.y_px, ref.x_px,
+                  ref.y_px);
+        munmap(map, len);
+    }
+    /* The part 3 mm from the hint, searched within 1 mm of it. */
+    aoi_register_hint away = {ref.x_px + 3000 / f.um, ref.y_px, 1.0};
+    if (aoi_register(r, &f.img, &away, &pose, NULL) == 0)
+        cr_expect(hypot(pose.x_px - away.x_px, pose.y_px - away.y_px) < 1000 / f.um + 2,
+                  "found (%.1f, %.1f) outside the hint's radius", pose.x_px, pose.y_px);
+    /* Not a number: the whole frame. */
+    aoi_register_hint bad = {NAN, ref.y_px, 1.0};
+    cr_expect_eq(aoi_register(r, &f.img, &bad, &pose, NULL), 0, "%s", aoi_errmsg());
+    cr_expect(hypot(pose.x_px - ref.x_px, pose.y_px - ref.y_px) < 0.02);
     aoi_registrar_free(r);
     drop(&f);
 }

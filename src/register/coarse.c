@@ -214,12 +214,37 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         xoff = (ro == 0 || bo == 0) ? 3 : 0;
     if (frame->width < 4 * f2 * f || frame->height < 4 * f2 * f)
         return aoi__error("frame %dx%d is too small to search", frame->width, frame->height);
-    /* The reduced frame and its edge energy: once per frame (a second look
-     * at the same frame reuses them). */
+    /* A hinted search reads only the region any footprint within the hint's
+     * radius can reach (its half-diagonal, the context boxes' 0.45 mm and a
+     * margin), cut on the levels' grid so that every level's pixel is the
+     * one a whole-frame search would compute. */
+    int gx0 = 0, gy0 = 0, gx1 = frame->width, gy1 = frame->height, cell = f * f2;
+    if (hint && isfinite(hint->x_px) && isfinite(hint->y_px) && hint->radius_mm >= 0 &&
+        hint->radius_mm < 1e4 && fabs(hint->x_px) < 1e7 && fabs(hint->y_px) < 1e7) {
+        double m =
+            (hint->radius_mm + hypot(r->half_len, r->half_wid) + 0.6) * 1000 / r->um + 2.0 * cell;
+        int ax0 = (int)floor((hint->x_px - m) / cell) * cell,
+            ay0 = (int)floor((hint->y_px - m) / cell) * cell;
+        int ax1 = (int)ceil((hint->x_px + m) / cell) * cell,
+            ay1 = (int)ceil((hint->y_px + m) / cell) * cell;
+        gx0 = ax0 > 0 ? ax0 : 0, gy0 = ay0 > 0 ? ay0 : 0;
+        /* The far edges stay on the whole frame's grid too: whole cells, or
+         * the frame's edge. */
+        gx1 = ax1 < frame->width ? ax1 : frame->width;
+        gy1 = ay1 < frame->height ? ay1 : frame->height;
+        if (gx1 - gx0 < 4 * cell || gy1 - gy0 < 4 * cell)
+            gx0 = 0, gy0 = 0, gx1 = frame->width, gy1 = frame->height; /* hint off the frame */
+    }
+    const uint8_t *src = frame->data + (size_t)gy0 * frame->stride + (size_t)gx0 * (size_t)bpp;
+    /* The reduced frame and its edge energy: once per frame and region (a
+     * second look at the same frame reuses them). */
+    if (r->levels_valid && (r->lx0 != gx0 || r->ly0 != gy0 || r->l1.w != (gx1 - gx0) / f ||
+                            r->l1.h != (gy1 - gy0) / f))
+        r->levels_valid = 0;
     if (!r->levels_valid) {
-        if (gimg_reserve(&r->l1, frame->width / f, frame->height / f) < 0 ||
-            aoi_reduce_max(frame->data, frame->width, frame->height, frame->stride, bpp, xoff, f,
-                           r->l1.data, r->l1.stride) < 0 ||
+        if (gimg_reserve(&r->l1, (gx1 - gx0) / f, (gy1 - gy0) / f) < 0 ||
+            aoi_reduce_max(src, gx1 - gx0, gy1 - gy0, frame->stride, bpp, xoff, f, r->l1.data,
+                           r->l1.stride) < 0 ||
             gimg_reserve(&r->e1, r->l1.w, r->l1.h) < 0)
             return -1;
         /* E = |dV/dx| + |dV/dy| (central differences, halved), 0 on the border. */
@@ -231,6 +256,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                            r->e2.stride) < 0)
             return -1;
         r->levels_valid = 1;
+        r->lx0 = gx0, r->ly0 = gy0;
     }
     if (integral(r, &r->e2) < 0)
         return -1;
@@ -240,7 +266,8 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     k2 = 1000.0 / (u1 * f2);
     L2 = (level){r->integ, r->e2.w, r->e2.h, k2, r->rot};
     /* The whole footprint lies inside the frame (imaging.md), so only origins
-     * that keep it inside are tried. */
+     * that keep it inside are tried (inside the region: the region holds
+     * every origin the hint allows with the footprint around it). */
     int swap = r->rot == 90 || r->rot == 270;
     {
         double hx = (swap ? r->half_wid : r->half_len) * k2, hy = (swap ? r->half_len : r->half_wid) * k2;
@@ -250,10 +277,10 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     if (hint) {
         double c = (f * f2);
         double rad = hint->radius_mm * 1000 / r->um / c + 1;
-        x0 = (int)fmax(x0, hint->x_px / c - rad);
-        x1 = (int)fmin(x1, hint->x_px / c + rad);
-        y0 = (int)fmax(y0, hint->y_px / c - rad);
-        y1 = (int)fmin(y1, hint->y_px / c + rad);
+        x0 = (int)fmax(x0, (hint->x_px - gx0) / c - rad);
+        x1 = (int)fmin(x1, (hint->x_px - gx0) / c + rad);
+        y0 = (int)fmax(y0, (hint->y_px - gy0) / c - rad);
+        y1 = (int)fmin(y1, (hint->y_px - gy0) / c + rad);
     }
     double stretch = along_rows ? INFINITY : 1.0;
     placed *P = r->ncoarse <= PLACED_MAX && r->nfine <= PLACED_MAX ? malloc(sizeof *P) : NULL;
@@ -322,9 +349,9 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                         best = (candidate){best.x + dx * 0.5, best.y + dy * 0.5, th, s, {0, 0, 0}, 1.0, 0};
                 }
         }
-        /* Level-1 coordinates to full-resolution pixels. */
-        best.x = best.x * f - 0.5;
-        best.y = best.y * f - 0.5;
+        /* Level-1 coordinates to full-resolution pixels of the frame. */
+        best.x = best.x * f - 0.5 + gx0;
+        best.y = best.y * f - 0.5 + gy0;
         /* Two level-2 candidates can climb to the same level-1 peak (the
          * hinted search's small window makes that common): fit it once. */
         int seen = 0;

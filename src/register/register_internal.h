@@ -63,6 +63,7 @@ struct aoi_registrar {
     /* scratch */
     gimg l1, e1, e2;
     int levels_valid;    /* l1, e1, e2 are of the current frame (a second look) */
+    int lx0, ly0;        /* ... of its region from this pixel (a hinted search) */
     int second_look;     /* aoi_registrar_set_second_look() */
     uint32_t *integ;
     size_t integ_cap;

@@ -3,7 +3,7 @@
  * Usage: eval_register [N] [PART...]   (default 60 frames over 4 parts)
  * EVAL_ONLY=I: frame I alone, its truth and fit drawn in /tmp/eval.png;
  * EVAL_FRAMES=1: a line per frame (error along and across the rows, the
- * frame's conditions). */
+ * frame's conditions); EVAL_FROM=K: frames K..N-1 only (a held-out set). */
 #include "aoi/error.h"
 #include "aoi/part.h"
 #include "aoi/register.h"
@@ -61,8 +61,9 @@ int main(int argc, char **argv)
     double t_total = 0;
 
     int only = getenv("EVAL_ONLY") ? atoi(getenv("EVAL_ONLY")) : -1;
+    int from = getenv("EVAL_FROM") ? atoi(getenv("EVAL_FROM")) : 0;
     for (int i = 0; i < n; i++) {
-        if (only >= 0 && i != only)
+        if ((only >= 0 && i != only) || i < from)
             continue;
         aoi_part *part = aoi_part_load(parts[i % nparts], NULL);
         aoi_synth_params p;
@@ -198,6 +199,7 @@ int main(int argc, char **argv)
                s->n ? s->pos[s->n / 2] : 0, s->n ? s->pos[(int)(0.95 * (s->n - 1))] : 0, pmax,
                s->n ? s->rot[s->n / 2] : 0, s->slips, s->notfound);
     }
-    printf("mean registration time %.2f ms\n", t_total / n);
+    printf("mean registration time %.2f ms\n",
+           nstats ? t_total / (stats[0].n + stats[0].notfound) : 0);
     return 0;
 }

@@ -407,6 +407,11 @@ static double best_du(const aoi_registrar *r, const sampler *s, const candidate 
 /* Angle uncertainty left by the coarse stage (its angle step is 0.5 deg). */
 #define ANGLE_REACH_DEG 1.2
 
+/* Short rows: angles tried either side of the coarse one (0.25 deg apart),
+ * first on an outline thinned to about this many side points (and whole
+ * pixels across the rows). */
+#define PHASE_ANGLES_MAX 6
+#define PHASE_THIN_POINTS 80
 /* Second local maximum of an across-row profile (sampled every 0.5 px from
  * -reach): returns its value (0 if none qualifies) and its shift in *dv. */
 static double runner_up(const double *prof, int np, double bv, double reach, double best, double *dv)
@@ -435,12 +440,12 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
      * ends are left to the pitch-slip check, scale and angle to the fit. */
     sampler s;
     double k = 1000.0 / r->um, half = r->pitch / 2 * k, best_total = -1e18;
-    int na = r->half_len < 3.0 ? 6 : 0;
+    int na = r->half_len < 3.0 ? PHASE_ANGLES_MAX : 0;
     double across_best = 0, q = r->half_len * 0.5;
     candidate best = *c;
     /* The points each search reads: toe (0) and side (1) edges within 2 mm
      * of the centre, and of the outer quarters (left, right). */
-    int *buf = malloc(sizeof *buf * (4 * r->npts + 1));
+    int *buf = malloc(sizeof *buf * (6 * r->npts + 1));
     *has_alt = 0;
     if (!buf)
         return; /* the coarse pose stands; the fit starts from it */
@@ -449,6 +454,7 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     int *ql1 = qr0 + pick(r, 0, q, 1e9, qr0), *qr1 = ql1 + pick(r, 1, -1e9, -q, ql1);
     size_t ntoe = (size_t)(side - toe), nside = (size_t)(ql0 - side), nql0 = (size_t)(qr0 - ql0);
     size_t nqr0 = (size_t)(ql1 - qr0), nql1 = (size_t)(qr1 - ql1), nqr1 = pick(r, 1, q, 1e9, qr1);
+    int *spare = qr1 + nqr1;
     make_sampler(r, f, c, &s);
     if (!na) {
         /* Long rows: the angle from the toe edges of the two outer quarters,
@@ -466,7 +472,44 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
         }
         best = *c;
     }
-    for (int ia = -na; ia <= na; ia++) {
+    /* Short rows try 2 na + 1 angles: each on the outline thinned to about
+     * PHASE_THIN_POINTS side points (toes at whole pixels) first, then the
+     * best two on the whole outline. */
+    int try_ia[2 * PHASE_ANGLES_MAX + 1], ntry = 0;
+    size_t every = nside > 2 * PHASE_THIN_POINTS ? nside / PHASE_THIN_POINTS : 1;
+    if (na && every > 1) {
+        double tot[2 * PHASE_ANGLES_MAX + 1];
+        int *tt = spare, *ts, nt = 0, nts = 0;
+        for (size_t i = 0; i < ntoe; i += every)
+            tt[nt++] = toe[i];
+        ts = tt + nt;
+        for (size_t i = 0; i < nside; i += every)
+            ts[nts++] = side[i];
+        for (int ia = -na; ia <= na; ia++) {
+            candidate t = *c;
+            double bs = -1e18;
+            t.th += ia * 0.25;
+            double bv = best_shift(r, &s, &t, 0, reach_px, 1.0, 0, tt, (size_t)nt, &bs, NULL, NULL);
+            tot[ia + na] = bs;
+            best_du(r, &s, &t, half, bv, ts, (size_t)nts, &bs);
+            tot[ia + na] += bs;
+        }
+        /* The two best, best first (ties to the smaller angle). */
+        for (int pass = 0; pass < 2; pass++) {
+            int bi = -1;
+            for (int i = 0; i <= 2 * na; i++)
+                if ((pass == 0 || i != try_ia[0] + na) &&
+                    (bi < 0 || tot[i] > tot[bi] ||
+                     (tot[i] == tot[bi] && abs(i - na) < abs(bi - na))))
+                    bi = i;
+            try_ia[ntry++] = bi - na;
+        }
+    } else {
+        for (int ia = -na; ia <= na; ia++)
+            try_ia[ntry++] = ia;
+    }
+    for (int ti = 0; ti < ntry; ti++) {
+        int ia = try_ia[ti];
         candidate t = *c;
         double bv = 0, bu = 0, bs = -1e18, total, prof[SHIFTS_MAX];
         int np = 0;

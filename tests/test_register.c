@@ -219,9 +219,9 @@ static aoi_image guarded(const aoi_image *src, double yc, double reach_px, void 
 /* A hinted search reads only what the footprints within the hint's radius
  * can reach: a 10-pin part in a station frame whose rows beyond that are
  * unreadable (the whole-frame search reads them all) is found at the
- * whole-frame search's pose, with the hint anywhere within its radius; the
- * part beyond the radius is not found there; an unusable hint searches the
- * whole frame. */
+ * whole-frame search's pose, with the hint anywhere within its radius; a
+ * hint 3 mm from the part finds nothing outside its radius; an unusable
+ * hint searches the whole frame. */
 Test(register, hinted_search_reads_only_its_region, .timeout = 300)
 {
     frame f;

@@ -216,8 +216,9 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         return aoi__error("frame %dx%d is too small to search", frame->width, frame->height);
     /* A hinted search reads only the region any footprint within the hint's
      * radius can reach (its half-diagonal, the context boxes' 0.45 mm and a
-     * margin), cut on the levels' grid so that every level's pixel is the
-     * one a whole-frame search would compute. */
+     * margin), cut on the levels' grid so that every reduced pixel is the
+     * one a whole-frame search would compute (the edge energy differs only
+     * on the region's border, which no box of an allowed origin reaches). */
     int gx0 = 0, gy0 = 0, gx1 = frame->width, gy1 = frame->height, cell = f * f2;
     if (hint && isfinite(hint->x_px) && isfinite(hint->y_px) && hint->radius_mm >= 0 &&
         hint->radius_mm < 1e4 && fabs(hint->x_px) < 1e7 && fabs(hint->y_px) < 1e7) {

@@ -222,8 +222,10 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     int gx0 = 0, gy0 = 0, gx1 = frame->width, gy1 = frame->height, cell = f * f2;
     if (hint && isfinite(hint->x_px) && isfinite(hint->y_px) && hint->radius_mm >= 0 &&
         hint->radius_mm < 1e4 && fabs(hint->x_px) < 1e7 && fabs(hint->y_px) < 1e7) {
+        /* 4 cells: the first level's origins reach a cell past the radius,
+         * the second's five pixels past those, and the border's energy is 0. */
         double m =
-            (hint->radius_mm + hypot(r->half_len, r->half_wid) + 0.6) * 1000 / r->um + 2.0 * cell;
+            (hint->radius_mm + hypot(r->half_len, r->half_wid) + 0.7) * 1000 / r->um + 4.0 * cell;
         int ax0 = (int)floor((hint->x_px - m) / cell) * cell,
             ay0 = (int)floor((hint->y_px - m) / cell) * cell;
         int ax1 = (int)ceil((hint->x_px + m) / cell) * cell,

@@ -43,8 +43,8 @@ static void make(frame *f, const char *part, uint64_t seed, unsigned defects, in
     render(f, part, &p);
 }
 
-/* As `f4saoi synth -p PART -s SEED -u UM -r ROT -d DEFECTS` renders it. */
-static void make_at(frame *f, const char *part, uint64_t seed, unsigned defects, double um, int rot)
+/* The parameters of `f4saoi synth -s SEED -u UM -r ROT -d DEFECTS`. */
+static aoi_synth_params params_at(uint64_t seed, unsigned defects, double um, int rot)
 {
     aoi_synth_params p;
     aoi_synth_params_default(&p);
@@ -52,6 +52,13 @@ static void make_at(frame *f, const char *part, uint64_t seed, unsigned defects,
     p.defects = defects;
     p.um_per_px = um;
     p.rotation = rot;
+    return p;
+}
+
+/* As `f4saoi synth -p PART -s SEED -u UM -r ROT -d DEFECTS` renders it. */
+static void make_at(frame *f, const char *part, uint64_t seed, unsigned defects, double um, int rot)
+{
+    aoi_synth_params p = params_at(seed, defects, um, rot);
     render(f, part, &p);
 }
 
@@ -481,12 +488,7 @@ static void expect_found(const char *part, uint64_t seed, unsigned defects, doub
                          double max_err)
 {
     frame f;
-    aoi_synth_params p;
-    aoi_synth_params_default(&p);
-    p.seed = seed;
-    p.defects = defects;
-    p.um_per_px = um;
-    p.rotation = rot;
+    aoi_synth_params p = params_at(seed, defects, um, rot);
     double e;
     aoi_pose pose = read_back_registered(&f, part, &p, &e);
     cr_expect_lt(e, max_err, "%s seed %llu: pose %.2f px off", part, (unsigned long long)seed, e);

@@ -34,6 +34,9 @@ AOI_API void aoi_registrar_free(aoi_registrar *r);
  * copy of the frame) may turn it off. */
 AOI_API void aoi_registrar_set_second_look(aoi_registrar *r, int on);
 
+/* A position hint: only origins within radius_mm of (x_px, y_px) are
+ * searched, and only the part of the frame a footprint there can reach is
+ * read.  A hint that is not a number searches the whole frame. */
 typedef struct {
     double x_px, y_px;   /* expected footprint origin */
     double radius_mm;    /* search radius around it */

@@ -445,7 +445,9 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     candidate best = *c;
     /* The points each search reads: toe (0) and side (1) edges within 2 mm
      * of the centre, and of the outer quarters (left, right). */
-    int *buf = malloc(sizeof *buf * (6 * r->npts + 1));
+    /* Three pairs of disjoint sets (toes and sides; the two quarters' toes;
+     * their sides) and the thinned copy: at most 4 npts. */
+    int *buf = malloc(sizeof *buf * (4 * r->npts + 1));
     *has_alt = 0;
     if (!buf)
         return; /* the coarse pose stands; the fit starts from it */

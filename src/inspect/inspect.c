@@ -269,7 +269,8 @@ static size_t gather(const patch *p, double u0, double u1, double w0, double w1,
  * scratch, each interpolated between the two columns either side of um: a
  * narrow band's look that moves smoothly with the pose and the measured
  * terminal, where whole columns would enter and leave it. */
-static size_t gather_mid(const patch *p, double um, double w0, double w1, feat *out, size_t at, size_t cap)
+static size_t gather_mid(const patch *p, double um, double w0, double w1, feat *out, size_t at,
+                         size_t cap)
 {
     double fu = (um - p->u0) / p->h;
     int j = (int)floor(fu);

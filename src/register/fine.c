@@ -613,8 +613,8 @@ AOI_HOT static int find_edge(const sampler *s, double x, double y, double nx, do
         for (int i = n - 3; i > best; i--) {
             if (!(sd[i] <= sd[i - 1] && sd[i] <= sd[i + 1]))
                 continue;
-            if (sd[i] <= OUTER_SHARE * bestd ||
-                (polarity < 0 && sd[i] <= MASK_EDGE_SHARE * bestd && v[i + 2] <= MASK_EDGE_FLOOR * v[i - 2])) {
+            if (sd[i] <= OUTER_SHARE * bestd || (polarity < 0 && sd[i] <= MASK_EDGE_SHARE * bestd &&
+                                                 v[i + 2] <= MASK_EDGE_FLOOR * v[i - 2])) {
                 best = i;
                 break;
             }

@@ -576,6 +576,11 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
  * the mask beyond the pad's edge is what cannot be a rim. */
 #define MASK_EDGE_SHARE 0.15
 #define MASK_EDGE_FLOOR 0.25
+/* ... within this many samples (1.5 px) beyond the strongest step: a rim
+ * lies 0.6-1 px inside the pad's edge, while a terminal tip standing over
+ * the mask (the connector off its pads across the rows) lies further out
+ * and would pull the fit off the pads (a 40-pin socket 0.2 mm off: 10 px). */
+#define MASK_EDGE_REACH 3
 enum { STRONGEST, OUTERMOST };
 
 /* A step along the normal within +-win px whose sign matches polarity (-1:
@@ -613,8 +618,9 @@ AOI_HOT static int find_edge(const sampler *s, double x, double y, double nx, do
         for (int i = n - 3; i > best; i--) {
             if (!(sd[i] <= sd[i - 1] && sd[i] <= sd[i + 1]))
                 continue;
-            if (sd[i] <= OUTER_SHARE * bestd || (polarity < 0 && sd[i] <= MASK_EDGE_SHARE * bestd &&
-                                                 v[i + 2] <= MASK_EDGE_FLOOR * v[i - 2])) {
+            if (sd[i] <= OUTER_SHARE * bestd ||
+                (polarity < 0 && i - best <= MASK_EDGE_REACH && sd[i] <= MASK_EDGE_SHARE * bestd &&
+                 v[i + 2] <= MASK_EDGE_FLOOR * v[i - 2])) {
                 best = i;
                 break;
             }

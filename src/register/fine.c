@@ -569,18 +569,6 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
  * step.  0.35: on the 240-frame evaluation p95 0.30 px (0.25: 0.30, 0.5:
  * 0.36, the strongest step: 0.77). */
 #define OUTER_SHARE 0.35
-/* A smaller outer step is also the pad's edge where, in the colour distance
- * D from the mask, the frame falls to the mask's level a pixel beyond it: D
- * one pixel out at most MASK_EDGE_FLOOR of D one pixel in.  Under ring and
- * tiered light a fillet's bright rim stands far above the pad's own step;
- * the mask beyond the pad's edge is what cannot be a rim. */
-#define MASK_EDGE_SHARE 0.15
-#define MASK_EDGE_FLOOR 0.25
-/* ... within this many samples (1.5 px) beyond the strongest step: a rim
- * lies 0.6-1 px inside the pad's edge, while a terminal tip standing over
- * the mask (the connector off its pads across the rows) lies further out
- * and would pull the fit off the pads (a 40-pin socket 0.2 mm off: 10 px). */
-#define MASK_EDGE_REACH 3
 enum { STRONGEST, OUTERMOST };
 
 /* A step along the normal within +-win px whose sign matches polarity (-1:
@@ -615,16 +603,11 @@ AOI_HOT static int find_edge(const sampler *s, double x, double y, double nx, do
     /* A peak, with a neighbour either side (a slope still falling at the
      * window's end is no edge yet). */
     if (which == OUTERMOST && polarity != 0 && best > 0)
-        for (int i = n - 3; i > best; i--) {
-            if (!(sd[i] <= sd[i - 1] && sd[i] <= sd[i + 1]))
-                continue;
-            if (sd[i] <= OUTER_SHARE * bestd ||
-                (polarity < 0 && i - best <= MASK_EDGE_REACH && sd[i] <= MASK_EDGE_SHARE * bestd &&
-                 v[i + 2] <= MASK_EDGE_FLOOR * v[i - 2])) {
+        for (int i = n - 3; i > best; i--)
+            if (sd[i] <= OUTER_SHARE * bestd && sd[i] <= sd[i - 1] && sd[i] <= sd[i + 1]) {
                 best = i;
                 break;
             }
-        }
     if (best <= 1 || best >= n - 2)
         return -1;
     {

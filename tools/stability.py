@@ -27,11 +27,7 @@ def load(path):
 
 
 def main():
-    truth = {}
-    with open(sys.argv[1]) as f:
-        for line in f:
-            t = json.loads(line)
-            truth[os.path.basename(t["image"])] = defects(t.get("defects") or [])
+    truth = {img: ds for img, (_, ds) in load(sys.argv[1]).items()}
     base = load(sys.argv[2])
     flipped = {}
     kinds = Counter()

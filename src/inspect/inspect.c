@@ -106,6 +106,7 @@ struct aoi_inspector {
     int small_denom;
     /* calibration */
     float gain[3];         /* colour balance applied when sampling */
+    double nudge[2];       /* AOI_POSE_NUDGE, px: a diagnostic (see measure_frame) */
     aoi_undistorter *und;  /* lens remap table (NULL: lens negligible or none) */
     int und_w, und_h;
     aoi_image ubuf;        /* undistorted region of the current frame */
@@ -172,6 +173,12 @@ aoi_inspector *aoi_inspector_new(const aoi_part *part, double um_per_px, int rot
     }
     in->part = part, in->um = um_per_px, in->rot = rotation, in->th = *t, in->st = station;
     in->gain[0] = in->gain[1] = in->gain[2] = 1;
+    {
+        const char *nudge = getenv("AOI_POSE_NUDGE");
+        double nx, ny;
+        if (nudge && sscanf(nudge, "%lf,%lf", &nx, &ny) == 2 && fabs(nx) < 1 && fabs(ny) < 1)
+            in->nudge[0] = nx, in->nudge[1] = ny;
+    }
     if (!(in->reg = aoi_registrar_new(part, um_per_px, rotation)))
         goto bailout;
     in->npads = aoi_part_pad_count(part);
@@ -1420,17 +1427,11 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         }
         return -1;
     }
-    {
-        /* A diagnostic: AOI_POSE_NUDGE="dx,dy" (px) measures at the pose
-         * moved by that much, to find verdicts that hinge on a hundredth of
-         * a pixel (tools/eval-stability.sh). */
-        const char *nudge = getenv("AOI_POSE_NUDGE");
-        double nx, ny;
-        if (nudge && sscanf(nudge, "%lf,%lf", &nx, &ny) == 2 && fabs(nx) < 1 && fabs(ny) < 1) {
-            pose.x_px += nx;
-            pose.y_px += ny;
-        }
-    }
+    /* A diagnostic: AOI_POSE_NUDGE="dx,dy" (px, read when the inspector is
+     * made) measures at the pose moved by that much, to find verdicts that
+     * hinge on a hundredth of a pixel (tools/eval-stability.sh). */
+    pose.x_px += in->nudge[0];
+    pose.y_px += in->nudge[1];
     res->has_pose = 1;
     res->pose = pose;
     t1 = now_ms();

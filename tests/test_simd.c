@@ -273,6 +273,55 @@ Test(simd, strip_sampler_every_isa_matches_scalar)
         cr_skip_test("no SIMD path on this CPU");
 }
 
+/* Rows at a pixel a sample along the frame's rows, either way, slightly
+ * tilted (strips at rotations 0 and 180: the AVX2 path loads such runs
+ * instead of gathering them), up to the frame's left and right ends. */
+Test(simd, strip_sampler_runs_along_rows_match_scalar)
+{
+    static const int bpps[] = {1, 3, 4};
+    static const int offs[][3] = {{0, 0, 0}, {2, 1, 0}, {3, 2, 1}};
+    static const double steps[] = {1.0, 0.99995, 1.00007, 0.9993, -1.0, -0.99995, -1.00007, -0.9993};
+    int tested = 0;
+    uint32_t seed = 777;
+    for (int isa = AOI_ISA_SSE41; isa < AOI_ISA_COUNT; isa++) {
+        if (!aoi_simd_supported((aoi_isa)isa))
+            continue;
+        for (int f = 0; f < 3; f++)
+            for (int w = 9; w <= 61; w += 13) {
+                int h = 5 + w % 3, bpp = bpps[f], mis = (w + f) % 4;
+                size_t stride = (size_t)w * (size_t)bpp + (size_t)(w % 3);
+                uint8_t *buf = malloc(stride * (size_t)h + (size_t)mis), *img = buf + mis;
+                for (size_t i = 0; i < stride * (size_t)h; i++)
+                    img[i] = (uint8_t)lcg(&seed);
+                aoi__sample_src src = {img, stride, w, h, bpp, {offs[f][0], offs[f][1], offs[f][2]},
+                                       {1.1f, 0.9f, 1.2f}};
+                for (int line = 0; line < 64; line++) {
+                    double dx = steps[line % 8], dy = (line / 8 % 3 - 1) * 0.0125 * (line % 5);
+                    double y0 = (double)(lcg(&seed) % 1000) / 1000.0 * (h - 1.2);
+                    /* From the left end rightwards, from the right end leftwards, and in
+                     * between, at every fraction of a pixel. */
+                    double x0 = dx > 0 ? (line / 24) * 0.37 + (double)(lcg(&seed) % 4)
+                                       : w - 1.01 - (line / 24) * 0.37 - (double)(lcg(&seed) % 4);
+                    int n = 1 + (int)(lcg(&seed) % (unsigned)w);
+                    float rl[64], rr[64], rg[64], gl[65], gr[65], gg[65];
+                    aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, n, rl, rr, rg);
+                    cr_assert_eq(aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, n, gl + 1, gr + 1,
+                                                     gg + 1),
+                                 0);
+                    for (int j = 0; j < n; j++)
+                        cr_assert(same_float(gl[j + 1], rl[j]) && same_float(gr[j + 1], rr[j]) &&
+                                      same_float(gg[j + 1], rg[j]),
+                                  "%s bpp %d %dx%d sample %d of %d at (%g + j*%g, %g + j*%g)",
+                                  aoi_isa_name((aoi_isa)isa), bpp, w, h, j, n, x0, dx, y0, dy);
+                }
+                free(buf);
+                tested++;
+            }
+    }
+    if (!tested)
+        cr_skip_test("no SIMD path on this CPU");
+}
+
 Test(simd, strip_sampler_reference_values)
 {
     /* A flat grey 4x4 frame: L = log(v + 8) within the table's 2e-6, grey

@@ -3,6 +3,7 @@
 #include "aoi/error.h"
 #include "aoi/simd.h"
 #include "simd/sample.h"
+#include "simd/wet.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -318,6 +319,58 @@ Test(simd, strip_sampler_runs_along_rows_match_scalar)
                 tested++;
             }
     }
+    if (!tested)
+        cr_skip_test("no SIMD path on this CPU");
+}
+
+/* Soft solder membership of feature runs at odd lengths and unaligned
+ * starts, with unsampled (NAN) features, a missing (NAN) reference and
+ * features at the weights' ends: every path returns the reference's sum,
+ * exactly. */
+Test(simd, wet_sum_every_isa_matches_scalar)
+{
+    float buf[3 * 203 + 1];
+    uint32_t seed = 4242;
+    int tested = 0;
+    for (int trial = 0; trial < 60; trial++) {
+        float ref[6][3];
+        for (int r = 0; r < 6; r++)
+            ref[r][0] = 2.5f + (float)(lcg(&seed) % 1000) / 400.0f,
+            ref[r][1] = (float)(lcg(&seed) % 1000) / 2500.0f, ref[r][2] = (float)(lcg(&seed) % 1000) / 2500.0f;
+        if (trial % 5 == 1)
+            ref[1][0] = ref[1][1] = ref[1][2] = NAN; /* no bare pad in view */
+        if (trial % 7 == 3)
+            ref[3][0] = ref[3][1] = ref[3][2] = NAN;
+        int mis = trial % 2, n = (int)(lcg(&seed) % 203);
+        float *f = buf + mis;
+        for (int j = 0; j < n; j++) {
+            /* Mostly between the references (weights strictly inside 0..1),
+             * some on one of them, some unsampled. */
+            int r = (int)(lcg(&seed) % 6);
+            float t = (float)(lcg(&seed) % 1000) / 1000.0f;
+            for (int c = 0; c < 3; c++)
+                f[3 * j + c] = ref[r][c] * t + ref[(r + 3) % 6][c] * (1 - t);
+            if (lcg(&seed) % 9 == 0)
+                f[3 * j] = NAN, f[3 * j + 1] = f[3 * j + 2] = 0;
+            if (lcg(&seed) % 11 == 0)
+                memcpy(&f[3 * j], ref[r], sizeof ref[r]);
+        }
+        double want = aoi__wet_sum_isa(AOI_ISA_SCALAR, f, n, (const float(*)[3])ref, 0.3f);
+        cr_assert(isfinite(want) && want >= 0 && want <= n);
+        for (int isa = AOI_ISA_SSE41; isa < AOI_ISA_COUNT; isa++) {
+            if (!aoi_simd_supported((aoi_isa)isa))
+                continue;
+            double got = aoi__wet_sum_isa((aoi_isa)isa, f, n, (const float(*)[3])ref, 0.3f);
+            cr_assert(got == want, "%s n %d: %a vs %a", aoi_isa_name((aoi_isa)isa), n, got, want);
+            tested++;
+        }
+    }
+    /* The ends: on a solder reference 1, on a metal one 0, unsampled 0. */
+    float ref[6][3] = {{3, .3f, .3f}, {3.2f, .3f, .35f}, {4, .2f, .5f}, {5, .33f, .33f}, {4, .33f, .33f}, {2, .3f, .3f}};
+    float one[3] = {5, .33f, .33f}, none[3] = {3, .3f, .3f}, nan3[3] = {NAN, 0, 0};
+    cr_expect(aoi__wet_sum_isa(AOI_ISA_SCALAR, one, 1, (const float(*)[3])ref, 0.3f) == 1.0);
+    cr_expect(aoi__wet_sum_isa(AOI_ISA_SCALAR, none, 1, (const float(*)[3])ref, 0.3f) == 0.0);
+    cr_expect(aoi__wet_sum_isa(AOI_ISA_SCALAR, nan3, 1, (const float(*)[3])ref, 0.3f) == 0.0);
     if (!tested)
         cr_skip_test("no SIMD path on this CPU");
 }

@@ -18,6 +18,7 @@
 #include "core/select.h"
 #include "inspect/inspect_internal.h"
 #include "io/image_internal.h"
+#include "simd/wet.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -1115,26 +1116,35 @@ static double solder_area(aoi_inspector *in, int k)
         int j = (int)lround((p->cx + a - s->u0) / h);
         cols[nc++] = j >= 0 && j < s->nu ? j : -1;
     }
+    /* Nearest of metal and board against nearest of solder and body, soft
+     * (blends at the fillet's outline count in part): simd/wet.h. */
+    const float ref[6][3] = {
+        {in->ref[REF_TERMINAL].L, in->ref[REF_TERMINAL].cr, in->ref[REF_TERMINAL].cg},
+        {in->ref[REF_PAD].L, in->ref[REF_PAD].cr, in->ref[REF_PAD].cg},
+        {in->ref[REF_MASK].L, in->ref[REF_MASK].cr, in->ref[REF_MASK].cg},
+        {in->ref[REF_SOLDER].L, in->ref[REF_SOLDER].cr, in->ref[REF_SOLDER].cg},
+        {in->ref[REF_SOLDER_DARK].L, in->ref[REF_SOLDER_DARK].cr, in->ref[REF_SOLDER_DARK].cg},
+        {in->ref[REF_BODY].L, in->ref[REF_BODY].cr, in->ref[REF_BODY].cg}};
+    /* The columns are side by side but where the rounding of a steps twice
+     * or not at all, or they leave the strip: then the row's samples are
+     * copied together first. */
+    int run = nc > 0 && cols[0] >= 0 && cols[nc - 1] == cols[0] + nc - 1;
+    for (int q = 1; q < nc && run; q++)
+        run = cols[q] == cols[q - 1] + 1;
     for (double w = in->edge[k] + 0.03; w <= in->toe + 0.03; w += h) {
-        int i = (int)lround((w - s->w0) / h);
+        int i = (int)lround((w - s->w0) / h), m = 0;
         if (i < 0 || i >= s->nw)
             continue;
-        for (int q = 0; q < nc; q++) {
-            if (cols[q] < 0)
-                continue;
-            const feat *x = patch_at(s, cols[q], i);
-            if (isnan(x->L))
-                continue;
-            /* Nearest of metal and board against nearest of solder and body
-             * (squared, one root each). */
-            float dm = minf(minf(feat_dist2(*x, in->ref[REF_TERMINAL]), feat_dist2(*x, in->ref[REF_PAD])),
-                             feat_dist2(*x, in->ref[REF_MASK]));
-            float ds = minf(minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK])),
-                             feat_dist2(*x, in->ref[REF_BODY]));
-            /* Soft membership: blends at the fillet's outline count in part. */
-            float margin = __builtin_sqrtf(dm) - __builtin_sqrtf(ds);
-            cnt += minf(1.0f, maxf(0.0f, 0.5f + margin / SOFT_WIDTH));
+        const feat *row = patch_at(s, 0, i);
+        if (run) {
+            cnt += aoi__wet_sum(&row[cols[0]].L, nc, ref, (float)SOFT_WIDTH);
+            continue;
         }
+        feat tmp[256];
+        for (int q = 0; q < nc; q++)
+            if (cols[q] >= 0)
+                tmp[m++] = row[cols[q]];
+        cnt += aoi__wet_sum(&tmp[0].L, m, ref, (float)SOFT_WIDTH);
     }
     return cnt * h * h;
 }

@@ -14,6 +14,8 @@
 typedef struct {
     float L, cr, cg;
 } feat;
+/* Runs of features are read as (L, cr, cg) triples of floats (simd/wet.h). */
+_Static_assert(sizeof(feat) == 3 * sizeof(float), "feat is three floats");
 
 /* Weight of chromaticity against log intensity in feat_dist. */
 #define CHROMA_W 4.0f

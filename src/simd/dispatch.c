@@ -5,6 +5,7 @@
 #include "core/error_internal.h"
 #include "simd/sample.h"
 #include "simd/simd_internal.h"
+#include "simd/wet.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -164,6 +165,22 @@ void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, 
                      float *L, float *cr, float *cg)
 {
     aoi__sample_row_isa(aoi_simd_isa(), s, x0, y0, dx, dy, n, L, cr, cg);
+}
+
+double aoi__wet_sum_isa(aoi_isa isa, const float *f, int n, const float ref[6][3], float soft)
+{
+    if (!aoi_simd_supported(isa))
+        return __builtin_nan("");
+    switch (isa) {
+    case AOI_ISA_AVX2: return aoi__wet_sum_avx2(f, n, ref, soft);
+    case AOI_ISA_SSE41: return aoi__wet_sum_sse41(f, n, ref, soft);
+    default: return aoi__wet_sum_scalar(f, n, ref, soft);
+    }
+}
+
+double aoi__wet_sum(const float *f, int n, const float ref[6][3], float soft)
+{
+    return aoi__wet_sum_isa(aoi_simd_isa(), f, n, ref, soft);
 }
 
 static edgerow_fn edgerow_for(aoi_isa isa)

@@ -51,17 +51,8 @@ int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int ro
     xu -= x0, yu -= y0, xw -= x0, yw -= y0;
     const aoi__sample_src src = {f->data, f->stride, f->width, f->height, bpp, {ro, go, bo},
                                  {gain[0], gain[1], gain[2]}};
-    float *L = malloc(3 * (size_t)p->nu * sizeof *L), *cr, *cg;
-    if (!L)
-        return aoi__error("inspect: out of memory");
-    cr = L + p->nu, cg = cr + p->nu;
-    for (int i = 0; i < p->nw; i++) {
-        feat *out = p->px + (size_t)i * (size_t)p->nu;
-        aoi__sample_row(&src, x0 + i * xw, y0 + i * yw, xu, yu, p->nu, L, cr, cg);
-        for (int j = 0; j < p->nu; j++)
-            out[j] = (feat){L[j], cr[j], cg[j]};
-    }
-    free(L);
+    for (int i = 0; i < p->nw; i++)
+        aoi__sample_row(&src, x0 + i * xw, y0 + i * yw, xu, yu, p->nu, &p->px[(size_t)i * (size_t)p->nu].L);
     return 0;
 }
 

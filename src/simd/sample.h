@@ -3,7 +3,8 @@
  *
  * Sample j of a row is at (x0 + j * dx, y0 + j * dy) in pixel coordinates
  * (pixel centres at integers); outside [0, width - 1) x [0, height - 1) its
- * L is NAN.  Each colour channel c (byte offset off[c] in a pixel of bpp
+ * L is NAN.  A row's features are written as (L, cr, cg) triples, the
+ * inspection's layout.  Each colour channel c (byte offset off[c] in a pixel of bpp
  * bytes; all 0 for grey) is interpolated bilinearly and multiplied by
  * gain[c], giving R, G, B; then, with S = R + G + B:
  *
@@ -34,12 +35,12 @@ typedef struct {
 /* The mantissa log table ((1 << AOI__LOG_BITS) + 1 entries), built once. */
 const float *aoi__log_table(void);
 
-/* One row of samples into L[0..n), cr[0..n), cg[0..n). */
+/* One row of samples into f[0..3n): sample j's L, cr, cg at f[3j..3j+2]. */
 void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, int n,
-                     float *L, float *cr, float *cg);
+                     float *f);
 /* The same on a given path (tests); -1 if the CPU cannot run it. */
 int aoi__sample_row_isa(aoi_isa isa, const aoi__sample_src *s, double x0, double y0, double dx,
-                        double dy, int n, float *L, float *cr, float *cg);
+                        double dy, int n, float *f);
 
 /* log(x) for normal x > 0 from the table. */
 static inline float aoi__fast_log(const float *tab, float x)
@@ -55,8 +56,9 @@ static inline float aoi__fast_log(const float *tab, float x)
 
 /* Sample j of a row, the reference every path reproduces. */
 static inline void aoi__sample_one(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                                   double dx, double dy, int j, float *L, float *cr, float *cg)
+                                   double dx, double dy, int j, float *f)
 {
+    float *L = f + 3 * j, *cr = L + 1, *cg = L + 2;
     const double x = x0 + j * dx, y = y0 + j * dy;
     /* floor(x) + 1 < width exactly when x < width - 1; past x >= 0,
      * truncation is floor. */
@@ -81,10 +83,10 @@ static inline void aoi__sample_one(const aoi__sample_src *s, const float *tab, d
 }
 
 void aoi__sample_row_scalar(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                            double dx, double dy, int n, float *L, float *cr, float *cg);
+                            double dx, double dy, int n, float *f);
 void aoi__sample_row_sse41(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                           double dx, double dy, int n, float *L, float *cr, float *cg);
+                           double dx, double dy, int n, float *f);
 void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                          double dx, double dy, int n, float *L, float *cr, float *cg);
+                          double dx, double dy, int n, float *f);
 
 #endif

@@ -11,6 +11,24 @@ static inline __m256 chan(__m256i w, __m128i sh)
     return _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srl_epi32(w, sh), _mm256_set1_epi32(0xFF)));
 }
 
+/* Eight samples' (L, cr, cg) stored as triples: each 128-bit lane
+ * interleaved as in the SSE4.1 path (samples 0-3 low, 4-7 high), then the
+ * lanes' three quarters put in order. */
+static inline void interleave(__m256 x, __m256 y, __m256 z, float *out)
+{
+    const __m256 xy_lo = _mm256_unpacklo_ps(x, y), xy_hi = _mm256_unpackhi_ps(x, y);
+    const __m256 zx = _mm256_shuffle_ps(z, x, _MM_SHUFFLE(1, 1, 0, 0));
+    const __m256 yz1 = _mm256_shuffle_ps(y, z, _MM_SHUFFLE(1, 1, 1, 1));
+    const __m256 zxy = _mm256_shuffle_ps(z, xy_hi, _MM_SHUFFLE(3, 2, 2, 2));
+    const __m256 yz3 = _mm256_shuffle_ps(y, z, _MM_SHUFFLE(3, 3, 3, 3));
+    const __m256 a = _mm256_shuffle_ps(xy_lo, zx, _MM_SHUFFLE(2, 0, 1, 0));
+    const __m256 b = _mm256_shuffle_ps(yz1, xy_hi, _MM_SHUFFLE(1, 0, 2, 0));
+    const __m256 c = _mm256_shuffle_ps(zxy, yz3, _MM_SHUFFLE(2, 0, 2, 0));
+    _mm256_storeu_ps(out, _mm256_permute2f128_ps(a, b, 0x20));
+    _mm256_storeu_ps(out + 8, _mm256_permute2f128_ps(c, a, 0x30));
+    _mm256_storeu_ps(out + 16, _mm256_permute2f128_ps(b, c, 0x31));
+}
+
 /* Bytes row_words() reads from its start, per pixel size (1, 3 or 4). */
 static inline int words_reach(int bpp)
 {
@@ -65,7 +83,7 @@ static inline int consecutive(__m256i ix, __m128i ixa, __m128i iya, __m128i iyb,
 }
 
 void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                          double dx, double dy, int n, float *L, float *cr, float *cg)
+                          double dx, double dy, int n, float *f)
 {
     int j = 0;
     const int bpp = s->bpp;
@@ -98,7 +116,7 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
             ok = _mm256_and_pd(ok, _mm256_and_pd(_mm256_cmp_pd(xb, xlim, _CMP_LT_OQ), _mm256_cmp_pd(yb, ylim, _CMP_LT_OQ)));
             if (_mm256_movemask_pd(ok) != 0xF) {
                 for (int q = j; q < j + 8; q++)
-                    aoi__sample_one(s, tab, x0, y0, dx, dy, q, &L[q], &cr[q], &cg[q]);
+                    aoi__sample_one(s, tab, x0, y0, dx, dy, q, f);
                 continue;
             }
             const __m128i ixa = _mm256_cvttpd_epi32(xa), ixb = _mm256_cvttpd_epi32(xb);
@@ -153,8 +171,7 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
             }
             const __m256 sum = _mm256_add_ps(_mm256_add_ps(c[0], c[1]), c[2]);
             const __m256 inv = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(sum, _mm256_set1_ps(24.0f)));
-            _mm256_storeu_ps(cr + j, _mm256_mul_ps(c[0], inv));
-            _mm256_storeu_ps(cg + j, _mm256_mul_ps(c[1], inv));
+            const __m256 vcr = _mm256_mul_ps(c[0], inv), vcg = _mm256_mul_ps(c[1], inv);
             /* The log: exponent and table, as aoi__fast_log(). */
             const __m256 arg = _mm256_add_ps(_mm256_mul_ps(sum, _mm256_set1_ps(1.0f / 3.0f)), _mm256_set1_ps(8.0f));
             const __m256i bits = _mm256_castps_si256(arg);
@@ -167,9 +184,9 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
             const __m256 t0 = _mm256_i32gather_ps(tab, idx, 4), t1 = _mm256_i32gather_ps(tab + 1, idx, 4);
             const __m256 lv = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(e, _mm256_set1_ps(0.693147181f)), t0),
                                             _mm256_mul_ps(frac, _mm256_sub_ps(t1, t0)));
-            _mm256_storeu_ps(L + j, lv);
+            interleave(lv, vcr, vcg, f + 3 * j);
         }
     }
     for (; j < n; j++)
-        aoi__sample_one(s, tab, x0, y0, dx, dy, j, &L[j], &cr[j], &cg[j]);
+        aoi__sample_one(s, tab, x0, y0, dx, dy, j, f);
 }

@@ -21,8 +21,8 @@ const float *aoi__log_table(void)
 }
 
 void aoi__sample_row_scalar(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                            double dx, double dy, int n, float *L, float *cr, float *cg)
+                            double dx, double dy, int n, float *f)
 {
     for (int j = 0; j < n; j++)
-        aoi__sample_one(s, tab, x0, y0, dx, dy, j, &L[j], &cr[j], &cg[j]);
+        aoi__sample_one(s, tab, x0, y0, dx, dy, j, f);
 }

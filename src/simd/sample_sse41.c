@@ -19,8 +19,22 @@ static inline __m128 chan(__m128i w, __m128i sh)
     return _mm_cvtepi32_ps(_mm_and_si128(_mm_srl_epi32(w, sh), _mm_set1_epi32(0xFF)));
 }
 
+/* Four samples' (L, cr, cg) stored as triples: [L0 r0 g0 L1] [r1 g1 L2 r2]
+ * [g2 L3 r3 g3]. */
+static inline void interleave(__m128 x, __m128 y, __m128 z, float *out)
+{
+    const __m128 xy_lo = _mm_unpacklo_ps(x, y), xy_hi = _mm_unpackhi_ps(x, y); /* x0 y0 x1 y1, x2 y2 x3 y3 */
+    const __m128 zx = _mm_shuffle_ps(z, x, _MM_SHUFFLE(1, 1, 0, 0));          /* z0 z0 x1 x1 */
+    const __m128 yz1 = _mm_shuffle_ps(y, z, _MM_SHUFFLE(1, 1, 1, 1));         /* y1 y1 z1 z1 */
+    const __m128 zxy = _mm_shuffle_ps(z, xy_hi, _MM_SHUFFLE(3, 2, 2, 2));     /* z2 z2 x3 y3 */
+    const __m128 yz3 = _mm_shuffle_ps(y, z, _MM_SHUFFLE(3, 3, 3, 3));         /* y3 y3 z3 z3 */
+    _mm_storeu_ps(out, _mm_shuffle_ps(xy_lo, zx, _MM_SHUFFLE(2, 0, 1, 0)));
+    _mm_storeu_ps(out + 4, _mm_shuffle_ps(yz1, xy_hi, _MM_SHUFFLE(1, 0, 2, 0)));
+    _mm_storeu_ps(out + 8, _mm_shuffle_ps(zxy, yz3, _MM_SHUFFLE(2, 0, 2, 0)));
+}
+
 void aoi__sample_row_sse41(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                           double dx, double dy, int n, float *L, float *cr, float *cg)
+                           double dx, double dy, int n, float *f)
 {
     int j = 0;
     const int bpp = s->bpp;
@@ -43,7 +57,7 @@ void aoi__sample_row_sse41(const aoi__sample_src *s, const float *tab, double x0
         ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmplt_pd(xb, xlim), _mm_cmplt_pd(yb, ylim)));
         if (_mm_movemask_pd(ok) != 0x3) {
             for (int q = j; q < j + 4; q++)
-                aoi__sample_one(s, tab, x0, y0, dx, dy, q, &L[q], &cr[q], &cg[q]);
+                aoi__sample_one(s, tab, x0, y0, dx, dy, q, f);
             continue;
         }
         const __m128i ixa = _mm_cvttpd_epi32(xa), ixb = _mm_cvttpd_epi32(xb);
@@ -76,8 +90,7 @@ void aoi__sample_row_sse41(const aoi__sample_src *s, const float *tab, double x0
         }
         const __m128 sum = _mm_add_ps(_mm_add_ps(c[0], c[1]), c[2]);
         const __m128 inv = _mm_div_ps(_mm_set1_ps(1.0f), _mm_add_ps(sum, _mm_set1_ps(24.0f)));
-        _mm_storeu_ps(cr + j, _mm_mul_ps(c[0], inv));
-        _mm_storeu_ps(cg + j, _mm_mul_ps(c[1], inv));
+        const __m128 vcr = _mm_mul_ps(c[0], inv), vcg = _mm_mul_ps(c[1], inv);
         const __m128 arg = _mm_add_ps(_mm_mul_ps(sum, _mm_set1_ps(1.0f / 3.0f)), _mm_set1_ps(8.0f));
         const __m128i bits = _mm_castps_si128(arg);
         const __m128 e = _mm_cvtepi32_ps(_mm_sub_epi32(_mm_srli_epi32(bits, 23), _mm_set1_epi32(127)));
@@ -91,8 +104,8 @@ void aoi__sample_row_sse41(const aoi__sample_src *s, const float *tab, double x0
         const __m128 t1 = _mm_setr_ps(tab[id[0] + 1], tab[id[1] + 1], tab[id[2] + 1], tab[id[3] + 1]);
         const __m128 lv = _mm_add_ps(_mm_add_ps(_mm_mul_ps(e, _mm_set1_ps(0.693147181f)), t0),
                                      _mm_mul_ps(frac, _mm_sub_ps(t1, t0)));
-        _mm_storeu_ps(L + j, lv);
+        interleave(lv, vcr, vcg, f + 3 * j);
     }
     for (; j < n; j++)
-        aoi__sample_one(s, tab, x0, y0, dx, dy, j, &L[j], &cr[j], &cg[j]);
+        aoi__sample_one(s, tab, x0, y0, dx, dy, j, f);
 }

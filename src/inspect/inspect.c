@@ -84,6 +84,7 @@ struct aoi_inspector {
     feat *ttpl_col;           /* one position over a row's terminals */
     size_t ttpl_colcap;
     double tau_t;   /* "unlike the other pins" distance */
+    float tau_d2, tau_t_d2; /* dist2_above(tau), dist2_above(tau_t) */
     unsigned char *seen;   /* bridge search */
     size_t seencap;
     int *queue;
@@ -305,17 +306,20 @@ static size_t gather_mid(const patch *p, double um, double w0, double w1, feat *
     return at;
 }
 
+/* Feature distance above tau (feat_dist() > tau, without the root). */
 static inline int not_board(const aoi_inspector *in, const feat *x)
 {
-    return feat_dist(*x, in->ref[REF_MASK]) > in->tau;
+    return feat_dist2(*x, in->ref[REF_MASK]) >= in->tau_d2;
 }
 
-/* Nearest reference is one of the two solder looks. */
+/* Nearest reference is one of the two solder looks (by the distances'
+ * squares: the root of the least square is the least root). */
 static inline int solder_like(const aoi_inspector *in, const feat *x)
 {
-    float ds = minf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
-    return ds < feat_dist(*x, in->ref[REF_TERMINAL]) && ds < feat_dist(*x, in->ref[REF_MASK]) &&
-           ds < feat_dist(*x, in->ref[REF_BODY]) && ds < feat_dist(*x, in->ref[REF_PAD]);
+    float ds = minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK]));
+    return root_less(ds, feat_dist2(*x, in->ref[REF_TERMINAL])) &&
+           root_less(ds, feat_dist2(*x, in->ref[REF_MASK])) &&
+           root_less(ds, feat_dist2(*x, in->ref[REF_BODY])) && root_less(ds, feat_dist2(*x, in->ref[REF_PAD]));
 }
 
 /* For the bridge search: unlike the board by distance, or nearer to any
@@ -341,7 +345,7 @@ static inline int solder_out(const aoi_inspector *in, const feat *x, const feat 
 {
     if (isnan(x->L) || !not_board(in, x))
         return 0;
-    if (pos && !isnan(pos->L) && feat_dist(*x, *pos) <= in->tau)
+    if (pos && !isnan(pos->L) && feat_dist2(*x, *pos) < in->tau_d2)
         return 0;
     /* Flux films tint the board but keep it saturated; solder is grey. */
     return solder_like(in, x) || x->L - in->ref[REF_MASK].L > BRIGHTER * 2 ||
@@ -384,6 +388,8 @@ static int frame_references(aoi_inspector *in, frame_refs *fr)
     }
     in->tau = fmax(NB_MIN, NB_SPREAD * fr->mask_spread);
     in->tau_t = TAU_PIN;
+    in->tau_d2 = dist2_above(in->tau);
+    in->tau_t_d2 = dist2_above(in->tau_t);
 
     /* Body: the band deep inside the outline, pad and gap columns apart. */
     n = 0;
@@ -451,14 +457,17 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
                    in->edge[k] + 0.12, in->toe - 0.01, buf, n, cap);
     float msat = minf(feat_saturation(in->ref[REF_TERMINAL]), feat_saturation(in->ref[REF_PAD]));
     float mL = minf(in->ref[REF_TERMINAL].L, in->ref[REF_PAD].L);
+    const float q_grey = sqrt_at_least(SAT_GREY), q_c = sqrt_at_least(0.6f * msat);
     for (size_t i = 0; i < n; i++) {
         const feat *x = &buf[i];
         /* Solder is grey where the metal is coloured, and darker where its
          * slopes turn from the light; where the metal is grey too (grey
-         * frames), solder is what lies far from both metal looks. */
-        if (feat_dist(*x, in->ref[REF_MASK]) > in->tau &&
-            (x->L < mL - 0.5f || feat_saturation(*x) < 0.6f * msat ||
-             (msat == 0 && minf(feat_dist(*x, in->ref[REF_TERMINAL]), feat_dist(*x, in->ref[REF_PAD])) > in->tau)))
+         * frames), solder is what lies far from both metal looks.  (The
+         * distances by their squares: the root of the least square is the
+         * least root.) */
+        if (not_board(in, x) &&
+            (x->L < mL - 0.5f || saturation_below(*x, 0.6f * msat, q_grey, q_c) ||
+             (msat == 0 && minf(feat_dist2(*x, in->ref[REF_TERMINAL]), feat_dist2(*x, in->ref[REF_PAD])) >= in->tau_d2)))
             buf[m++] = *x;
     }
     if (m >= 8) {
@@ -994,7 +1003,7 @@ static int like_nearby(aoi_inspector *in, const feat *x, double a, double w)
         if (d == 0)
             continue; /* the caller compared with w itself */
         const feat *t = tpl_get(in, a, w + d * h);
-        if (t && !isnan(t->L) && feat_dist(*x, *t) <= in->tau)
+        if (t && !isnan(t->L) && feat_dist2(*x, *t) < in->tau_d2)
             return 1;
     }
     return 0;
@@ -1132,10 +1141,10 @@ static double solder_to_body(aoi_inspector *in, int k)
             n++;
             tsol += solder_like(in, q);
             /* Solder, or the template's solder look at this place. */
-            xsol += solder_like(in, x) || (solder_like(in, q) && feat_dist(*x, *q) <= in->tau_t);
-            float ds = minf(feat_dist(*x, in->ref[REF_SOLDER]), feat_dist(*x, in->ref[REF_SOLDER_DARK]));
-            sol += feat_dist(*x, *q) > in->tau_t && ds < feat_dist(*x, *q) &&
-                   ds < feat_dist(*x, in->ref[REF_BODY]);
+            float dq = feat_dist2(*x, *q);
+            xsol += solder_like(in, x) || (solder_like(in, q) && dq < in->tau_t_d2);
+            float ds = minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK]));
+            sol += dq >= in->tau_t_d2 && root_less(ds, dq) && root_less(ds, feat_dist2(*x, in->ref[REF_BODY]));
         }
         /* The row's fillets begin here: where good fillets begin - unless
          * the body sits so far toward this row that its pins are offset
@@ -1276,7 +1285,7 @@ static int toe_relief(aoi_inspector *in, int k, double *out)
  * off_board() and, in noise, the mask distance too. */
 static int in_gap(aoi_inspector *in, const feat *x, double a, double w)
 {
-    if (feat_dist(*x, in->ref[REF_MASK]) <= in->tau)
+    if (feat_dist2(*x, in->ref[REF_MASK]) < in->tau_d2)
         return 0;
     const feat *t = tpl_get(in, a, w);
     if (!t || isnan(t->L))

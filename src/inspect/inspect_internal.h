@@ -46,17 +46,68 @@ static inline float feat_dist(feat a, feat b)
     return __builtin_sqrtf(feat_dist2(a, b));
 }
 
+/* Comparisons of feature distances without their roots, exactly (sqrtf is
+ * correctly rounded, hence monotonic, though not strictly).
+ *
+ * The least float q with sqrtf(q) >= v: sqrtf(d2) >= v exactly when
+ * d2 >= q (v not NAN; 0 for v <= 0). */
+static inline float sqrt_at_least(float v)
+{
+    if (!(v > 0))
+        return 0.0f;
+    float q = v * v;
+    while (__builtin_sqrtf(q) < v)
+        q = __builtin_nextafterf(q, __builtin_inff());
+    while (q > 0 && __builtin_sqrtf(__builtin_nextafterf(q, 0.0f)) >= v)
+        q = __builtin_nextafterf(q, 0.0f);
+    return q;
+}
+
+/* The least float q with (double)sqrtf(q) > t: feat_dist(a, b) > t exactly
+ * when feat_dist2(a, b) >= q, and feat_dist(a, b) <= t when
+ * feat_dist2(a, b) < q (neither holds for NAN; nor for any t that is NAN). */
+static inline float dist2_above(double t)
+{
+    if (t != t)
+        return __builtin_nanf("");
+    float f = (float)t;
+    if ((double)f <= t)
+        f = __builtin_nextafterf(f, __builtin_inff());
+    return sqrt_at_least(f);
+}
+
+/* sqrtf(s) < sqrtf(t), exactly: t well above s (more than 4 parts in a
+ * million; two roots 2 ulp apart never round together) decides without the
+ * roots. */
+static inline int root_less(float s, float t)
+{
+    return s < t && (t > s * (1.0f + 4e-6f) || __builtin_sqrtf(s) < __builtin_sqrtf(t));
+}
+
 /* Saturation below this is grey: what the reconstruction below leaves of
  * a grey sample is rounding noise (~1e-6), which must not decide anything. */
 #define SAT_GREY 1e-3f
 
 /* Distance of the chromaticity from grey (0 for grey samples). */
-static inline float feat_saturation(feat a)
+static inline float feat_saturation_sq(feat a)
 {
     float s = 3.0f * (__builtin_expf(a.L) - 8.0f), t = s > 0 ? s / (s + 24.0f) : 0;
     float cb = t - a.cr - a.cg, g = t / 3.0f;
-    float sat = __builtin_sqrtf((a.cr - g) * (a.cr - g) + (a.cg - g) * (a.cg - g) + (cb - g) * (cb - g));
+    return (a.cr - g) * (a.cr - g) + (a.cg - g) * (a.cg - g) + (cb - g) * (cb - g);
+}
+
+static inline float feat_saturation(feat a)
+{
+    float sat = __builtin_sqrtf(feat_saturation_sq(a));
     return sat < SAT_GREY ? 0.0f : sat;
+}
+
+/* feat_saturation(a) < c, exactly, given q_grey = sqrt_at_least(SAT_GREY)
+ * and q_c = sqrt_at_least(c) (no root a sample). */
+static inline int saturation_below(feat a, float c, float q_grey, float q_c)
+{
+    float q = feat_saturation_sq(a);
+    return q < q_grey ? 0.0f < c : q < q_c;
 }
 
 /* A rectified region of one row side in the footprint frame: sample (j, i)

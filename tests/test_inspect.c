@@ -831,6 +831,51 @@ static int cmp_float(const void *a, const void *b)
  * below, rank counting up to 64; each the value a full sort puts at n / 2,
  * for sizes about the switches, many ties, negative values and both
  * zeros. */
+/* The root-free comparisons give what the roots give, for thresholds and
+ * values around them to the last bit, and for NAN. */
+Test(inspect, root_free_comparisons_are_exact)
+{
+    static const double taus[] = {0.0, 1e-6, 0.05, 0.1, 0.12345678901, 0.25, 0.3, 1.0, 2.5, 7.75};
+    uint64_t st = 777;
+    for (size_t t = 0; t < sizeof taus / sizeof *taus; t++) {
+        const double tau = taus[t];
+        const float q = dist2_above(tau), tf = (float)tau;
+        /* Squares near tau^2 bit by bit, and at random. */
+        float d2 = tf * tf;
+        for (int i = 0; i < 64; i++)
+            d2 = __builtin_nextafterf(d2, 0.0f);
+        for (int i = 0; i < 20128; i++) {
+            float x = i < 128 ? d2 : (float)((st = st * 6364136223846793005ULL + 1442695040888963407ULL) >> 40) / (float)(1 << 24) * 9.0f;
+            if (i < 128)
+                d2 = __builtin_nextafterf(d2, __builtin_inff());
+            cr_assert_eq((double)sqrtf(x) > tau, x >= q, "tau %.17g d2 %a", tau, (double)x);
+            cr_assert_eq((double)sqrtf(x) <= tau, x < q, "tau %.17g d2 %a", tau, (double)x);
+            float y = i % 3 ? x * (1.0f + (float)(i % 7) * 1e-7f) : __builtin_nextafterf(x, 10.0f);
+            cr_assert_eq(sqrtf(x) < sqrtf(y), root_less(x, y), "%a %a", (double)x, (double)y);
+            cr_assert_eq(sqrtf(y) < sqrtf(x), root_less(y, x), "%a %a", (double)y, (double)x);
+            float c = tf;
+            cr_assert_eq(sqrtf(x) >= c, x >= sqrt_at_least(c), "%a %a", (double)x, (double)c);
+        }
+        cr_assert(!(NAN >= q) && !(NAN < q));
+        cr_assert(!root_less(NAN, 1.0f) && !root_less(1.0f, NAN));
+    }
+    /* Saturation below a share of another's, as feat_saturation() says,
+     * grey samples included. */
+    const float q_grey = sqrt_at_least(SAT_GREY);
+    for (int i = 0; i < 5000; i++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        feat a = {2.1f + (float)(st >> 40) / (float)(1 << 24) * 4, (float)((st >> 20) & 0xFFFFF) / (float)(1 << 21),
+                  (float)(st & 0xFFFFF) / (float)(1 << 21)};
+        if (i % 5 == 0) {
+            float s = 3.0f * (expf(a.L) - 8.0f), g = s / (s + 24.0f) / 3.0f;
+            a.cr = a.cg = g; /* grey */
+        }
+        float c = (float)(i % 11) * 0.02f;
+        cr_assert_eq(feat_saturation(a) < c, saturation_below(a, c, q_grey, sqrt_at_least(c)),
+                     "%a %a %a c %a", (double)a.L, (double)a.cr, (double)a.cg, (double)c);
+    }
+}
+
 Test(inspect, feature_medians_are_exact)
 {
     static const size_t sizes[] = {1,  2,   3,   5,   17,  40,   63,   64,

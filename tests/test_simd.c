@@ -251,10 +251,13 @@ Test(simd, strip_sampler_every_isa_matches_scalar)
                     double y0 = (double)(lcg(&seed) % 2000) / 2000.0 * (h + 2) - 1;
                     double dx = ((double)(lcg(&seed) % 2000) / 1000.0 - 1) * 0.9;
                     double dy = ((double)(lcg(&seed) % 2000) / 1000.0 - 1) * 0.3;
+                    /* The offset added last (a patch sampled along w). */
+                    double cx = line % 3 ? 0 : (double)(lcg(&seed) % 1000) / 1000.0 - 0.5;
+                    double cy = line % 3 ? 0 : (double)(lcg(&seed) % 1000) / 1000.0 - 0.5;
                     float ref[300], got[301];
-                    aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, n, ref);
+                    aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, cx, cy, n, ref);
                     /* Unaligned outputs too. */
-                    cr_assert_eq(aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, n, got + 1), 0);
+                    cr_assert_eq(aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n, got + 1), 0);
                     for (int j = 0; j < n; j++)
                         cr_assert(same_float(got[3 * j + 1], ref[3 * j]) && same_float(got[3 * j + 2], ref[3 * j + 1]) &&
                                       same_float(got[3 * j + 3], ref[3 * j + 2]),
@@ -302,9 +305,10 @@ Test(simd, strip_sampler_runs_along_rows_match_scalar)
                     double x0 = dx > 0 ? (line / 24) * 0.37 + (double)(lcg(&seed) % 4)
                                        : w - 1.01 - (line / 24) * 0.37 - (double)(lcg(&seed) % 4);
                     int n = 1 + (int)(lcg(&seed) % (unsigned)w);
+                    double cx = line % 2 ? 0 : 0.123456789 * (line % 7) - 0.4, cy = line % 2 ? 0 : -0.0987654321 * (line % 5);
                     float ref[192], got[193];
-                    aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, n, ref);
-                    cr_assert_eq(aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, n, got + 1), 0);
+                    aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, cx, cy, n, ref);
+                    cr_assert_eq(aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n, got + 1), 0);
                     for (int j = 0; j < n; j++)
                         cr_assert(same_float(got[3 * j + 1], ref[3 * j]) && same_float(got[3 * j + 2], ref[3 * j + 1]) &&
                                       same_float(got[3 * j + 3], ref[3 * j + 2]),
@@ -371,6 +375,36 @@ Test(simd, wet_sum_every_isa_matches_scalar)
         cr_skip_test("no SIMD path on this CPU");
 }
 
+/* A patch sampled line by line along u (x0 + i xw as the line's start, then
+ * j xu) and column by column along w (x0 + i xw, then j xu added last)
+ * gives the same bits: the inspection samples along whichever axis runs
+ * along the frame's rows. */
+Test(simd, strip_sampler_rows_and_columns_agree)
+{
+    enum { W = 83, H = 71, NU = 37, NW = 23 };
+    static uint8_t img[W * 3 * H];
+    uint32_t seed = 99;
+    for (size_t i = 0; i < sizeof img; i++)
+        img[i] = (uint8_t)lcg(&seed);
+    aoi__sample_src src = {img, W * 3, W, H, 3, {0, 1, 2}, {1.0f, 1.1f, 0.9f}};
+    for (int t = 0; t < 20; t++) {
+        double th = ((double)(lcg(&seed) % 1000) / 1000.0 - 0.5) * 0.1 + (t % 2 ? 1.5707963 : -1.5707963);
+        double xu = cos(th), yu = sin(th), xw = -sin(th), yw = cos(th);
+        double x0 = 30 + (double)(lcg(&seed) % 1000) / 100.0, y0 = 15 + (double)(lcg(&seed) % 1000) / 100.0;
+        if (yu < 0)
+            y0 += 40;
+        float byrow[NW][NU][3], col[NW][3];
+        for (int i = 0; i < NW; i++)
+            aoi__sample_row(&src, x0 + i * xw, y0 + i * yw, xu, yu, 0, 0, NU, &byrow[i][0][0]);
+        for (int j = 0; j < NU; j++) {
+            aoi__sample_row(&src, x0, y0, xw, yw, j * xu, j * yu, NW, &col[0][0]);
+            for (int i = 0; i < NW; i++)
+                for (int c = 0; c < 3; c++)
+                    cr_assert(same_float(col[i][c], byrow[i][j][c]), "t %d sample (%d, %d) channel %d", t, j, i, c);
+        }
+    }
+}
+
 Test(simd, strip_sampler_reference_values)
 {
     /* A flat grey 4x4 frame: L = log(v + 8) within the table's 2e-6, grey
@@ -379,7 +413,7 @@ Test(simd, strip_sampler_reference_values)
     memset(img, 100, sizeof img);
     aoi__sample_src src = {img, 4, 4, 4, 1, {0, 0, 0}, {1, 1, 1}};
     float f[9];
-    cr_assert_eq(aoi__sample_row_isa(AOI_ISA_SCALAR, &src, 1.25, 1.5, 1.0, 0, 3, f), 0);
+    cr_assert_eq(aoi__sample_row_isa(AOI_ISA_SCALAR, &src, 1.25, 1.5, 1.0, 0, 0, 0, 3, f), 0);
     cr_expect(fabsf(f[0] - logf(108.0f)) < 2e-6f, "%g", (double)f[0]);
     cr_expect(fabsf(f[1] - 100.0f / 324.0f) < 1e-7f && f[1] == f[2]);
     cr_expect(!isnan(f[3]), "x = 2.25 is inside (pixels 2 and 3)");

@@ -51,8 +51,33 @@ int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int ro
     xu -= x0, yu -= y0, xw -= x0, yw -= y0;
     const aoi__sample_src src = {f->data, f->stride, f->width, f->height, bpp, {ro, go, bo},
                                  {gain[0], gain[1], gain[2]}};
-    for (int i = 0; i < p->nw; i++)
-        aoi__sample_row(&src, x0 + i * xw, y0 + i * yw, xu, yu, p->nu, &p->px[(size_t)i * (size_t)p->nu].L);
+    /* Sample (j, i) is at (x0 + i * xw) + j * xu (and y alike) either way.
+     * Along u where u runs along the frame's rows; where it runs down the
+     * frame's columns (rotations 90 and 270), along w, one strip column at
+     * a time: the samples of a line then lie side by side in the frame. */
+    if (fabs(yu) <= fabs(xu)) {
+        for (int i = 0; i < p->nw; i++)
+            aoi__sample_row(&src, x0 + i * xw, y0 + i * yw, xu, yu, 0, 0, p->nu,
+                            &p->px[(size_t)i * (size_t)p->nu].L);
+        return 0;
+    }
+    /* Eight columns at a time, written to the strip a row of eight at a time. */
+    enum { BLOCK = 8 };
+    feat *col = malloc(BLOCK * (size_t)p->nw * sizeof *col);
+    if (!col)
+        return aoi__error("inspect: out of memory");
+    for (int j0 = 0; j0 < p->nu; j0 += BLOCK) {
+        int nb = p->nu - j0 < BLOCK ? p->nu - j0 : BLOCK;
+        for (int c = 0; c < nb; c++)
+            aoi__sample_row(&src, x0, y0, xw, yw, (j0 + c) * xu, (j0 + c) * yu, p->nw,
+                            &col[(size_t)c * (size_t)p->nw].L);
+        for (int i = 0; i < p->nw; i++) {
+            feat *out = &p->px[(size_t)i * (size_t)p->nu + (size_t)j0];
+            for (int c = 0; c < nb; c++)
+                out[c] = col[(size_t)c * (size_t)p->nw + (size_t)i];
+        }
+    }
+    free(col);
     return 0;
 }
 

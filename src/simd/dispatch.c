@@ -148,23 +148,23 @@ int aoi_colour_dist(const uint8_t *src, int w, int h, size_t stride, int bpp, in
 }
 
 int aoi__sample_row_isa(aoi_isa isa, const aoi__sample_src *s, double x0, double y0, double dx,
-                        double dy, int n, float *f)
+                        double dy, double cx, double cy, int n, float *f)
 {
     const float *tab = aoi__log_table();
     if (!aoi_simd_supported(isa))
         return -1;
     switch (isa) {
-    case AOI_ISA_AVX2: aoi__sample_row_avx2(s, tab, x0, y0, dx, dy, n, f); break;
-    case AOI_ISA_SSE41: aoi__sample_row_sse41(s, tab, x0, y0, dx, dy, n, f); break;
-    default: aoi__sample_row_scalar(s, tab, x0, y0, dx, dy, n, f); break;
+    case AOI_ISA_AVX2: aoi__sample_row_avx2(s, tab, x0, y0, dx, dy, cx, cy, n, f); break;
+    case AOI_ISA_SSE41: aoi__sample_row_sse41(s, tab, x0, y0, dx, dy, cx, cy, n, f); break;
+    default: aoi__sample_row_scalar(s, tab, x0, y0, dx, dy, cx, cy, n, f); break;
     }
     return 0;
 }
 
-void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, int n,
-                     float *f)
+void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, double cx,
+                     double cy, int n, float *f)
 {
-    aoi__sample_row_isa(aoi_simd_isa(), s, x0, y0, dx, dy, n, f);
+    aoi__sample_row_isa(aoi_simd_isa(), s, x0, y0, dx, dy, cx, cy, n, f);
 }
 
 double aoi__wet_sum_isa(aoi_isa isa, const float *f, int n, const float ref[6][3], float soft)

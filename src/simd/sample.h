@@ -1,7 +1,9 @@
 /* sample.h - the inspection's strip sampler: bilinear samples of a frame
  * along a line, turned into colour features (library-internal).
  *
- * Sample j of a row is at (x0 + j * dx, y0 + j * dy) in pixel coordinates
+ * Sample j of a row is at ((x0 + j * dx) + cx, (y0 + j * dy) + cy) in pixel
+ * coordinates, computed in double in that order (so that a patch sampled
+ * along either of its axes gives the same bits)
  * (pixel centres at integers); outside [0, width - 1) x [0, height - 1) its
  * L is NAN.  A row's features are written as (L, cr, cg) triples, the
  * inspection's layout.  Each colour channel c (byte offset off[c] in a pixel of bpp
@@ -36,11 +38,11 @@ typedef struct {
 const float *aoi__log_table(void);
 
 /* One row of samples into f[0..3n): sample j's L, cr, cg at f[3j..3j+2]. */
-void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, int n,
-                     float *f);
+void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, double cx,
+                     double cy, int n, float *f);
 /* The same on a given path (tests); -1 if the CPU cannot run it. */
 int aoi__sample_row_isa(aoi_isa isa, const aoi__sample_src *s, double x0, double y0, double dx,
-                        double dy, int n, float *f);
+                        double dy, double cx, double cy, int n, float *f);
 
 /* log(x) for normal x > 0 from the table. */
 static inline float aoi__fast_log(const float *tab, float x)
@@ -56,10 +58,10 @@ static inline float aoi__fast_log(const float *tab, float x)
 
 /* Sample j of a row, the reference every path reproduces. */
 static inline void aoi__sample_one(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                                   double dx, double dy, int j, float *f)
+                                   double dx, double dy, double cx, double cy, int j, float *f)
 {
     float *L = f + 3 * j, *cr = L + 1, *cg = L + 2;
-    const double x = x0 + j * dx, y = y0 + j * dy;
+    const double x = (x0 + j * dx) + cx, y = (y0 + j * dy) + cy;
     /* floor(x) + 1 < width exactly when x < width - 1; past x >= 0,
      * truncation is floor. */
     if (!(x >= 0 && y >= 0 && x < s->width - 1.0 && y < s->height - 1.0)) {
@@ -83,10 +85,10 @@ static inline void aoi__sample_one(const aoi__sample_src *s, const float *tab, d
 }
 
 void aoi__sample_row_scalar(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                            double dx, double dy, int n, float *f);
+                            double dx, double dy, double cx, double cy, int n, float *f);
 void aoi__sample_row_sse41(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                           double dx, double dy, int n, float *f);
+                           double dx, double dy, double cx, double cy, int n, float *f);
 void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                          double dx, double dy, int n, float *f);
+                          double dx, double dy, double cx, double cy, int n, float *f);
 
 #endif

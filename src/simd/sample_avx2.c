@@ -83,7 +83,7 @@ static inline int consecutive(__m256i ix, __m128i ixa, __m128i iya, __m128i iyb,
 }
 
 void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                          double dx, double dy, int n, float *f)
+                          double dx, double dy, double cx, double cy, int n, float *f)
 {
     int j = 0;
     const int bpp = s->bpp;
@@ -91,6 +91,7 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
      * frames small enough, and 4 pixels inside the right edge. */
     if ((double)s->stride * (double)s->height < 2e9) {
         const __m256d vx0 = _mm256_set1_pd(x0), vy0 = _mm256_set1_pd(y0);
+        const __m256d vcx = _mm256_set1_pd(cx), vcy = _mm256_set1_pd(cy);
         const __m256d vdx = _mm256_set1_pd(dx), vdy = _mm256_set1_pd(dy), zero = _mm256_setzero_pd();
         const __m256d xlim = _mm256_set1_pd(s->width - 4.0), ylim = _mm256_set1_pd(s->height - 1.0);
         const __m256d k03 = _mm256_setr_pd(0, 1, 2, 3), k47 = _mm256_setr_pd(4, 5, 6, 7);
@@ -106,17 +107,17 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
         for (; j + 8 <= n; j += 8) {
             const __m256d jd = _mm256_set1_pd((double)j);
             const __m256d ja = _mm256_add_pd(jd, k03), jb = _mm256_add_pd(jd, k47);
-            const __m256d xa = _mm256_add_pd(vx0, _mm256_mul_pd(ja, vdx));
-            const __m256d xb = _mm256_add_pd(vx0, _mm256_mul_pd(jb, vdx));
-            const __m256d ya = _mm256_add_pd(vy0, _mm256_mul_pd(ja, vdy));
-            const __m256d yb = _mm256_add_pd(vy0, _mm256_mul_pd(jb, vdy));
+            const __m256d xa = _mm256_add_pd(_mm256_add_pd(vx0, _mm256_mul_pd(ja, vdx)), vcx);
+            const __m256d xb = _mm256_add_pd(_mm256_add_pd(vx0, _mm256_mul_pd(jb, vdx)), vcx);
+            const __m256d ya = _mm256_add_pd(_mm256_add_pd(vy0, _mm256_mul_pd(ja, vdy)), vcy);
+            const __m256d yb = _mm256_add_pd(_mm256_add_pd(vy0, _mm256_mul_pd(jb, vdy)), vcy);
             __m256d ok = _mm256_and_pd(_mm256_cmp_pd(xa, zero, _CMP_GE_OQ), _mm256_cmp_pd(ya, zero, _CMP_GE_OQ));
             ok = _mm256_and_pd(ok, _mm256_and_pd(_mm256_cmp_pd(xa, xlim, _CMP_LT_OQ), _mm256_cmp_pd(ya, ylim, _CMP_LT_OQ)));
             ok = _mm256_and_pd(ok, _mm256_and_pd(_mm256_cmp_pd(xb, zero, _CMP_GE_OQ), _mm256_cmp_pd(yb, zero, _CMP_GE_OQ)));
             ok = _mm256_and_pd(ok, _mm256_and_pd(_mm256_cmp_pd(xb, xlim, _CMP_LT_OQ), _mm256_cmp_pd(yb, ylim, _CMP_LT_OQ)));
             if (_mm256_movemask_pd(ok) != 0xF) {
                 for (int q = j; q < j + 8; q++)
-                    aoi__sample_one(s, tab, x0, y0, dx, dy, q, f);
+                    aoi__sample_one(s, tab, x0, y0, dx, dy, cx, cy, q, f);
                 continue;
             }
             const __m128i ixa = _mm256_cvttpd_epi32(xa), ixb = _mm256_cvttpd_epi32(xb);
@@ -188,5 +189,5 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
         }
     }
     for (; j < n; j++)
-        aoi__sample_one(s, tab, x0, y0, dx, dy, j, f);
+        aoi__sample_one(s, tab, x0, y0, dx, dy, cx, cy, j, f);
 }

@@ -21,8 +21,8 @@ const float *aoi__log_table(void)
 }
 
 void aoi__sample_row_scalar(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                            double dx, double dy, int n, float *f)
+                            double dx, double dy, double cx, double cy, int n, float *f)
 {
     for (int j = 0; j < n; j++)
-        aoi__sample_one(s, tab, x0, y0, dx, dy, j, f);
+        aoi__sample_one(s, tab, x0, y0, dx, dy, cx, cy, j, f);
 }

@@ -34,12 +34,13 @@ static inline void interleave(__m128 x, __m128 y, __m128 z, float *out)
 }
 
 void aoi__sample_row_sse41(const aoi__sample_src *s, const float *tab, double x0, double y0,
-                           double dx, double dy, int n, float *f)
+                           double dx, double dy, double cx, double cy, int n, float *f)
 {
     int j = 0;
     const int bpp = s->bpp;
     const size_t stride = s->stride;
     const __m128d vx0 = _mm_set1_pd(x0), vy0 = _mm_set1_pd(y0), vdx = _mm_set1_pd(dx), vdy = _mm_set1_pd(dy);
+    const __m128d vcx = _mm_set1_pd(cx), vcy = _mm_set1_pd(cy);
     const __m128d zero = _mm_setzero_pd(), k01 = _mm_setr_pd(0, 1), k23 = _mm_setr_pd(2, 3);
     /* 4-byte loads at each pixel: 4 pixels inside the right edge. */
     const __m128d xlim = _mm_set1_pd(s->width - 4.0), ylim = _mm_set1_pd(s->height - 1.0);
@@ -49,15 +50,17 @@ void aoi__sample_row_sse41(const aoi__sample_src *s, const float *tab, double x0
     for (; j + 4 <= n; j += 4) {
         const __m128d jd = _mm_set1_pd((double)j);
         const __m128d ja = _mm_add_pd(jd, k01), jb = _mm_add_pd(jd, k23);
-        const __m128d xa = _mm_add_pd(vx0, _mm_mul_pd(ja, vdx)), xb = _mm_add_pd(vx0, _mm_mul_pd(jb, vdx));
-        const __m128d ya = _mm_add_pd(vy0, _mm_mul_pd(ja, vdy)), yb = _mm_add_pd(vy0, _mm_mul_pd(jb, vdy));
+        const __m128d xa = _mm_add_pd(_mm_add_pd(vx0, _mm_mul_pd(ja, vdx)), vcx),
+                      xb = _mm_add_pd(_mm_add_pd(vx0, _mm_mul_pd(jb, vdx)), vcx);
+        const __m128d ya = _mm_add_pd(_mm_add_pd(vy0, _mm_mul_pd(ja, vdy)), vcy),
+                      yb = _mm_add_pd(_mm_add_pd(vy0, _mm_mul_pd(jb, vdy)), vcy);
         __m128d ok = _mm_and_pd(_mm_cmpge_pd(xa, zero), _mm_cmpge_pd(ya, zero));
         ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmplt_pd(xa, xlim), _mm_cmplt_pd(ya, ylim)));
         ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmpge_pd(xb, zero), _mm_cmpge_pd(yb, zero)));
         ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmplt_pd(xb, xlim), _mm_cmplt_pd(yb, ylim)));
         if (_mm_movemask_pd(ok) != 0x3) {
             for (int q = j; q < j + 4; q++)
-                aoi__sample_one(s, tab, x0, y0, dx, dy, q, f);
+                aoi__sample_one(s, tab, x0, y0, dx, dy, cx, cy, q, f);
             continue;
         }
         const __m128i ixa = _mm_cvttpd_epi32(xa), ixb = _mm_cvttpd_epi32(xb);
@@ -107,5 +110,5 @@ void aoi__sample_row_sse41(const aoi__sample_src *s, const float *tab, double x0
         interleave(lv, vcr, vcg, f + 3 * j);
     }
     for (; j < n; j++)
-        aoi__sample_one(s, tab, x0, y0, dx, dy, j, f);
+        aoi__sample_one(s, tab, x0, y0, dx, dy, cx, cy, j, f);
 }

@@ -845,7 +845,11 @@ Test(inspect, root_free_comparisons_are_exact)
         for (int i = 0; i < 64; i++)
             d2 = __builtin_nextafterf(d2, 0.0f);
         for (int i = 0; i < 20128; i++) {
-            float x = i < 128 ? d2 : (float)((st = st * 6364136223846793005ULL + 1442695040888963407ULL) >> 40) / (float)(1 << 24) * 9.0f;
+            float x =
+                i < 128
+                    ? d2
+                    : (float)((st = st * 6364136223846793005ULL + 1442695040888963407ULL) >> 40) /
+                          (float)(1 << 24) * 9.0f;
             if (i < 128)
                 d2 = __builtin_nextafterf(d2, __builtin_inff());
             cr_assert_eq((double)sqrtf(x) > tau, x >= q, "tau %.17g d2 %a", tau, (double)x);
@@ -864,7 +868,8 @@ Test(inspect, root_free_comparisons_are_exact)
     const float q_grey = sqrt_at_least(SAT_GREY);
     for (int i = 0; i < 5000; i++) {
         st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-        feat a = {2.1f + (float)(st >> 40) / (float)(1 << 24) * 4, (float)((st >> 20) & 0xFFFFF) / (float)(1 << 21),
+        feat a = {2.1f + (float)(st >> 40) / (float)(1 << 24) * 4,
+                  (float)((st >> 20) & 0xFFFFF) / (float)(1 << 21),
                   (float)(st & 0xFFFFF) / (float)(1 << 21)};
         if (i % 5 == 0) {
             float s = 3.0f * (expf(a.L) - 8.0f), g = s / (s + 24.0f) / 3.0f;

@@ -257,15 +257,19 @@ Test(simd, strip_sampler_every_isa_matches_scalar)
                     float ref[300], got[301];
                     aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, cx, cy, n, ref);
                     /* Unaligned outputs too. */
-                    cr_assert_eq(aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n, got + 1), 0);
+                    cr_assert_eq(
+                        aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n, got + 1),
+                        0);
                     for (int j = 0; j < n; j++)
-                        cr_assert(same_float(got[3 * j + 1], ref[3 * j]) && same_float(got[3 * j + 2], ref[3 * j + 1]) &&
+                        cr_assert(same_float(got[3 * j + 1], ref[3 * j]) &&
+                                      same_float(got[3 * j + 2], ref[3 * j + 1]) &&
                                       same_float(got[3 * j + 3], ref[3 * j + 2]),
                                   "%s bpp %d %dx%d sample %d of %d at (%g + j*%g, %g + j*%g): "
                                   "(%a %a %a) vs (%a %a %a)",
                                   aoi_isa_name((aoi_isa)isa), bpp, w, h, j, n, x0, dx, y0, dy,
-                                  (double)got[3 * j + 1], (double)got[3 * j + 2], (double)got[3 * j + 3],
-                                  (double)ref[3 * j], (double)ref[3 * j + 1], (double)ref[3 * j + 2]);
+                                  (double)got[3 * j + 1], (double)got[3 * j + 2],
+                                  (double)got[3 * j + 3], (double)ref[3 * j],
+                                  (double)ref[3 * j + 1], (double)ref[3 * j + 2]);
                 }
                 free(buf);
                 tested++;
@@ -282,7 +286,8 @@ Test(simd, strip_sampler_runs_along_rows_match_scalar)
 {
     static const int bpps[] = {1, 3, 4};
     static const int offs[][3] = {{0, 0, 0}, {2, 1, 0}, {3, 2, 1}};
-    static const double steps[] = {1.0, 0.99995, 1.00007, 0.9993, -1.0, -0.99995, -1.00007, -0.9993};
+    static const double steps[] = {1.0,  0.99995,  1.00007,  0.9993,
+                                   -1.0, -0.99995, -1.00007, -0.9993};
     int tested = 0;
     uint32_t seed = 777;
     for (int isa = AOI_ISA_SSE41; isa < AOI_ISA_COUNT; isa++) {
@@ -295,7 +300,12 @@ Test(simd, strip_sampler_runs_along_rows_match_scalar)
                 uint8_t *buf = malloc(stride * (size_t)h + (size_t)mis), *img = buf + mis;
                 for (size_t i = 0; i < stride * (size_t)h; i++)
                     img[i] = (uint8_t)lcg(&seed);
-                aoi__sample_src src = {img, stride, w, h, bpp, {offs[f][0], offs[f][1], offs[f][2]},
+                aoi__sample_src src = {img,
+                                       stride,
+                                       w,
+                                       h,
+                                       bpp,
+                                       {offs[f][0], offs[f][1], offs[f][2]},
                                        {1.1f, 0.9f, 1.2f}};
                 for (int line = 0; line < 64; line++) {
                     double dx = steps[line % 8], dy = (line / 8 % 3 - 1) * 0.0125 * (line % 5);
@@ -305,12 +315,16 @@ Test(simd, strip_sampler_runs_along_rows_match_scalar)
                     double x0 = dx > 0 ? (line / 24) * 0.37 + (double)(lcg(&seed) % 4)
                                        : w - 1.01 - (line / 24) * 0.37 - (double)(lcg(&seed) % 4);
                     int n = 1 + (int)(lcg(&seed) % (unsigned)w);
-                    double cx = line % 2 ? 0 : 0.123456789 * (line % 7) - 0.4, cy = line % 2 ? 0 : -0.0987654321 * (line % 5);
+                    double cx = line % 2 ? 0 : 0.123456789 * (line % 7) - 0.4,
+                           cy = line % 2 ? 0 : -0.0987654321 * (line % 5);
                     float ref[192], got[193];
                     aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, cx, cy, n, ref);
-                    cr_assert_eq(aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n, got + 1), 0);
+                    cr_assert_eq(
+                        aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n, got + 1),
+                        0);
                     for (int j = 0; j < n; j++)
-                        cr_assert(same_float(got[3 * j + 1], ref[3 * j]) && same_float(got[3 * j + 2], ref[3 * j + 1]) &&
+                        cr_assert(same_float(got[3 * j + 1], ref[3 * j]) &&
+                                      same_float(got[3 * j + 2], ref[3 * j + 1]) &&
                                       same_float(got[3 * j + 3], ref[3 * j + 2]),
                                   "%s bpp %d %dx%d sample %d of %d at (%g + j*%g, %g + j*%g)",
                                   aoi_isa_name((aoi_isa)isa), bpp, w, h, j, n, x0, dx, y0, dy);
@@ -336,7 +350,8 @@ Test(simd, wet_sum_every_isa_matches_scalar)
         float ref[6][3];
         for (int r = 0; r < 6; r++)
             ref[r][0] = 2.5f + (float)(lcg(&seed) % 1000) / 400.0f,
-            ref[r][1] = (float)(lcg(&seed) % 1000) / 2500.0f, ref[r][2] = (float)(lcg(&seed) % 1000) / 2500.0f;
+            ref[r][1] = (float)(lcg(&seed) % 1000) / 2500.0f,
+            ref[r][2] = (float)(lcg(&seed) % 1000) / 2500.0f;
         if (trial % 5 == 1)
             ref[1][0] = ref[1][1] = ref[1][2] = NAN; /* no bare pad in view */
         if (trial % 7 == 3)
@@ -366,7 +381,8 @@ Test(simd, wet_sum_every_isa_matches_scalar)
         }
     }
     /* The ends: on a solder reference 1, on a metal one 0, unsampled 0. */
-    float ref[6][3] = {{3, .3f, .3f}, {3.2f, .3f, .35f}, {4, .2f, .5f}, {5, .33f, .33f}, {4, .33f, .33f}, {2, .3f, .3f}};
+    float ref[6][3] = {{3, .3f, .3f},   {3.2f, .3f, .35f}, {4, .2f, .5f},
+                       {5, .33f, .33f}, {4, .33f, .33f},   {2, .3f, .3f}};
     float one[3] = {5, .33f, .33f}, none[3] = {3, .3f, .3f}, nan3[3] = {NAN, 0, 0};
     cr_expect(aoi__wet_sum_isa(AOI_ISA_SCALAR, one, 1, (const float(*)[3])ref, 0.3f) == 1.0);
     cr_expect(aoi__wet_sum_isa(AOI_ISA_SCALAR, none, 1, (const float(*)[3])ref, 0.3f) == 0.0);
@@ -388,9 +404,11 @@ Test(simd, strip_sampler_rows_and_columns_agree)
         img[i] = (uint8_t)lcg(&seed);
     aoi__sample_src src = {img, W * 3, W, H, 3, {0, 1, 2}, {1.0f, 1.1f, 0.9f}};
     for (int t = 0; t < 20; t++) {
-        double th = ((double)(lcg(&seed) % 1000) / 1000.0 - 0.5) * 0.1 + (t % 2 ? 1.5707963 : -1.5707963);
+        double th =
+            ((double)(lcg(&seed) % 1000) / 1000.0 - 0.5) * 0.1 + (t % 2 ? 1.5707963 : -1.5707963);
         double xu = cos(th), yu = sin(th), xw = -sin(th), yw = cos(th);
-        double x0 = 30 + (double)(lcg(&seed) % 1000) / 100.0, y0 = 15 + (double)(lcg(&seed) % 1000) / 100.0;
+        double x0 = 30 + (double)(lcg(&seed) % 1000) / 100.0,
+               y0 = 15 + (double)(lcg(&seed) % 1000) / 100.0;
         if (yu < 0)
             y0 += 40;
         float byrow[NW][NU][3], col[NW][3];
@@ -400,7 +418,8 @@ Test(simd, strip_sampler_rows_and_columns_agree)
             aoi__sample_row(&src, x0, y0, xw, yw, j * xu, j * yu, NW, &col[0][0]);
             for (int i = 0; i < NW; i++)
                 for (int c = 0; c < 3; c++)
-                    cr_assert(same_float(col[i][c], byrow[i][j][c]), "t %d sample (%d, %d) channel %d", t, j, i, c);
+                    cr_assert(same_float(col[i][c], byrow[i][j][c]),
+                              "t %d sample (%d, %d) channel %d", t, j, i, c);
         }
     }
 }

@@ -319,7 +319,8 @@ static inline int solder_like(const aoi_inspector *in, const feat *x)
     float ds = minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK]));
     return root_less(ds, feat_dist2(*x, in->ref[REF_TERMINAL])) &&
            root_less(ds, feat_dist2(*x, in->ref[REF_MASK])) &&
-           root_less(ds, feat_dist2(*x, in->ref[REF_BODY])) && root_less(ds, feat_dist2(*x, in->ref[REF_PAD]));
+           root_less(ds, feat_dist2(*x, in->ref[REF_BODY])) &&
+           root_less(ds, feat_dist2(*x, in->ref[REF_PAD]));
 }
 
 /* For the bridge search: unlike the board by distance, or nearer to any
@@ -467,7 +468,8 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
          * least root.) */
         if (not_board(in, x) &&
             (x->L < mL - 0.5f || saturation_below(*x, 0.6f * msat, q_grey, q_c) ||
-             (msat == 0 && minf(feat_dist2(*x, in->ref[REF_TERMINAL]), feat_dist2(*x, in->ref[REF_PAD])) >= in->tau_d2)))
+             (msat == 0 && minf(feat_dist2(*x, in->ref[REF_TERMINAL]),
+                                feat_dist2(*x, in->ref[REF_PAD])) >= in->tau_d2)))
             buf[m++] = *x;
     }
     if (m >= 8) {
@@ -553,7 +555,8 @@ static int window_mean(const patch *s, const double *P, double w0, double w1, fe
     double n = b[3] - a[3];
     if (n <= 0)
         return 0;
-    *out = (feat){(float)((b[0] - a[0]) / n), (float)((b[1] - a[1]) / n), (float)((b[2] - a[2]) / n)};
+    *out =
+        (feat){(float)((b[0] - a[0]) / n), (float)((b[1] - a[1]) / n), (float)((b[2] - a[2]) / n)};
     return (int)n;
 }
 
@@ -1143,8 +1146,10 @@ static double solder_to_body(aoi_inspector *in, int k)
             /* Solder, or the template's solder look at this place. */
             float dq = feat_dist2(*x, *q);
             xsol += solder_like(in, x) || (solder_like(in, q) && dq < in->tau_t_d2);
-            float ds = minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK]));
-            sol += dq >= in->tau_t_d2 && root_less(ds, dq) && root_less(ds, feat_dist2(*x, in->ref[REF_BODY]));
+            float ds =
+                minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK]));
+            sol += dq >= in->tau_t_d2 && root_less(ds, dq) &&
+                   root_less(ds, feat_dist2(*x, in->ref[REF_BODY]));
         }
         /* The row's fillets begin here: where good fillets begin - unless
          * the body sits so far toward this row that its pins are offset
@@ -1550,8 +1555,9 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         return aoi__error("inspect: out of memory");
     for (size_t q = 0; q < (size_t)in->n * (size_t)in->ecache_nw; q++)
         in->ecache[q] = NAN;
-    if (aoi__grow((void **)&in->ewin, &in->ewincap, (size_t)in->n * 2 * ((size_t)in->ecache_nw + 1) * 4,
-                  sizeof *in->ewin, 4096) < 0 ||
+    if (aoi__grow((void **)&in->ewin, &in->ewincap,
+                  (size_t)in->n * 2 * ((size_t)in->ecache_nw + 1) * 4, sizeof *in->ewin,
+                  4096) < 0 ||
         aoi__grow((void **)&in->ewin_done, &in->ewin_donecap, (size_t)in->n * 2, 1, 256) < 0)
         return aoi__error("inspect: out of memory");
     memset(in->ewin_done, 0, (size_t)in->n * 2);

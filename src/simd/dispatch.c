@@ -161,8 +161,8 @@ int aoi__sample_row_isa(aoi_isa isa, const aoi__sample_src *s, double x0, double
     return 0;
 }
 
-void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, double cx,
-                     double cy, int n, float *f)
+void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy,
+                     double cx, double cy, int n, float *f)
 {
     aoi__sample_row_isa(aoi_simd_isa(), s, x0, y0, dx, dy, cx, cy, n, f);
 }

@@ -38,8 +38,8 @@ typedef struct {
 const float *aoi__log_table(void);
 
 /* One row of samples into f[0..3n): sample j's L, cr, cg at f[3j..3j+2]. */
-void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy, double cx,
-                     double cy, int n, float *f);
+void aoi__sample_row(const aoi__sample_src *s, double x0, double y0, double dx, double dy,
+                     double cx, double cy, int n, float *f);
 /* The same on a given path (tests); -1 if the CPU cannot run it. */
 int aoi__sample_row_isa(aoi_isa isa, const aoi__sample_src *s, double x0, double y0, double dx,
                         double dy, double cx, double cy, int n, float *f);

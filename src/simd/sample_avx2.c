@@ -47,8 +47,8 @@ static inline void row_words(const uint8_t *p, int bpp, __m256i *w0, __m256i *w1
          * 0, 3, 6, 9 (and the next pixel's at 3, 6, 9, 12). */
         const __m256i v = _mm256_set_m128i(_mm_loadu_si128((const __m128i *)(const void *)(p + 12)),
                                            _mm_loadu_si128((const __m128i *)(const void *)p));
-        const __m256i m0 = _mm256_setr_epi8(0, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10, 11, 12, 0, 1, 2,
-                                            3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10, 11, 12);
+        const __m256i m0 = _mm256_setr_epi8(0, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10, 11, 12, 0, 1,
+                                            2, 3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10, 11, 12);
         const __m256i m1 = _mm256_add_epi8(m0, _mm256_set1_epi8(3));
         *w0 = _mm256_shuffle_epi8(v, m0);
         *w1 = _mm256_shuffle_epi8(v, m1);
@@ -67,14 +67,17 @@ static inline int consecutive(__m256i ix, __m128i ixa, __m128i iya, __m128i iyb,
                               int *first, int *ylo)
 {
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const int x0 = _mm_cvtsi128_si32(ixa), ya = _mm_cvtsi128_si32(iya), yb = _mm_extract_epi32(iyb, 3);
+    const int x0 = _mm_cvtsi128_si32(ixa), ya = _mm_cvtsi128_si32(iya),
+              yb = _mm_extract_epi32(iyb, 3);
     const __m256i vx0 = _mm256_set1_epi32(x0);
     /* y is monotonic along the row: the first and last samples' rows bound
      * the others'. */
     if ((bpp != 1 && bpp != 3 && bpp != 4) || ya - yb > 1 || yb - ya > 1)
         return 0;
-    const int up = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(ix, _mm256_add_epi32(vx0, lane))));
-    const int down = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(ix, _mm256_sub_epi32(vx0, lane))));
+    const int up = _mm256_movemask_ps(
+        _mm256_castsi256_ps(_mm256_cmpeq_epi32(ix, _mm256_add_epi32(vx0, lane))));
+    const int down = _mm256_movemask_ps(
+        _mm256_castsi256_ps(_mm256_cmpeq_epi32(ix, _mm256_sub_epi32(vx0, lane))));
     *first = up == 0xFF ? x0 : down == 0xFF ? x0 - 7 : -1;
     *ylo = ya < yb ? ya : yb;
     if (*first < 0 || (long)*first * bpp + words_reach(bpp) > (long)width * bpp)
@@ -139,8 +142,10 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
                 row_words(a, bpp, &w00, &w01);
                 row_words(a + s->stride, bpp, &w10, &w11);
                 if (run < 0) {
-                    w00 = _mm256_permutevar8x32_epi32(w00, rev), w01 = _mm256_permutevar8x32_epi32(w01, rev);
-                    w10 = _mm256_permutevar8x32_epi32(w10, rev), w11 = _mm256_permutevar8x32_epi32(w11, rev);
+                    w00 = _mm256_permutevar8x32_epi32(w00, rev),
+                    w01 = _mm256_permutevar8x32_epi32(w01, rev);
+                    w10 = _mm256_permutevar8x32_epi32(w10, rev),
+                    w11 = _mm256_permutevar8x32_epi32(w11, rev);
                 }
                 const __m256i low = _mm256_cmpeq_epi32(iy, _mm256_set1_epi32(ylo));
                 if (_mm256_movemask_ps(_mm256_castsi256_ps(low)) != 0xFF) {
@@ -149,12 +154,16 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
                     __m256i w20, w21;
                     row_words(a + 2 * s->stride, bpp, &w20, &w21);
                     if (run < 0)
-                        w20 = _mm256_permutevar8x32_epi32(w20, rev), w21 = _mm256_permutevar8x32_epi32(w21, rev);
-                    w00 = _mm256_blendv_epi8(w10, w00, low), w01 = _mm256_blendv_epi8(w11, w01, low);
-                    w10 = _mm256_blendv_epi8(w20, w10, low), w11 = _mm256_blendv_epi8(w21, w11, low);
+                        w20 = _mm256_permutevar8x32_epi32(w20, rev),
+                        w21 = _mm256_permutevar8x32_epi32(w21, rev);
+                    w00 = _mm256_blendv_epi8(w10, w00, low),
+                    w01 = _mm256_blendv_epi8(w11, w01, low);
+                    w10 = _mm256_blendv_epi8(w20, w10, low),
+                    w11 = _mm256_blendv_epi8(w21, w11, low);
                 }
             } else {
-                const __m256i off = _mm256_add_epi32(_mm256_mullo_epi32(iy, vstride), _mm256_mullo_epi32(ix, vbpp));
+                const __m256i off =
+                    _mm256_add_epi32(_mm256_mullo_epi32(iy, vstride), _mm256_mullo_epi32(ix, vbpp));
                 w00 = _mm256_i32gather_epi32(base00, off, 1);
                 w01 = _mm256_i32gather_epi32(base01, off, 1);
                 w10 = _mm256_i32gather_epi32(base10, off, 1);

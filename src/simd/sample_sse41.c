@@ -23,11 +23,12 @@ static inline __m128 chan(__m128i w, __m128i sh)
  * [g2 L3 r3 g3]. */
 static inline void interleave(__m128 x, __m128 y, __m128 z, float *out)
 {
-    const __m128 xy_lo = _mm_unpacklo_ps(x, y), xy_hi = _mm_unpackhi_ps(x, y); /* x0 y0 x1 y1, x2 y2 x3 y3 */
-    const __m128 zx = _mm_shuffle_ps(z, x, _MM_SHUFFLE(1, 1, 0, 0));          /* z0 z0 x1 x1 */
-    const __m128 yz1 = _mm_shuffle_ps(y, z, _MM_SHUFFLE(1, 1, 1, 1));         /* y1 y1 z1 z1 */
-    const __m128 zxy = _mm_shuffle_ps(z, xy_hi, _MM_SHUFFLE(3, 2, 2, 2));     /* z2 z2 x3 y3 */
-    const __m128 yz3 = _mm_shuffle_ps(y, z, _MM_SHUFFLE(3, 3, 3, 3));         /* y3 y3 z3 z3 */
+    const __m128 xy_lo = _mm_unpacklo_ps(x, y),
+                 xy_hi = _mm_unpackhi_ps(x, y);                       /* x0 y0 x1 y1, x2 y2 x3 y3 */
+    const __m128 zx = _mm_shuffle_ps(z, x, _MM_SHUFFLE(1, 1, 0, 0));  /* z0 z0 x1 x1 */
+    const __m128 yz1 = _mm_shuffle_ps(y, z, _MM_SHUFFLE(1, 1, 1, 1)); /* y1 y1 z1 z1 */
+    const __m128 zxy = _mm_shuffle_ps(z, xy_hi, _MM_SHUFFLE(3, 2, 2, 2)); /* z2 z2 x3 y3 */
+    const __m128 yz3 = _mm_shuffle_ps(y, z, _MM_SHUFFLE(3, 3, 3, 3));     /* y3 y3 z3 z3 */
     _mm_storeu_ps(out, _mm_shuffle_ps(xy_lo, zx, _MM_SHUFFLE(2, 0, 1, 0)));
     _mm_storeu_ps(out + 4, _mm_shuffle_ps(yz1, xy_hi, _MM_SHUFFLE(1, 0, 2, 0)));
     _mm_storeu_ps(out + 8, _mm_shuffle_ps(zxy, yz3, _MM_SHUFFLE(2, 0, 2, 0)));

@@ -29,7 +29,8 @@ static inline float aoi__wet_min(float a, float b)
 
 static inline float aoi__wet_d2(const float *f, const float *r)
 {
-    float dl = f[0] - r[0], dr = (f[1] - r[1]) * AOI__WET_CHROMA_W, dg = (f[2] - r[2]) * AOI__WET_CHROMA_W;
+    float dl = f[0] - r[0], dr = (f[1] - r[1]) * AOI__WET_CHROMA_W,
+          dg = (f[2] - r[2]) * AOI__WET_CHROMA_W;
     return dl * dl + dr * dr + dg * dg;
 }
 
@@ -38,8 +39,10 @@ static inline float aoi__wet_one(const float *f, const float ref[6][3], float so
 {
     if (f[0] != f[0])
         return 0.0f;
-    float dm = aoi__wet_min(aoi__wet_min(aoi__wet_d2(f, ref[0]), aoi__wet_d2(f, ref[1])), aoi__wet_d2(f, ref[2]));
-    float ds = aoi__wet_min(aoi__wet_min(aoi__wet_d2(f, ref[3]), aoi__wet_d2(f, ref[4])), aoi__wet_d2(f, ref[5]));
+    float dm = aoi__wet_min(aoi__wet_min(aoi__wet_d2(f, ref[0]), aoi__wet_d2(f, ref[1])),
+                            aoi__wet_d2(f, ref[2]));
+    float ds = aoi__wet_min(aoi__wet_min(aoi__wet_d2(f, ref[3]), aoi__wet_d2(f, ref[4])),
+                            aoi__wet_d2(f, ref[5]));
     float w = 0.5f + (__builtin_sqrtf(dm) - __builtin_sqrtf(ds)) / soft;
     /* maxf(0, w) then minf(1, .): a NAN w gives 0. */
     w = 0.0f > w || w != w ? 0.0f : w;

@@ -36,9 +36,12 @@ double aoi__wet_sum_sse41(const float *f, int n, const float ref[6][3], float so
         const __m128 L = _mm_shuffle_ps(a, bc, _MM_SHUFFLE(2, 0, 3, 0));
         const __m128 cr = _mm_shuffle_ps(ab, bc, _MM_SHUFFLE(3, 1, 2, 0));
         const __m128 cg = _mm_shuffle_ps(ab, c, _MM_SHUFFLE(3, 0, 3, 1));
-        const __m128 dm = min_skip_nan(min_skip_nan(d2(L, cr, cg, ref[0]), d2(L, cr, cg, ref[1])), d2(L, cr, cg, ref[2]));
-        const __m128 ds = min_skip_nan(min_skip_nan(d2(L, cr, cg, ref[3]), d2(L, cr, cg, ref[4])), d2(L, cr, cg, ref[5]));
-        __m128 w = _mm_add_ps(half, _mm_div_ps(_mm_sub_ps(_mm_sqrt_ps(dm), _mm_sqrt_ps(ds)), vsoft));
+        const __m128 dm = min_skip_nan(min_skip_nan(d2(L, cr, cg, ref[0]), d2(L, cr, cg, ref[1])),
+                                       d2(L, cr, cg, ref[2]));
+        const __m128 ds = min_skip_nan(min_skip_nan(d2(L, cr, cg, ref[3]), d2(L, cr, cg, ref[4])),
+                                       d2(L, cr, cg, ref[5]));
+        __m128 w =
+            _mm_add_ps(half, _mm_div_ps(_mm_sub_ps(_mm_sqrt_ps(dm), _mm_sqrt_ps(ds)), vsoft));
         w = _mm_min_ps(_mm_max_ps(w, zero), one);
         w = _mm_and_ps(w, _mm_cmpord_ps(L, L));
         acc0 = _mm_add_pd(acc0, _mm_cvtps_pd(w));

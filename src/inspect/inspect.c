@@ -508,7 +508,7 @@ static const double *window_sums(aoi_inspector *in, const patch *s, int k, int w
             if (strip_of(in, pads[q].row) != s)
                 continue;
             for (int c = 0; c < 2; c++, nwin++) {
-                /* The columns aoi__patch_mean() takes for [u - 0.04, u + 0.04]. */
+                /* The strip columns within [u - 0.04, u + 0.04]. */
                 double u = c ? gap_u(in, q) : pads[q].cx;
                 int a = (int)ceil((u - 0.04 - s->u0) / h), b = (int)floor((u + 0.04 - s->u0) / h);
                 j0[nwin] = a < 0 ? 0 : a;
@@ -540,10 +540,11 @@ static const double *window_sums(aoi_inspector *in, const patch *s, int k, int w
     return in->ewin_done[at] ? in->ewin + at * rows * 4 : NULL;
 }
 
-/* Mean feature of the window over the strip rows aoi__patch_mean() takes
- * for [w0, w1]; 0 when no sample is there.  The sums of a window's floats
- * are exact in double (a few hundred values of similar size), so this is
- * the box's aoi__patch_mean() from two prefix sums. */
+/* Mean feature of the window over the strip rows within [w0, w1], from two
+ * prefix sums; returns how many samples (0: none).  The sums are those of
+ * the box summed sample by sample: exact in double for L (at most a few
+ * thousand values between 2 and 8), and for the chromaticities unless an
+ * interpolated channel lies within 1/10000 of a grey level above zero. */
 static int window_mean(const patch *s, const double *P, double w0, double w1, feat *out)
 {
     int i0 = (int)ceil((w0 - s->w0) / s->h), i1 = (int)floor((w1 - s->w0) / s->h);

@@ -142,8 +142,6 @@ static inline const feat *patch_at(const patch *p, int j, int i)
 /* Nearest sample at (u, w), or NULL outside. */
 const feat *aoi__patch_get(const patch *p, double u, double w);
 
-/* Mean feature over [u0,u1] x [w0,w1]; returns the number of samples. */
-int aoi__patch_mean(const patch *p, double u0, double u1, double w0, double w1, feat *out);
 
 /* k-th smallest of n floats (reorders v). */
 float aoi__select_k(float *v, size_t n, size_t k);

@@ -90,33 +90,6 @@ const feat *aoi__patch_get(const patch *p, double u, double w)
     return isnan(f->L) ? NULL : f;
 }
 
-int aoi__patch_mean(const patch *p, double u0, double u1, double w0, double w1, feat *out)
-{
-    int j0 = (int)ceil((u0 - p->u0) / p->h), j1 = (int)floor((u1 - p->u0) / p->h);
-    int i0 = (int)ceil((w0 - p->w0) / p->h), i1 = (int)floor((w1 - p->w0) / p->h);
-    double s[3] = {0, 0, 0};
-    int n = 0;
-    if (j0 < 0)
-        j0 = 0;
-    if (i0 < 0)
-        i0 = 0;
-    if (j1 >= p->nu)
-        j1 = p->nu - 1;
-    if (i1 >= p->nw)
-        i1 = p->nw - 1;
-    for (int i = i0; i <= i1; i++)
-        for (int j = j0; j <= j1; j++) {
-            const feat *f = patch_at(p, j, i);
-            if (isnan(f->L))
-                continue;
-            s[0] += f->L, s[1] += f->cr, s[2] += f->cg;
-            n++;
-        }
-    if (n)
-        *out = (feat){(float)(s[0] / n), (float)(s[1] / n), (float)(s[2] / n)};
-    return n;
-}
-
 float aoi__select_k(float *v, size_t n, size_t k)
 {
     return n <= AOI__RANK_MAX ? aoi__select_rank(v, n, k) : aoi__select_float(v, n, k);

@@ -2,12 +2,12 @@
  * along a line, turned into colour features (library-internal).
  *
  * Sample j of a row is at ((x0 + j * dx) + cx, (y0 + j * dy) + cy) in pixel
- * coordinates, computed in double in that order (so that a patch sampled
- * along either of its axes gives the same bits)
- * (pixel centres at integers); outside [0, width - 1) x [0, height - 1) its
- * L is NAN.  A row's features are written as (L, cr, cg) triples, the
- * inspection's layout.  Each colour channel c (byte offset off[c] in a pixel of bpp
- * bytes; all 0 for grey) is interpolated bilinearly and multiplied by
+ * coordinates (pixel centres at integers), computed in double in that order,
+ * so that a patch sampled along either of its axes gives the same bits;
+ * outside [0, width - 1) x [0, height - 1) its L is NAN.  A row's features
+ * are written as (L, cr, cg) triples, the inspection's layout.  Each colour
+ * channel c (byte offset off[c] in a pixel of bpp bytes; all 0 for grey) is
+ * interpolated bilinearly and multiplied by
  * gain[c], giving R, G, B; then, with S = R + G + B:
  *
  *   L = log(S / 3 + 8), cr = R / (S + 24), cg = G / (S + 24)

@@ -106,6 +106,8 @@ static inline float feat_saturation(feat a)
  * and q_c = sqrt_at_least(c) (no root a sample). */
 static inline int saturation_below(feat a, float c, float q_grey, float q_c)
 {
+    if (!(c > 0))
+        return 0; /* no saturation is below 0 (nor below NAN): no exp needed */
     float q = feat_saturation_sq(a);
     return q < q_grey ? 0.0f < c : q < q_c;
 }

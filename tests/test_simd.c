@@ -222,6 +222,38 @@ static int same_float(float a, float b)
     return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
 }
 
+/* One line of samples on path isa against the reference (into an
+ * unaligned output), to the last bit. */
+static void check_line(aoi_isa isa, const aoi__sample_src *src, double x0, double y0, double dx,
+                       double dy, double cx, double cy, int n)
+{
+    float ref[3 * 128], got[3 * 128 + 1];
+    cr_assert(n > 0 && n <= 128);
+    aoi__sample_row_isa(AOI_ISA_SCALAR, src, x0, y0, dx, dy, cx, cy, n, ref);
+    cr_assert_eq(aoi__sample_row_isa(isa, src, x0, y0, dx, dy, cx, cy, n, got + 1), 0);
+    for (int j = 0; j < n; j++)
+        cr_assert(same_float(got[3 * j + 1], ref[3 * j]) && same_float(got[3 * j + 2], ref[3 * j + 1]) &&
+                      same_float(got[3 * j + 3], ref[3 * j + 2]),
+                  "%s bpp %d %dx%d sample %d of %d at ((%g + j*%g) + %g, (%g + j*%g) + %g): "
+                  "(%a %a %a) vs (%a %a %a)",
+                  aoi_isa_name(isa), src->bpp, src->width, src->height, j, n, x0, dx, cx, y0, dy, cy,
+                  (double)got[3 * j + 1], (double)got[3 * j + 2], (double)got[3 * j + 3],
+                  (double)ref[3 * j], (double)ref[3 * j + 1], (double)ref[3 * j + 2]);
+}
+
+/* A frame of random bytes, exactly stride * h of them (a read past its end
+ * is an error under the sanitizers) at mis bytes past an allocation: the
+ * allocation in *buf. */
+static uint8_t *random_frame(size_t stride, int h, int mis, uint32_t *seed, uint8_t **buf)
+{
+    *buf = malloc(stride * (size_t)h + (size_t)mis);
+    cr_assert_not_null(*buf);
+    uint8_t *img = *buf + mis;
+    for (size_t i = 0; i < stride * (size_t)h; i++)
+        img[i] = (uint8_t)lcg(seed);
+    return img;
+}
+
 /* Rows of samples across frames of every layout, leaving the frame at
  * either end, near its right and bottom edges, at odd lengths: every path
  * gives the reference's bits. */
@@ -238,11 +270,7 @@ Test(simd, strip_sampler_every_isa_matches_scalar)
             for (int w = 5; w <= 77; w += 24) {
                 int h = 9 + w % 7, bpp = bpps[f], pad = (w + f) % 5, mis = (w + isa) % 3;
                 size_t stride = (size_t)w * (size_t)bpp + (size_t)pad;
-                /* Exactly the frame's bytes: a read past its end is an
-                 * error under the sanitizers. */
-                uint8_t *buf = malloc(stride * (size_t)h + (size_t)mis), *img = buf + mis;
-                for (size_t i = 0; i < stride * (size_t)h; i++)
-                    img[i] = (uint8_t)lcg(&seed);
+                uint8_t *buf, *img = random_frame(stride, h, mis, &seed, &buf);
                 aoi__sample_src src = {img, stride, w, h, bpp, {offs[f][0], offs[f][1], offs[f][2]},
                                        {1.0f, 0.8f + 0.1f * f, 1.3f}};
                 for (int line = 0; line < 40; line++) {
@@ -254,22 +282,7 @@ Test(simd, strip_sampler_every_isa_matches_scalar)
                     /* The offset added last (a patch sampled along w). */
                     double cx = line % 3 ? 0 : (double)(lcg(&seed) % 1000) / 1000.0 - 0.5;
                     double cy = line % 3 ? 0 : (double)(lcg(&seed) % 1000) / 1000.0 - 0.5;
-                    float ref[300], got[301];
-                    aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, cx, cy, n, ref);
-                    /* Unaligned outputs too. */
-                    cr_assert_eq(
-                        aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n, got + 1),
-                        0);
-                    for (int j = 0; j < n; j++)
-                        cr_assert(same_float(got[3 * j + 1], ref[3 * j]) &&
-                                      same_float(got[3 * j + 2], ref[3 * j + 1]) &&
-                                      same_float(got[3 * j + 3], ref[3 * j + 2]),
-                                  "%s bpp %d %dx%d sample %d of %d at (%g + j*%g, %g + j*%g): "
-                                  "(%a %a %a) vs (%a %a %a)",
-                                  aoi_isa_name((aoi_isa)isa), bpp, w, h, j, n, x0, dx, y0, dy,
-                                  (double)got[3 * j + 1], (double)got[3 * j + 2],
-                                  (double)got[3 * j + 3], (double)ref[3 * j],
-                                  (double)ref[3 * j + 1], (double)ref[3 * j + 2]);
+                    check_line((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n);
                 }
                 free(buf);
                 tested++;
@@ -297,9 +310,7 @@ Test(simd, strip_sampler_runs_along_rows_match_scalar)
             for (int w = 9; w <= 61; w += 13) {
                 int h = 5 + w % 3, bpp = bpps[f], mis = (w + f) % 4;
                 size_t stride = (size_t)w * (size_t)bpp + (size_t)(w % 3);
-                uint8_t *buf = malloc(stride * (size_t)h + (size_t)mis), *img = buf + mis;
-                for (size_t i = 0; i < stride * (size_t)h; i++)
-                    img[i] = (uint8_t)lcg(&seed);
+                uint8_t *buf, *img = random_frame(stride, h, mis, &seed, &buf);
                 aoi__sample_src src = {img,
                                        stride,
                                        w,
@@ -317,17 +328,7 @@ Test(simd, strip_sampler_runs_along_rows_match_scalar)
                     int n = 1 + (int)(lcg(&seed) % (unsigned)w);
                     double cx = line % 2 ? 0 : 0.123456789 * (line % 7) - 0.4,
                            cy = line % 2 ? 0 : -0.0987654321 * (line % 5);
-                    float ref[192], got[193];
-                    aoi__sample_row_isa(AOI_ISA_SCALAR, &src, x0, y0, dx, dy, cx, cy, n, ref);
-                    cr_assert_eq(
-                        aoi__sample_row_isa((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n, got + 1),
-                        0);
-                    for (int j = 0; j < n; j++)
-                        cr_assert(same_float(got[3 * j + 1], ref[3 * j]) &&
-                                      same_float(got[3 * j + 2], ref[3 * j + 1]) &&
-                                      same_float(got[3 * j + 3], ref[3 * j + 2]),
-                                  "%s bpp %d %dx%d sample %d of %d at (%g + j*%g, %g + j*%g)",
-                                  aoi_isa_name((aoi_isa)isa), bpp, w, h, j, n, x0, dx, y0, dy);
+                    check_line((aoi_isa)isa, &src, x0, y0, dx, dy, cx, cy, n);
                 }
                 free(buf);
                 tested++;

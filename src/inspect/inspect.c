@@ -94,12 +94,12 @@ struct aoi_inspector {
     int ecache_nw;
     /* step_at()'s windows: per signal pad, its own column and the gap
      * beside it, sums of (L, cr, cg, count) over the window's columns of
-     * the strip rows before each row (ecache_nw + 1 rows); built on first
-     * use (ewin_done). */
+     * the strip rows before each row (ecache_nw + 1 rows; window_sums());
+     * ewin_cols: each window's first and last strip column. */
     double *ewin;
     size_t ewincap;
-    unsigned char *ewin_done;
-    size_t ewin_donecap;
+    int *ewin_cols;
+    size_t ewin_colscap;
     /* geometry */
     int n;
     double pitch, E, toe, pw, hw, wmin, wmax, umin, umax;
@@ -240,7 +240,7 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->queue);
     free(in->ecache);
     free(in->ewin);
-    free(in->ewin_done);
+    free(in->ewin_cols);
     aoi_undistorter_free(in->und);
     aoi_image_free(&in->ubuf);
     aoi_image_free(&in->half);
@@ -494,34 +494,32 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
 
 static double gap_u(const aoi_inspector *in, int k);
 
-/* The window sums of pad k's column (which 0) or gap (1): see ewin.  All
- * windows of a strip are summed together, row by row (a window's column
- * read down the rows would load a cache line a row). */
-static const double *window_sums(aoi_inspector *in, const patch *s, int k, int which)
+/* The window sums of every signal pad's column and gap (see ewin), for
+ * the frame's strips.  All windows of a strip are summed together, row by
+ * row (a window's column read down the rows would load a cache line a
+ * row). */
+static void window_sums(aoi_inspector *in)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
-    size_t rows = (size_t)in->ecache_nw + 1, at = (size_t)k * 2 + (size_t)which;
-    if (!in->ewin_done[at]) {
-        int j0[2 * 512], j1[2 * 512], kw[2 * 512], nwin = 0;
-        double h = s->h;
-        for (int q = 0; q < in->n && nwin + 2 <= 2 * 512; q++) {
-            if (strip_of(in, pads[q].row) != s)
-                continue;
-            for (int c = 0; c < 2; c++, nwin++) {
-                /* The strip columns within [u - 0.04, u + 0.04]. */
-                double u = c ? gap_u(in, q) : pads[q].cx;
-                int a = (int)ceil((u - 0.04 - s->u0) / h), b = (int)floor((u + 0.04 - s->u0) / h);
-                j0[nwin] = a < 0 ? 0 : a;
-                j1[nwin] = b >= s->nu ? s->nu - 1 : b;
-                kw[nwin] = 2 * q + c;
-                memset(in->ewin + (size_t)kw[nwin] * rows * 4, 0, 4 * sizeof *in->ewin);
-            }
-        }
+    const size_t rows = (size_t)in->ecache_nw + 1;
+    for (int q = 0; q < 2 * in->n; q++) {
+        /* The strip columns within [u - 0.04, u + 0.04]. */
+        const patch *s = strip_of(in, pads[q / 2].row);
+        double u = q % 2 ? gap_u(in, q / 2) : pads[q / 2].cx;
+        int a = (int)ceil((u - 0.04 - s->u0) / s->h), b = (int)floor((u + 0.04 - s->u0) / s->h);
+        in->ewin_cols[2 * q] = a < 0 ? 0 : a;
+        in->ewin_cols[2 * q + 1] = b >= s->nu ? s->nu - 1 : b;
+        memset(in->ewin + (size_t)q * rows * 4, 0, 4 * sizeof *in->ewin);
+    }
+    for (int r = 0; r < 2; r++) {
+        const patch *s = &in->strip[r];
         for (int i = 0; i < s->nw; i++) {
             const feat *row = patch_at(s, 0, i);
-            for (int w = 0; w < nwin; w++) {
-                double *P = in->ewin + (size_t)kw[w] * rows * 4, a[4] = {0, 0, 0, 0};
-                for (int j = j0[w]; j <= j1[w]; j++) {
+            for (int q = 0; q < 2 * in->n; q++) {
+                if (strip_of(in, pads[q / 2].row) != s)
+                    continue;
+                double *P = in->ewin + (size_t)q * rows * 4, a[4] = {0, 0, 0, 0};
+                for (int j = in->ewin_cols[2 * q]; j <= in->ewin_cols[2 * q + 1]; j++) {
                     if (isnan(row[j].L))
                         continue;
                     a[0] += row[j].L, a[1] += row[j].cr, a[2] += row[j].cg, a[3] += 1;
@@ -530,14 +528,13 @@ static const double *window_sums(aoi_inspector *in, const patch *s, int k, int w
                     P[4 * (i + 1) + c] = P[4 * i + c] + a[c];
             }
         }
-        for (int w = 0; w < nwin; w++) {
-            double *P = in->ewin + (size_t)kw[w] * rows * 4;
-            for (size_t i = (size_t)s->nw + 1; i < rows; i++)
-                memcpy(&P[4 * i], &P[4 * (size_t)s->nw], 4 * sizeof *P);
-            in->ewin_done[kw[w]] = 1;
-        }
     }
-    return in->ewin_done[at] ? in->ewin + at * rows * 4 : NULL;
+    for (int q = 0; q < 2 * in->n; q++) {
+        double *P = in->ewin + (size_t)q * rows * 4;
+        size_t nw = (size_t)strip_of(in, pads[q / 2].row)->nw;
+        for (size_t i = nw + 1; i < rows; i++)
+            memcpy(&P[4 * i], &P[4 * nw], 4 * sizeof *P);
+    }
 }
 
 /* Mean feature of the window over the strip rows within [w0, w1], from two
@@ -564,13 +561,13 @@ static int window_mean(const patch *s, const double *P, double w0, double w1, fe
 /* How much a body edge at wi (strip row i) explains the window's column
  * (see window_sums()): the inside must look like the body (twice the
  * weight), the outside must not.  -1e9 where the windows leave the strip. */
-static double step_at(aoi_inspector *in, const patch *s, int k, int which, int i)
+static double step_at(const aoi_inspector *in, const patch *s, int k, int which, int i)
 {
     double h = s->h, wi = s->w0 + i * h;
     int span = (int)ceil(0.04 / h), gap = (int)ceil(0.01 / h);
-    const double *P = window_sums(in, s, k, which);
+    const double *P = in->ewin + ((size_t)k * 2 + (size_t)which) * ((size_t)in->ecache_nw + 1) * 4;
     feat fin, fout;
-    if (!P || !window_mean(s, P, wi - (gap + span) * h, wi - gap * h, &fin) ||
+    if (!window_mean(s, P, wi - (gap + span) * h, wi - gap * h, &fin) ||
         !window_mean(s, P, wi + gap * h, wi + (gap + span) * h, &fout))
         return -1e9;
     return feat_dist(fout, in->ref[REF_BODY]) - 2 * feat_dist(fin, in->ref[REF_BODY]);
@@ -592,7 +589,7 @@ static double gap_u(const aoi_inspector *in, int k)
  * meets the mask alone, and the two agree only at the body's edge.  (Pad
  * columns alone: a good 80-pin socket called missing, its row's line taken
  * through the rims at 0.19 mm out.) */
-static double edge_score(aoi_inspector *in, int k, int i)
+static double edge_score(const aoi_inspector *in, int k, int i)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
@@ -1559,9 +1556,10 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     if (aoi__grow((void **)&in->ewin, &in->ewincap,
                   (size_t)in->n * 2 * ((size_t)in->ecache_nw + 1) * 4, sizeof *in->ewin,
                   4096) < 0 ||
-        aoi__grow((void **)&in->ewin_done, &in->ewin_donecap, (size_t)in->n * 2, 1, 256) < 0)
+        aoi__grow((void **)&in->ewin_cols, &in->ewin_colscap, (size_t)in->n * 4, sizeof *in->ewin_cols,
+                  256) < 0)
         return aoi__error("inspect: out of memory");
-    memset(in->ewin_done, 0, (size_t)in->n * 2);
+    window_sums(in);
     /* Body edges, connector placement. */
     double sc[512], dy0 = body_shift(in);
     if (getenv("AOI_INSPECT_DEBUG"))

@@ -106,6 +106,9 @@ struct aoi_inspector {
     double tau; /* not-board distance of the current frame */
     double pad_u; /* where the pads lie along the rows in the strips' frame (mm) */
     feat ref[REF_COUNT];
+    /* The wetted-area kernel's references (simd/wet.h): terminal, pad,
+     * mask, solder, dark solder, body; set with the metal references. */
+    float wet_ref[6][3];
     int tpl_nu, tpl_nw;
     double tpl_a0, tpl_w0;
     int refined;   /* the last frame's pose was refined from its start */
@@ -488,6 +491,12 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
     }
     fr->ref[REF_SOLDER] = in->ref[REF_SOLDER];
     fr->ref[REF_SOLDER_DARK] = in->ref[REF_SOLDER_DARK];
+    static const int wet_order[6] = {REF_TERMINAL, REF_PAD,         REF_MASK,
+                                     REF_SOLDER,   REF_SOLDER_DARK, REF_BODY};
+    for (int q = 0; q < 6; q++) {
+        const feat *f = &in->ref[wet_order[q]];
+        in->wet_ref[q][0] = f->L, in->wet_ref[q][1] = f->cr, in->wet_ref[q][2] = f->cg;
+    }
 }
 
 /* --- body edges and connector placement ------------------------------------ */
@@ -1208,13 +1217,7 @@ static double solder_area(aoi_inspector *in, int k)
     }
     /* Nearest of metal and board against nearest of solder and body, soft
      * (blends at the fillet's outline count in part): simd/wet.h. */
-    const float ref[6][3] = {
-        {in->ref[REF_TERMINAL].L, in->ref[REF_TERMINAL].cr, in->ref[REF_TERMINAL].cg},
-        {in->ref[REF_PAD].L, in->ref[REF_PAD].cr, in->ref[REF_PAD].cg},
-        {in->ref[REF_MASK].L, in->ref[REF_MASK].cr, in->ref[REF_MASK].cg},
-        {in->ref[REF_SOLDER].L, in->ref[REF_SOLDER].cr, in->ref[REF_SOLDER].cg},
-        {in->ref[REF_SOLDER_DARK].L, in->ref[REF_SOLDER_DARK].cr, in->ref[REF_SOLDER_DARK].cg},
-        {in->ref[REF_BODY].L, in->ref[REF_BODY].cr, in->ref[REF_BODY].cg}};
+    const float(*ref)[3] = (const float(*)[3])in->wet_ref;
     /* The columns are side by side but where the rounding of a steps twice
      * or not at all, or they leave the strip: then the row's samples are
      * copied together first. */

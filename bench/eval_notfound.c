@@ -1,6 +1,7 @@
 /* eval_notfound.c - registration must not be confident where the part is not:
  * bare boards, another part, a wrong scale.  Prints the score distribution. */
 #include "aoi/error.h"
+#include "aoi/image.h"
 #include "aoi/part.h"
 #include "aoi/register.h"
 #include "aoi/synth.h"
@@ -35,6 +36,14 @@ int main(int argc, char **argv)
                    mode == 1 ? parts[(i + 1) % 4] : parts[i % 4], rc, pose.score,
                    rc < 0 ? aoi_errmsg() : "CONFIDENT");
             confident += rc == 0;
+            /* EVAL_NOTFOUND_DUMP=DIR: the confident frames as PNG, to look at. */
+            if (rc == 0 && getenv("EVAL_NOTFOUND_DUMP")) {
+                char path[4096];
+                snprintf(path, sizeof path, "%s/notfound-%d-%d.png", getenv("EVAL_NOTFOUND_DUMP"), i,
+                         mode);
+                if (aoi_image_write_png(&img, path) < 0)
+                    fprintf(stderr, "eval_notfound: %s\n", aoi_errmsg());
+            }
             aoi_registrar_free(r);
             aoi_image_free(&img);
             aoi_result_clear(&truth);

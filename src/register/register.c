@@ -125,7 +125,7 @@ static int accept(aoi_registrar *r, const aoi_image *frame, candidate *best, dou
 static void pitch_fix(aoi_registrar *r, const aoi_image *frame, candidate *c, double *sc, int *in,
                       int *moved)
 {
-    int k = aoi__register_pitch(r, frame, c, *sc, aoi_part_pins(r->part) / 2);
+    int k = aoi__register_pitch(r, frame, c, *sc, r->pitch_range);
     if (k) {
         candidate s2 = shifted(r, c, *sc, k);
         double sc2;
@@ -152,7 +152,23 @@ static int begin_frame(aoi_registrar *r, const aoi_image *frame, aoi_pose *pose,
     r->dc->valid = 0;
     r->levels_valid = 0;
     r->skip_tips = 0;
+    r->pitch_range = aoi_part_pins(r->part) / 2;
     return 0;
+}
+
+/* Slips a hinted search need look for: a fit and the right pose both lie
+ * within the hint's radius (coarse origins are searched there; the fine
+ * fit moves a candidate by a fraction of a pitch), so whole-pitch shifts
+ * of more than its diameter leave the hint - plus one for the fit's drift. */
+static void hint_pitch_range(aoi_registrar *r, const aoi_register_hint *hint)
+{
+    /* As aoi__register_coarse() takes a hint. */
+    if (!hint || !isfinite(hint->x_px) || !isfinite(hint->y_px) || !(hint->radius_mm >= 0) ||
+        !(hint->radius_mm < 1e4) || !(fabs(hint->x_px) < 1e7) || !(fabs(hint->y_px) < 1e7))
+        return;
+    double k = ceil(2 * hint->radius_mm / r->pitch) + 1;
+    if (k < r->pitch_range)
+        r->pitch_range = (int)k;
 }
 
 /* A fit moved to where the body says it belongs must keep this share of
@@ -254,7 +270,7 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
      * the row ends say so already, fit there first; a convincing fit is
      * kept (and still checked for slips), anything less goes the long way
      * below from the phase's pose. */
-    int k0 = aoi__register_pitch(r, frame, c, c->scale, aoi_part_pins(r->part) / 2);
+    int k0 = aoi__register_pitch(r, frame, c, c->scale, r->pitch_range);
     candidate pre = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
     double pre_sc = 1;
     int pre_in = 0;
@@ -358,6 +374,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         info = &dummy;
     if (begin_frame(r, frame, pose, info) < 0)
         return -1;
+    hint_pitch_range(r, hint);
     if (aoi__register_coarse(r, frame, hint, 1.0, 0, cand, 3, &n) < 0)
         return aoi__error_prefix("footprint not found");
     t1 = now_ms();

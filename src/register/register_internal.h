@@ -65,6 +65,7 @@ struct aoi_registrar {
     int levels_valid;    /* l1, e1, e2 are of the current frame (a second look) */
     int lx0, ly0;        /* ... of its region from this pixel (a hinted search) */
     int second_look;     /* aoi_registrar_set_second_look() */
+    int pitch_range;     /* whole pitches the slip checks search either way */
     uint32_t *integ;
     size_t integ_cap;
     dcache *dc;          /* a pointer so that the const stages can fill it */

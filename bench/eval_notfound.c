@@ -39,8 +39,8 @@ int main(int argc, char **argv)
             /* EVAL_NOTFOUND_DUMP=DIR: the confident frames as PNG, to look at. */
             if (rc == 0 && getenv("EVAL_NOTFOUND_DUMP")) {
                 char path[4096];
-                snprintf(path, sizeof path, "%s/notfound-%d-%d.png", getenv("EVAL_NOTFOUND_DUMP"), i,
-                         mode);
+                snprintf(path, sizeof path, "%s/notfound-%d-%d.png", getenv("EVAL_NOTFOUND_DUMP"),
+                         i, mode);
                 if (aoi_image_write_png(&img, path) < 0)
                     fprintf(stderr, "eval_notfound: %s\n", aoi_errmsg());
             }

@@ -220,8 +220,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
      * one a whole-frame search would compute (the edge energy differs only
      * on the region's border, which no box of an allowed origin reaches). */
     int gx0 = 0, gy0 = 0, gx1 = frame->width, gy1 = frame->height, cell = f * f2;
-    if (hint && isfinite(hint->x_px) && isfinite(hint->y_px) && hint->radius_mm >= 0 &&
-        hint->radius_mm < 1e4 && fabs(hint->x_px) < 1e7 && fabs(hint->y_px) < 1e7) {
+    if (aoi__hint_usable(hint)) {
         /* 4 cells: the first level's origins reach a cell past the radius,
          * the second's five pixels past those, and the border's energy is 0. */
         double m =

@@ -156,17 +156,15 @@ static int begin_frame(aoi_registrar *r, const aoi_image *frame, aoi_pose *pose,
     return 0;
 }
 
-/* Slips a hinted search need look for: a fit and the right pose both lie
- * within the hint's radius (coarse origins are searched there; the fine
- * fit moves a candidate by a fraction of a pitch), so whole-pitch shifts
- * of more than its diameter leave the hint - plus one for the fit's drift. */
+/* Slips a hinted search need look for: the right pose lies within the
+ * hint's radius, and a candidate within it too but for a coarse cell (the
+ * coarse origins reach a cell past it) and the phase's half pitch, so
+ * whole-pitch shifts of more than the diameter and two pitches leave it. */
 static void hint_pitch_range(aoi_registrar *r, const aoi_register_hint *hint)
 {
-    /* As aoi__register_coarse() takes a hint. */
-    if (!hint || !isfinite(hint->x_px) || !isfinite(hint->y_px) || !(hint->radius_mm >= 0) ||
-        !(hint->radius_mm < 1e4) || !(fabs(hint->x_px) < 1e7) || !(fabs(hint->y_px) < 1e7))
+    if (!aoi__hint_usable(hint))
         return;
-    double k = ceil(2 * hint->radius_mm / r->pitch) + 1;
+    double k = ceil(2 * hint->radius_mm / r->pitch) + 2;
     if (k < r->pitch_range)
         r->pitch_range = (int)k;
 }

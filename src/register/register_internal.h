@@ -4,6 +4,7 @@
 
 #include "aoi/register.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,6 +97,13 @@ void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candi
 /* Fixes the pitch phase along the rows (moves c by less than half a pitch). */
 void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *c, double reach_px,
                          candidate *alt, int *has_alt);
+/* Whether a hint is used (else the whole frame is searched): a position
+ * and a radius that are numbers, within sane bounds. */
+static inline int aoi__hint_usable(const aoi_register_hint *h)
+{
+    return h && isfinite(h->x_px) && isfinite(h->y_px) && h->radius_mm >= 0 &&
+           h->radius_mm < 1e4 && fabs(h->x_px) < 1e7 && fabs(h->y_px) < 1e7;
+}
 /* Whole pitches (within +-range) to move c along the rows to line up the row
  * ends. */
 int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candidate *c, double scale,

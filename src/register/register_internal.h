@@ -101,8 +101,8 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
  * and a radius that are numbers, within sane bounds. */
 static inline int aoi__hint_usable(const aoi_register_hint *h)
 {
-    return h && isfinite(h->x_px) && isfinite(h->y_px) && h->radius_mm >= 0 &&
-           h->radius_mm < 1e4 && fabs(h->x_px) < 1e7 && fabs(h->y_px) < 1e7;
+    return h && isfinite(h->x_px) && isfinite(h->y_px) && h->radius_mm >= 0 && h->radius_mm < 1e4 &&
+           fabs(h->x_px) < 1e7 && fabs(h->y_px) < 1e7;
 }
 /* Whole pitches (within +-range) to move c along the rows to line up the row
  * ends. */

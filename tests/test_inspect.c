@@ -876,7 +876,7 @@ Test(inspect, root_free_comparisons_are_exact)
             a.cr = a.cg = g; /* grey */
         }
         float c = (float)(i % 11) * 0.02f;
-        cr_assert_eq(feat_saturation(a) < c, saturation_below(a, c, q_grey, sqrt_at_least(c)),
+        cr_assert_eq(feat_saturation(a) < c, saturation_below(a, q_grey, sqrt_at_least(c)),
                      "%a %a %a c %a", (double)a.L, (double)a.cr, (double)a.cg, (double)c);
     }
 }

@@ -470,7 +470,7 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
          * distances by their squares: the root of the least square is the
          * least root.) */
         if (not_board(in, x) &&
-            (x->L < mL - 0.5f || saturation_below(*x, 0.6f * msat, q_grey, q_c) ||
+            (x->L < mL - 0.5f || saturation_below(*x, q_grey, q_c) ||
              (msat == 0 && minf(feat_dist2(*x, in->ref[REF_TERMINAL]),
                                 feat_dist2(*x, in->ref[REF_PAD])) >= in->tau_d2)))
             buf[m++] = *x;
@@ -522,11 +522,15 @@ static void window_sums(aoi_inspector *in)
     }
     for (int r = 0; r < 2; r++) {
         const patch *s = &in->strip[r];
+        /* This strip's windows (its row's pads and their gaps). */
+        int win[2 * 512], nwin = 0;
+        for (int q = 0; q < 2 * in->n && nwin < 2 * 512; q++)
+            if (strip_of(in, pads[q / 2].row) == s)
+                win[nwin++] = q;
         for (int i = 0; i < s->nw; i++) {
             const feat *row = patch_at(s, 0, i);
-            for (int q = 0; q < 2 * in->n; q++) {
-                if (strip_of(in, pads[q / 2].row) != s)
-                    continue;
+            for (int t = 0; t < nwin; t++) {
+                const int q = win[t];
                 double *P = in->ewin + (size_t)q * rows * 4, a[4] = {0, 0, 0, 0};
                 for (int j = in->ewin_cols[2 * q]; j <= in->ewin_cols[2 * q + 1]; j++) {
                     if (isnan(row[j].L))

@@ -88,7 +88,7 @@ static inline int root_less(float s, float t)
  * a grey sample is rounding noise (~1e-6), which must not decide anything. */
 #define SAT_GREY 1e-3f
 
-/* Distance of the chromaticity from grey (0 for grey samples). */
+/* Squared distance of the chromaticity from grey. */
 static inline float feat_saturation_sq(feat a)
 {
     float s = 3.0f * (__builtin_expf(a.L) - 8.0f), t = s > 0 ? s / (s + 24.0f) : 0;
@@ -96,6 +96,7 @@ static inline float feat_saturation_sq(feat a)
     return (a.cr - g) * (a.cr - g) + (a.cg - g) * (a.cg - g) + (cb - g) * (cb - g);
 }
 
+/* Distance of the chromaticity from grey (0 for grey samples). */
 static inline float feat_saturation(feat a)
 {
     float sat = __builtin_sqrtf(feat_saturation_sq(a));
@@ -103,13 +104,14 @@ static inline float feat_saturation(feat a)
 }
 
 /* feat_saturation(a) < c, exactly, given q_grey = sqrt_at_least(SAT_GREY)
- * and q_c = sqrt_at_least(c) (no root a sample). */
-static inline int saturation_below(feat a, float c, float q_grey, float q_c)
+ * and q_c = sqrt_at_least(c) (no root a sample; q_c > 0 exactly when
+ * c > 0). */
+static inline int saturation_below(feat a, float q_grey, float q_c)
 {
-    if (!(c > 0))
+    if (!(q_c > 0))
         return 0; /* no saturation is below 0 (nor below NAN): no exp needed */
     float q = feat_saturation_sq(a);
-    return q < q_grey ? 0.0f < c : q < q_c;
+    return q < q_grey || q < q_c;
 }
 
 /* A rectified region of one row side in the footprint frame: sample (j, i)
@@ -143,7 +145,6 @@ static inline const feat *patch_at(const patch *p, int j, int i)
 }
 /* Nearest sample at (u, w), or NULL outside. */
 const feat *aoi__patch_get(const patch *p, double u, double w);
-
 
 /* k-th smallest of n floats (reorders v). */
 float aoi__select_k(float *v, size_t n, size_t k);

@@ -142,9 +142,9 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
                 row_words(a, bpp, &w00, &w01);
                 row_words(a + s->stride, bpp, &w10, &w11);
                 if (run < 0) {
-                    w00 = _mm256_permutevar8x32_epi32(w00, rev),
+                    w00 = _mm256_permutevar8x32_epi32(w00, rev);
                     w01 = _mm256_permutevar8x32_epi32(w01, rev);
-                    w10 = _mm256_permutevar8x32_epi32(w10, rev),
+                    w10 = _mm256_permutevar8x32_epi32(w10, rev);
                     w11 = _mm256_permutevar8x32_epi32(w11, rev);
                 }
                 const __m256i low = _mm256_cmpeq_epi32(iy, _mm256_set1_epi32(ylo));
@@ -153,12 +153,13 @@ void aoi__sample_row_avx2(const aoi__sample_src *s, const float *tab, double x0,
                      * ylo + 2 (inside the frame: their y < height - 1). */
                     __m256i w20, w21;
                     row_words(a + 2 * s->stride, bpp, &w20, &w21);
-                    if (run < 0)
-                        w20 = _mm256_permutevar8x32_epi32(w20, rev),
+                    if (run < 0) {
+                        w20 = _mm256_permutevar8x32_epi32(w20, rev);
                         w21 = _mm256_permutevar8x32_epi32(w21, rev);
-                    w00 = _mm256_blendv_epi8(w10, w00, low),
+                    }
+                    w00 = _mm256_blendv_epi8(w10, w00, low);
                     w01 = _mm256_blendv_epi8(w11, w01, low);
-                    w10 = _mm256_blendv_epi8(w20, w10, low),
+                    w10 = _mm256_blendv_epi8(w20, w10, low);
                     w11 = _mm256_blendv_epi8(w21, w11, low);
                 }
             } else {

@@ -532,6 +532,53 @@ Test(inspect, no_toe_fillet, .timeout = 600)
     cr_expect_eq(false_calls, 0);
 }
 
+/* "Dry toe": a starved pin's toe zone shows bare pad where the row's
+ * joints show solder (colour), and less relief.  On sockets, whose short
+ * toes are mostly terminal tip, the relief rule alone misses many of them.
+ * Ten 40-pin sockets in the generator's random looks, inspected with the
+ * relief rule alone and with the dry-toe rule added (the area rule off). */
+Test(inspect, dry_toe_finds_what_relief_misses, .timeout = 600)
+{
+    aoi_thresholds on = thresholds(), off;
+    int found[2] = {0, 0}, false_calls[2] = {0, 0}, total = 0;
+    cr_assert_eq(aoi_thresholds_set(&on, "insufficient_ratio=0"), 0);
+    off = on;
+    cr_assert_eq(aoi_thresholds_set(&off, "toe_wet_drop=1"), 0);
+    for (uint64_t s = 0; s < 10; s++) {
+        frame f;
+        make(&f, "AXT540124", 840 + s, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, NULL);
+        for (int pass = 0; pass < 2; pass++) {
+            aoi_result res;
+            aoi_inspect_info info;
+            aoi_inspector *in = aoi_inspector_new(f.part, f.um, f.rot, pass ? &on : &off, NULL);
+            cr_assert_not_null(in, "%s", aoi_errmsg());
+            aoi_result_init(&res);
+            cr_assert_eq(aoi_inspect(in, &f.img, &res, &info), 0, "%s", aoi_errmsg());
+            for (size_t k = 0; k < f.truth.ndefects; k++) {
+                const aoi_defect *d = &f.truth.defects[k];
+                if (d->type != AOI_DEFECT_INSUFFICIENT_SOLDER)
+                    continue;
+                total += pass;
+                found[pass] += has(&res, d);
+                if (pass)
+                    cr_expect(isfinite(info.joints[d->pins[0] - 1].toe_wet), "pin %d", d->pins[0]);
+            }
+            for (size_t k = 0; k < res.ndefects; k++)
+                false_calls[pass] += !has(&f.truth, &res.defects[k]);
+            aoi_result_clear(&res);
+            aoi_inspector_free(in);
+        }
+        drop(&f);
+    }
+    cr_log_info("dry toe: relief alone %d of %d (%d false), with dry toe %d (%d false)", found[0],
+                total, false_calls[0], found[1], false_calls[1]);
+    cr_assert_gt(total, 0);
+    cr_expect_gt(found[1], found[0], "relief alone %d of %d, with dry toe %d", found[0], total,
+                 found[1]);
+    cr_expect_leq(false_calls[1], false_calls[0], "false calls %d -> %d", false_calls[0],
+                  false_calls[1]);
+}
+
 Test(inspect, unreadable_frames_are_errors)
 {
     frame f;
@@ -575,6 +622,13 @@ Test(inspect, thresholds_file_and_overrides)
     cr_expect_float_eq(t.overhang_mm, 0.07, 1e-12);
     cr_expect_eq(aoi_thresholds_set(&t, "overhang=0.07"), -1);
     cr_expect_not_null(strstr(aoi_errmsg(), "unknown threshold"));
+    /* The message lists every known name. */
+    for (const char *const *n = aoi_threshold_names(); *n; n++)
+        cr_expect_not_null(strstr(aoi_errmsg(), *n), "%s missing from: %s", *n, aoi_errmsg());
+    double lo, hi;
+    cr_assert_eq(aoi_threshold_range("toe_wet_mads", &lo, &hi), 0);
+    cr_expect(lo == 0 && hi == 100, "toe_wet_mads range %g..%g", lo, hi);
+    cr_expect_eq(aoi_threshold_range("overhang", &lo, &hi), -1);
     cr_expect_eq(aoi_thresholds_set(&t, "overhang_mm=abc"), -1);
     cr_expect_eq(aoi_thresholds_set(&t, "overhang_mm=5"), -1);
     cr_expect_eq(aoi_thresholds_set(&t, "overhang_mm"), -1);

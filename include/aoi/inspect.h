@@ -33,6 +33,9 @@ typedef struct {
     double insufficient_ratio; /* solder area below this fraction of nominal ... */
     double area_confirm_ratio; /* ... called when the toe relief is also below this share */
     double toe_relief_ratio;   /* no toe fillet: toe relief below this share of the row's */
+    double toe_wet_drop;       /* dry toe: toe zone's wetted share this far below the row's ... */
+    double toe_wet_mads;       /* ... and this many of the row's deviations (MAD) below it ... */
+    double dry_toe_relief_ratio; /* ... and its toe relief below this share of the row's */
     double offset_across_mm;   /* terminal centre off the pad centre across the pad */
     double offset_along_mm;    /* ... along the pad */
     double min_score;          /* registration confidence below which the verdict is error */
@@ -47,6 +50,8 @@ AOI_API int aoi_thresholds_load_default(const char *models_dir, aoi_thresholds *
 AOI_API int aoi_thresholds_set(aoi_thresholds *t, const char *assignment);
 /* Names of the thresholds, NULL-terminated (for --help and gst-inspect). */
 AOI_API const char *const *aoi_threshold_names(void);
+/* The accepted range of one threshold (by name). */
+AOI_API int aoi_threshold_range(const char *name, double *lo, double *hi);
 
 /* A taught station model. */
 typedef struct aoi_station aoi_station;
@@ -98,6 +103,7 @@ typedef struct {
     double offset_x_mm, offset_y_mm; /* terminal centre minus pad centre */
     double toe_relief;         /* shading relief of the toe fillet zone (log intensity) */
     double toe_ratio;          /* toe_relief / the median of the pin's row */
+    double toe_wet;            /* wetted share of the toe fillet zone (0..1) */
 } aoi_joint;
 
 typedef struct {

@@ -29,7 +29,7 @@ GST_DEBUG_CATEGORY_STATIC(f4saoi_debug);
 G_DECLARE_FINAL_TYPE(GstF4saoi, gst_f4saoi, GST, F4SAOI, GstVideoFilter)
 
 #define RESULT_META "F4saoiResultMeta"
-#define N_THRESHOLDS 10
+#define N_THRESHOLDS 13
 
 struct _GstF4saoi {
     GstVideoFilter parent;
@@ -79,6 +79,9 @@ static const char *const th_blurb[N_THRESHOLDS] = {
     "Insufficient solder: wetted area below this share of nominal (0..1); -1: file",
     "Insufficient solder: the area is called when the toe relief is also below this share of the row's (0..2); -1: file",
     "Insufficient solder (no toe fillet): toe relief below this share of the row's (0..1); -1: file",
+    "Insufficient solder (dry toe): toe zone's wetted share this far below the row's median (0..1); -1: file",
+    "Insufficient solder (dry toe): ... and this many of the row's deviations (MAD) below it (0..100); -1: file",
+    "Insufficient solder (dry toe): ... and toe relief below this share of the row's (0..2); -1: file",
     "Offset: terminal off the pad centre across the pad (mm); -1: file",
     "Offset: terminal off the pad centre along the pad (mm); -1: file",
     "Registration confidence below which a frame is an error (0..1); -1: file",
@@ -88,7 +91,8 @@ static double *th_slot(aoi_thresholds *t, int i)
 {
     double *s[N_THRESHOLDS] = {&t->overhang_mm,       &t->rise_mm,          &t->flux_band_mm,
                                &t->flux_cover,        &t->insufficient_ratio, &t->area_confirm_ratio,
-                               &t->toe_relief_ratio,  &t->offset_across_mm,
+                               &t->toe_relief_ratio,  &t->toe_wet_drop,
+                               &t->toe_wet_mads,      &t->dry_toe_relief_ratio, &t->offset_across_mm,
                                &t->offset_along_mm,   &t->min_score};
     return s[i];
 }
@@ -489,9 +493,11 @@ static void gst_f4saoi_class_init(GstF4saoiClass *klass)
                              FALSE, rw));
     for (int i = 0; i < N_THRESHOLDS; i++) {
         gchar *nick = g_strdelimit(g_strdup(names[i]), "_", '-');
+        double lo = 0, hi = 2;
+        (void)aoi_threshold_range(names[i], &lo, &hi);
         g_object_class_install_property(
             oc, PROP_TH0 + (guint)i,
-            g_param_spec_double(nick, names[i], th_blurb[i], -1, 2, -1,
+            g_param_spec_double(nick, names[i], th_blurb[i], -1, hi, -1,
                                 G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING));
         /* GParamSpec keeps the name; it is interned by g_param_spec. */
         g_free(nick);

@@ -43,6 +43,7 @@
 #define TAU_PIN 0.25    /* a sample unlike the same place on the row's other pins */
 #define STARVED_BOARD 0.6 /* board median below this share of the station's: use the station's */
 #define SOFT_WIDTH 0.3  /* feature distance over which wet membership goes 0 -> 1 */
+#define WET_MAD_MIN 0.02 /* floor of a row's toe wet spread (few samples quantise it) */
 #define FLUX_SCORE 0.10 /* darkening + amber shift of a flux-covered terminal sample */
 #define TOE_ZONE 0.09   /* least depth of the toe fillet zone, mm */
 /* A gap this narrow (mm) between solder does not separate it: where a bridge
@@ -1252,19 +1253,22 @@ static double solder_area(aoi_inspector *in, int k)
  * ends near the pad's end, as on sockets).  A fillet's slopes are shaded by
  * the light whatever its colour; bare pad metal, or a flat film of solder,
  * is not.  *out is NAN when the zone is not in the frame. */
-static int toe_relief(aoi_inspector *in, int k, double *out)
+static int toe_relief(aoi_inspector *in, int k, double *out, double *wet)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
     double h = s->h, tip = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
     double w1 = in->toe - 0.01, w0 = fmin(in->edge[k] + (tip - in->E) + 0.02, w1 - TOE_ZONE);
     *out = NAN;
+    *wet = NAN;
     if (!isfinite(w0))
         return 0;
     int ia = (int)floor(0.8 * in->hw / h), iw0 = (int)ceil((w0 - s->w0) / h),
         iw1 = (int)floor((w1 - s->w0) / h), j0 = (int)lround((p->cx - s->u0) / h);
     size_t n = 0;
+    double ws = 0;
     float *L;
+    const float(*ref)[3] = (const float(*)[3])in->wet_ref;
     iw0 = iw0 < 0 ? 0 : iw0;
     iw1 = iw1 >= s->nw ? s->nw - 1 : iw1;
     if (iw1 < iw0)
@@ -1277,11 +1281,15 @@ static int toe_relief(aoi_inspector *in, int k, double *out)
             if (j < 0 || j >= s->nu)
                 continue;
             const feat *x = patch_at(s, j, i);
-            if (!isnan(x->L))
+            if (!isnan(x->L)) {
                 L[n++] = x->L;
+                ws += aoi__wet_one(&x->L, ref, (float)SOFT_WIDTH);
+            }
         }
-    if (n >= 4)
+    if (n >= 4) {
+        *wet = ws / (double)n;
         *out = aoi__select_k(L, n, n * 9 / 10) - aoi__select_k(L, n, n / 10);
+    }
     return 0;
 }
 
@@ -1495,7 +1503,7 @@ static void joints_nan(aoi_inspector *in)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
     for (size_t i = 0; i < in->npads; i++)
-        in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
 /* Cleared measures for a new frame: no joint measured yet. */
@@ -1622,7 +1630,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     metal_references(in, fr);
 
     /* Per-pin measures. */
-    double areas[512], bu[512], bw[512], rarea[2][512];
+    double areas[512], bu[512], bw[512], rarea[2][512], wmed[2] = {NAN, NAN}, wmad[2] = {NAN, NAN};
     int na = 0, nra[2] = {0, 0};
     signed char bb[512] = {0};
     for (int r = -1; r <= 1; r += 2) {
@@ -1647,7 +1655,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             j->overhang_mm = overhang(in, k, sides);
             j->solder_to_body_mm = solder_to_body(in, k);
             j->flux_cover = flux_cover(in, k);
-            if (toe_relief(in, k, &j->toe_relief) < 0)
+            if (toe_relief(in, k, &j->toe_relief, &j->toe_wet) < 0)
                 return -1;
             if (na < 512)
                 areas[na++] = j->solder_area_mm2;
@@ -1665,6 +1673,16 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         for (int k = 0; k < in->n; k++)
             if (pads[k].row == r)
                 in->joints[k].toe_ratio = mrel > 0 ? in->joints[k].toe_relief / mrel : NAN;
+        /* The toe zones' wetted shares: the row's median and its spread
+         * (median absolute deviation). */
+        nr = 0;
+        for (int k = 0; k < in->n && nr < 512; k++)
+            if (pads[k].row == r && isfinite(in->joints[k].toe_wet))
+                rel[nr++] = in->joints[k].toe_wet;
+        wmed[r > 0] = aoi__median(rel, nr);
+        for (int q = 0; q < nr; q++)
+            rel[q] = fabs(rel[q] - wmed[r > 0]);
+        wmad[r > 0] = fmax(aoi__median(rel, nr), WET_MAD_MIN);
     }
     double nominal = aoi__median(areas, na), st_nominal = NAN;
     double row_nom[2] = {aoi__median(rarea[0], nra[0]), aoi__median(rarea[1], nra[1])};
@@ -1718,6 +1736,13 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
          * (the area alone confuses lit solder with bare metal; a toe that
          * could not be measured leaves the area to decide). */
         int no_toe = j->toe_ratio < in->th.toe_relief_ratio;
+        /* Or a dry toe: the zone shows far less solder than the row's
+         * (bare pad where the fillet should be) and less relief too. */
+        if ((int)i < in->n) {
+            double drop = wmed[p->row > 0] - j->toe_wet;
+            no_toe |= drop >= in->th.toe_wet_drop && drop >= in->th.toe_wet_mads * wmad[p->row > 0] &&
+                      j->toe_ratio < in->th.dry_toe_relief_ratio;
+        }
         int starved = ratio < in->th.insufficient_ratio &&
                       !(j->toe_ratio >= in->th.area_confirm_ratio);
         if ((int)i < in->n && (no_toe || starved) &&

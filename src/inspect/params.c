@@ -22,7 +22,9 @@ static const field fields[] = {
     F(overhang_mm, 0.005, 1.0),   F(rise_mm, 0.0, 1.0),
     F(flux_band_mm, 0.01, 1.0),   F(flux_cover, 0.01, 1.0),
     F(insufficient_ratio, 0.0, 1.0), F(area_confirm_ratio, 0.0, 2.0),
-    F(toe_relief_ratio, 0.0, 1.0),   F(offset_across_mm, 0.005, 1.0),
+    F(toe_relief_ratio, 0.0, 1.0),   F(toe_wet_drop, 0.0, 1.0),
+    F(toe_wet_mads, 0.0, 100.0),     F(dry_toe_relief_ratio, 0.0, 2.0),
+    F(offset_across_mm, 0.005, 1.0),
     F(offset_along_mm, 0.005, 2.0), F(min_score, 0.0, 1.0),
 };
 #undef F
@@ -35,6 +37,17 @@ const char *const *aoi_threshold_names(void)
         for (size_t i = 0; i < NFIELDS; i++)
             names[i] = fields[i].name;
     return names;
+}
+
+int aoi_threshold_range(const char *name, double *lo, double *hi)
+{
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (strcmp(fields[i].name, name) == 0) {
+            *lo = fields[i].lo;
+            *hi = fields[i].hi;
+            return 0;
+        }
+    return aoi__error("unknown threshold '%s'", name);
 }
 
 static double *slot(aoi_thresholds *t, const field *f)
@@ -138,9 +151,11 @@ int aoi_thresholds_set(aoi_thresholds *t, const char *assignment)
             return 0;
         }
     }
-    return aoi__error("unknown threshold '%.*s' (known: overhang_mm, rise_mm, flux_band_mm, "
-                      "flux_cover, insufficient_ratio, area_confirm_ratio, toe_relief_ratio, "
-                      "offset_across_mm, offset_along_mm, "
-                      "min_score)",
-                      (int)(eq - assignment), assignment);
+    char known[512];
+    size_t at = 0;
+    known[0] = '\0';
+    for (size_t i = 0; i < NFIELDS && at < sizeof known; i++)
+        at += (size_t)snprintf(known + at, sizeof known - at, "%s%s", i ? ", " : "", fields[i].name);
+    return aoi__error("unknown threshold '%.*s' (known: %s)", (int)(eq - assignment), assignment,
+                      known);
 }

@@ -1181,7 +1181,11 @@ static double solder_to_body(aoi_inspector *in, int k)
 }
 
 /* Fraction of the flux band on the terminal that looks flux-covered:
- * darker and more amber than the same place on the row's other terminals. */
+ * darker and more amber than the same place on the row's other terminals.
+ * The band ends where this pin's solder begins (solder_to_body() tells
+ * solder from the terminal's own look), so what lies in it is terminal,
+ * filmed or not: in grey frames a filmed terminal is as dark as a solder
+ * slope, and testing each sample for a solder look again lost it. */
 static double flux_cover(aoi_inspector *in, int k)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
@@ -1199,7 +1203,7 @@ static double flux_cover(aoi_inspector *in, int k)
             float cb_x = 1 - x->cr - x->cg, cb_r = 1 - q->cr - q->cg;
             float score = (q->L - x->L) + 2 * ((x->cr - q->cr) - (cb_x - cb_r));
             n++;
-            fl += score > FLUX_SCORE && !solder_like(in, x);
+            fl += score > FLUX_SCORE;
         }
     return n ? (double)fl / n : NAN;
 }

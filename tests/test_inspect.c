@@ -1057,3 +1057,43 @@ Test(inspect, tracking_starts_from_the_previous_pose, .timeout = 300)
     drop(&a);
     drop(&b);
 }
+
+/* Body present or not at 20 um/px: each body edge is then a blurred step a
+ * couple of pixels wide, and on a 10-pin socket (five edge points a row) the
+ * body measured 2 px narrow per side was read as a missing part
+ * (`tools/eval-inspect.sh` seed 20300, board 20308: the generator's own look,
+ * a good board, PNG as rendered).  Missing parts at that scale measure
+ * 3-5 px narrow or fail the other tests, and must still be found. */
+Test(inspect, body_width_at_coarse_scales, .timeout = 300)
+{
+    const look as_generated = {-1, -1, 0, 20, 270};
+    static const struct {
+        const char *part;
+        uint64_t seed;
+        unsigned defects;
+    } boards[] = {
+        {"AXT510124", 20308, 0},
+        {"AXT510124", 20300, 1u << AOI_DEFECT_MISSING_PART},
+        {"AXT610124", 10500, 1u << AOI_DEFECT_MISSING_PART},
+        {"AXT610124", 10503, 1u << AOI_DEFECT_MISSING_PART},
+    };
+    aoi_thresholds t = thresholds();
+    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+        frame f;
+        aoi_result res;
+        aoi_inspect_info info;
+        make(&f, boards[b].part, boards[b].seed, boards[b].defects, &as_generated);
+        aoi_inspector *in = aoi_inspector_new(f.part, f.um, f.rot, &t, NULL);
+        cr_assert_not_null(in, "%s", aoi_errmsg());
+        aoi_result_init(&res);
+        cr_assert_eq(aoi_inspect(in, &f.img, &res, &info), 0, "%s", aoi_errmsg());
+        int missing = 0;
+        for (size_t i = 0; i < res.ndefects; i++)
+            missing += res.defects[i].type == AOI_DEFECT_MISSING_PART;
+        cr_expect_eq(missing, !!boards[b].defects, "%s seed %llu: missing part %s", boards[b].part,
+                     (unsigned long long)boards[b].seed, missing ? "reported" : "not reported");
+        aoi_result_clear(&res);
+        aoi_inspector_free(in);
+        drop(&f);
+    }
+}

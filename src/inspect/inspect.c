@@ -34,7 +34,8 @@
 #define UNIFORM_MAX 0.30 /* body band: pad columns vs gap columns */
 #define ROW_TOL 0.015     /* body edge points about a straight line, mm */
 #define ROW_SLOPE_MAX 0.05 /* a body turned 1 deg on its pads: 0.017 (+ pose error) */
-#define WIDTH_TOL 0.04  /* measured body width vs the model's, mm (each side) */
+#define WIDTH_TOL 0.04  /* measured body width vs the model's, mm (each side) ... */
+#define WIDTH_TOL_PX 2.5 /* ... or this many pixels, at coarse scales (blurred edges) */
 #define EDGE_MIN 0.20   /* median step at the body edges (pad column and gap summed) */
 #define BODY_SHIFT_MAX 0.30 /* the body's joint search across the rows reaches this far, mm */
 /* Bare pad beside a terminal narrower than this (mm, pad side to terminal
@@ -1601,7 +1602,8 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
      * apart; bare pads give either pads in the band or edges at the pads'
      * inner ends. */
     fr->body_width_error = (ab + at) / 2 - in->E;
-    fr->present = fr->body_uniformity < UNIFORM_MAX && fabs(fr->body_width_error) < WIDTH_TOL &&
+    fr->present = fr->body_uniformity < UNIFORM_MAX &&
+                  fabs(fr->body_width_error) < fmax(WIDTH_TOL, WIDTH_TOL_PX * in->um / 1000) &&
                   fr->edge_contrast > EDGE_MIN;
     info->present = fr->present;
     if (getenv("AOI_INSPECT_DEBUG"))

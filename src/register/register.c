@@ -342,8 +342,8 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
         }
     }
     if (getenv("AOI_REGISTER_DEBUG"))
-        fprintf(stderr, "cand: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score %.3f rc %d\n",
-                coarse->x, coarse->y, coarse->th, coarse->score, c->x, c->y, c->th, *sc, c->score, fr);
+        fprintf(stderr, "cand: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score %.3f strict %.3f rc %d\n",
+                coarse->x, coarse->y, coarse->th, coarse->score, c->x, c->y, c->th, *sc, c->score, c->strict, fr);
     return fr;
 }
 
@@ -359,6 +359,19 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
 /* The second look is taken when the first search's best is this confident
  * or less (a few tenths above min_score: where wrong fits are found). */
 #define SECOND_BELOW 0.8
+
+/* Two fits this close are the same footprint on the same pads (a body off
+ * its pads across the rows leaves two optima about as far apart as it is
+ * off, <= 0.2 mm), not a part and clutter: mm. */
+#define SAME_PLACE_MM 0.25
+
+/* A fit of the second look at the place of the first search's best, better
+ * by both measures: the first search's fit stopped at the nearer optimum. */
+static int better_here(const aoi_registrar *r, const candidate *c, const candidate *best)
+{
+    return best->score >= 0 && hypot(c->x - best->x, c->y - best->y) < SAME_PLACE_MM * 1000 / r->um &&
+           fabs(c->th - best->th) < 0.5 && c->score > best->score && c->strict > best->strict;
+}
 
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)
@@ -411,8 +424,9 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
             if (d < 2)
                 continue; /* fitted already */
             info->candidates++;
-            if (fit_candidate(r, frame, &more[i], &c, &sc, &in, &moved) == 0 && c.strict > need) {
-                need = c.strict;
+            if (fit_candidate(r, frame, &more[i], &c, &sc, &in, &moved) == 0 &&
+                (c.strict > need || better_here(r, &c, &best))) {
+                need = fmax(need, c.strict);
                 best = c;
                 best_scale = sc;
                 best_in = in;

@@ -77,11 +77,11 @@ static const char *const th_blurb[N_THRESHOLDS] = {
     "Flux rise: band from the body edge in which flux on a terminal counts (mm); -1: file",
     "Flux rise: share of that band flux must cover (0..1); -1: file",
     "Insufficient solder: wetted area below this share of nominal (0..1); -1: file",
-    "Insufficient solder: the area is called when the toe relief is also below this share of the row's (0..2); -1: file",
-    "Insufficient solder (no toe fillet): toe relief below this share of the row's (0..1); -1: file",
-    "Insufficient solder (dry toe): toe zone's wetted share this far below the row's median (0..1); -1: file",
-    "Insufficient solder (dry toe): ... and this many of the row's deviations (MAD) below it (0..100); -1: file",
-    "Insufficient solder (dry toe): ... and toe relief below this share of the row's (0..2); -1: file",
+    "Insufficient solder: the area counts when the toe relief is below this share (0..2); -1: file",
+    "Insufficient solder (no toe fillet): toe relief below this share of the row's; -1: file",
+    "Insufficient solder (dry toe): toe wetted share this far below the row's; -1: file",
+    "Insufficient solder (dry toe): ... and this many row MADs below it; -1: file",
+    "Insufficient solder (dry toe): ... and toe relief below this share of the row's; -1: file",
     "Offset: terminal off the pad centre across the pad (mm); -1: file",
     "Offset: terminal off the pad centre along the pad (mm); -1: file",
     "Registration confidence below which a frame is an error (0..1); -1: file",
@@ -89,11 +89,13 @@ static const char *const th_blurb[N_THRESHOLDS] = {
 
 static double *th_slot(aoi_thresholds *t, int i)
 {
-    double *s[N_THRESHOLDS] = {&t->overhang_mm,       &t->rise_mm,          &t->flux_band_mm,
-                               &t->flux_cover,        &t->insufficient_ratio, &t->area_confirm_ratio,
-                               &t->toe_relief_ratio,  &t->toe_wet_drop,
-                               &t->toe_wet_mads,      &t->dry_toe_relief_ratio, &t->offset_across_mm,
-                               &t->offset_along_mm,   &t->min_score};
+    double *s[N_THRESHOLDS] = {&t->overhang_mm,        &t->rise_mm,
+                               &t->flux_band_mm,       &t->flux_cover,
+                               &t->insufficient_ratio, &t->area_confirm_ratio,
+                               &t->toe_relief_ratio,   &t->toe_wet_drop,
+                               &t->toe_wet_mads,       &t->dry_toe_relief_ratio,
+                               &t->offset_across_mm,   &t->offset_along_mm,
+                               &t->min_score};
     return s[i];
 }
 

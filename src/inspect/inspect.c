@@ -34,8 +34,8 @@
 #define UNIFORM_MAX 0.30 /* body band: pad columns vs gap columns */
 #define ROW_TOL 0.015     /* body edge points about a straight line, mm */
 #define ROW_SLOPE_MAX 0.05 /* a body turned 1 deg on its pads: 0.017 (+ pose error) */
-#define WIDTH_TOL 0.04  /* measured body width vs the model's, mm (each side) ... */
-#define WIDTH_TOL_PX 2.5 /* ... or this many pixels, at coarse scales (blurred edges) */
+#define WIDTH_TOL 0.04     /* measured body width vs the model's, mm (each side) ... */
+#define WIDTH_TOL_PX 2.5   /* ... or this many pixels, at coarse scales (blurred edges) */
 #define EDGE_MIN 0.20   /* median step at the body edges (pad column and gap summed) */
 #define BODY_SHIFT_MAX 0.30 /* the body's joint search across the rows reaches this far, mm */
 /* Bare pad beside a terminal narrower than this (mm, pad side to terminal
@@ -1257,7 +1257,9 @@ static double solder_area(aoi_inspector *in, int k)
  * end (at least TOE_ZONE deep, reaching back over the tip where the terminal
  * ends near the pad's end, as on sockets).  A fillet's slopes are shaded by
  * the light whatever its colour; bare pad metal, or a flat film of solder,
- * is not.  *out is NAN when the zone is not in the frame. */
+ * is not.  *wet gets the zone's wetted share (the soft membership of
+ * simd/wet.h, as solder_area() counts it): bare pad where a fillet should
+ * be shows little.  Both are NAN when the zone is not in the frame. */
 static int toe_relief(aoi_inspector *in, int k, double *out, double *wet)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
@@ -1508,7 +1510,8 @@ static void joints_nan(aoi_inspector *in)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
     for (size_t i = 0; i < in->npads; i++)
-        in->joints[i] = (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        in->joints[i] =
+            (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
 /* Cleared measures for a new frame: no joint measured yet. */
@@ -1746,7 +1749,8 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
          * (bare pad where the fillet should be) and less relief too. */
         if ((int)i < in->n) {
             double drop = wmed[p->row > 0] - j->toe_wet;
-            no_toe |= drop >= in->th.toe_wet_drop && drop >= in->th.toe_wet_mads * wmad[p->row > 0] &&
+            no_toe |= drop >= in->th.toe_wet_drop &&
+                      drop >= in->th.toe_wet_mads * wmad[p->row > 0] &&
                       j->toe_ratio < in->th.dry_toe_relief_ratio;
         }
         int starved = ratio < in->th.insufficient_ratio &&

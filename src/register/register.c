@@ -342,8 +342,11 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
         }
     }
     if (getenv("AOI_REGISTER_DEBUG"))
-        fprintf(stderr, "cand: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score %.3f strict %.3f rc %d\n",
-                coarse->x, coarse->y, coarse->th, coarse->score, c->x, c->y, c->th, *sc, c->score, c->strict, fr);
+        fprintf(stderr,
+                "cand: coarse (%.1f, %.1f, %.2f) %.2f -> fine (%.2f, %.2f, %.3f) scale %.4f score "
+                "%.3f strict %.3f rc %d\n",
+                coarse->x, coarse->y, coarse->th, coarse->score, c->x, c->y, c->th, *sc, c->score,
+                c->strict, fr);
     return fr;
 }
 
@@ -369,7 +372,8 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
  * by both measures: the first search's fit stopped at the nearer optimum. */
 static int better_here(const aoi_registrar *r, const candidate *c, const candidate *best)
 {
-    return best->score >= 0 && hypot(c->x - best->x, c->y - best->y) < SAME_PLACE_MM * 1000 / r->um &&
+    return best->score >= 0 &&
+           hypot(c->x - best->x, c->y - best->y) < SAME_PLACE_MM * 1000 / r->um &&
            fabs(c->th - best->th) < 0.5 && c->score > best->score && c->strict > best->strict;
 }
 

@@ -111,6 +111,7 @@ struct aoi_inspector {
     /* The wetted-area kernel's references (simd/wet.h): terminal, pad,
      * mask, solder, dark solder, body; set with the metal references. */
     float wet_ref[6][3];
+    int grey_metal; /* the metal references have no colour (grey frames) */
     int tpl_nu, tpl_nw;
     double tpl_a0, tpl_w0;
     int refined;   /* the last frame's pose was refined from its start */
@@ -463,6 +464,7 @@ static void metal_references(aoi_inspector *in, frame_refs *fr)
                    in->edge[k] + 0.12, in->toe - 0.01, buf, n, cap);
     float msat = minf(feat_saturation(in->ref[REF_TERMINAL]), feat_saturation(in->ref[REF_PAD]));
     float mL = minf(in->ref[REF_TERMINAL].L, in->ref[REF_PAD].L);
+    in->grey_metal = msat == 0;
     const float q_grey = sqrt_at_least(SAT_GREY), q_c = sqrt_at_least(0.6f * msat);
     for (size_t i = 0; i < n; i++) {
         const feat *x = &buf[i];
@@ -1183,10 +1185,11 @@ static double solder_to_body(aoi_inspector *in, int k)
 
 /* Fraction of the flux band on the terminal that looks flux-covered:
  * darker and more amber than the same place on the row's other terminals.
- * The band ends where this pin's solder begins (solder_to_body() tells
- * solder from the terminal's own look), so what lies in it is terminal,
- * filmed or not: in grey frames a filmed terminal is as dark as a solder
- * slope, and testing each sample for a solder look again lost it. */
+ * Samples that look like solder are left out where colour can tell them
+ * from a filmed terminal (solder is grey, flux amber): beside solder risen
+ * near the body, its shaded edge darkens the band.  In grey frames a
+ * filmed terminal is as dark as a solder slope; there the band's end, where
+ * this pin's solder begins (solder_to_body()), is what keeps solder out. */
 static double flux_cover(aoi_inspector *in, int k)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
@@ -1204,7 +1207,7 @@ static double flux_cover(aoi_inspector *in, int k)
             float cb_x = 1 - x->cr - x->cg, cb_r = 1 - q->cr - q->cg;
             float score = (q->L - x->L) + 2 * ((x->cr - q->cr) - (cb_x - cb_r));
             n++;
-            fl += score > FLUX_SCORE;
+            fl += score > FLUX_SCORE && (in->grey_metal || !solder_like(in, x));
         }
     return n ? (double)fl / n : NAN;
 }

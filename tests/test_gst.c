@@ -360,6 +360,15 @@ Test(gst, bad_part_fails_at_state_change)
     expect_start_fails(e, "AXT999999");
 }
 
+Test(gst, threshold_below_its_range_fails_at_state_change)
+{
+    GstElement *e = gst_element_factory_make("f4saoi", NULL);
+    cr_assert_not_null(e);
+    /* flux_cover's range is 0.01..1; the property only knows -1..1. */
+    g_object_set(e, "part", "AXT540124", "um-per-px", 12.0, "flux-cover", 0.001, NULL);
+    expect_start_fails(e, "flux_cover");
+}
+
 Test(gst, gst_launch_pipeline_over_generated_jpegs)
 {
 #if defined(__SANITIZE_ADDRESS__)

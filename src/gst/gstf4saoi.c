@@ -87,18 +87,6 @@ static const char *const th_blurb[N_THRESHOLDS] = {
     "Registration confidence below which a frame is an error (0..1); -1: file",
 };
 
-static double *th_slot(aoi_thresholds *t, int i)
-{
-    double *s[N_THRESHOLDS] = {&t->overhang_mm,        &t->rise_mm,
-                               &t->flux_band_mm,       &t->flux_cover,
-                               &t->insufficient_ratio, &t->area_confirm_ratio,
-                               &t->toe_relief_ratio,   &t->toe_wet_drop,
-                               &t->toe_wet_mads,       &t->dry_toe_relief_ratio,
-                               &t->offset_across_mm,   &t->offset_along_mm,
-                               &t->min_score};
-    return s[i];
-}
-
 static aoi_format aoi_format_of(GstVideoFormat f)
 {
     switch (f) {
@@ -146,9 +134,15 @@ static gboolean configure(GstF4saoi *self, gchar **why)
         goto fail;
     if (aoi_thresholds_load_default(NULL, &th) < 0)
         goto fail;
+    /* Overrides go through the range check `inspect --set` applies (the
+     * property's own range only bounds it above: -1 means the file). */
     for (int i = 0; i < N_THRESHOLDS; i++)
-        if (self->th_override[i] >= 0)
-            *th_slot(&th, i) = self->th_override[i];
+        if (self->th_override[i] >= 0) {
+            char set[96];
+            g_snprintf(set, sizeof set, "%s=%.17g", aoi_threshold_names()[i], self->th_override[i]);
+            if (aoi_thresholds_set(&th, set) < 0)
+                goto fail;
+        }
     if (self->calib && *self->calib) {
         if (aoi_calib_load(self->calib, &cal) < 0)
             goto fail;
@@ -449,6 +443,8 @@ static void gst_f4saoi_class_init(GstF4saoiClass *klass)
     const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING;
     const char *const *names = aoi_threshold_names();
 
+    /* One property per threshold, in the library's order. */
+    g_assert(names[N_THRESHOLDS - 1] && !names[N_THRESHOLDS]);
     oc->set_property = gst_f4saoi_set_property;
     oc->get_property = gst_f4saoi_get_property;
     oc->finalize = gst_f4saoi_finalize;

@@ -123,6 +123,8 @@ typedef struct {
     int nu, nw;
     double u0, w0, h;
     int row;
+    feat *col; /* scratch: columns sampled down the frame (rotations 90, 270) */
+    size_t colcap;
 } patch;
 
 /* Samples a patch with bilinear interpolation through the pose; colour

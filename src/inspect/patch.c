@@ -15,6 +15,7 @@
 void aoi__patch_free(patch *p)
 {
     free(p->px);
+    free(p->col);
     memset(p, 0, sizeof *p);
 }
 
@@ -63,9 +64,14 @@ int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int ro
     }
     /* Eight columns at a time, written to the strip a row of eight at a time. */
     enum { BLOCK = 8 };
-    feat *col = malloc(BLOCK * (size_t)p->nw * sizeof *col);
-    if (!col)
-        return aoi__error("inspect: out of memory");
+    if (BLOCK * (size_t)p->nw > p->colcap) {
+        feat *nc = realloc(p->col, BLOCK * (size_t)p->nw * sizeof *nc);
+        if (!nc)
+            return aoi__error("inspect: out of memory");
+        p->col = nc;
+        p->colcap = BLOCK * (size_t)p->nw;
+    }
+    feat *col = p->col;
     for (int j0 = 0; j0 < p->nu; j0 += BLOCK) {
         int nb = p->nu - j0 < BLOCK ? p->nu - j0 : BLOCK;
         for (int c = 0; c < nb; c++)
@@ -77,7 +83,6 @@ int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int ro
                 out[c] = col[(size_t)c * (size_t)p->nw + (size_t)i];
         }
     }
-    free(col);
     return 0;
 }
 

@@ -496,6 +496,48 @@ Test(inspect, per_pin_measures)
     drop(&f);
 }
 
+/* Inspects f with thresholds t: adds to *found the truth defects of one
+ * type reported and to *false_calls the reported defects (any type) the
+ * truth does not have; returns how many of that type the truth has.  check
+ * (may be NULL) sees the measures of each such truth defect's pin. */
+typedef void (*joint_check)(const aoi_joint *j, const aoi_thresholds *t);
+static int count_calls(const frame *f, const aoi_thresholds *t, aoi_defect_type type, int *found,
+                       int *false_calls, joint_check check)
+{
+    aoi_result res;
+    aoi_inspect_info info;
+    int total = 0;
+    aoi_inspector *in = aoi_inspector_new(f->part, f->um, f->rot, t, NULL);
+    cr_assert_not_null(in, "%s", aoi_errmsg());
+    aoi_result_init(&res);
+    cr_assert_eq(aoi_inspect(in, &f->img, &res, &info), 0, "%s", aoi_errmsg());
+    for (size_t k = 0; k < f->truth.ndefects; k++) {
+        const aoi_defect *d = &f->truth.defects[k];
+        if (d->type != type)
+            continue;
+        total++;
+        *found += has(&res, d);
+        if (check)
+            check(&info.joints[d->pins[0] - 1], t);
+    }
+    for (size_t k = 0; k < res.ndefects; k++)
+        *false_calls += !has(&f->truth, &res.defects[k]);
+    aoi_result_clear(&res);
+    aoi_inspector_free(in);
+    return total;
+}
+
+static void toe_is_flat(const aoi_joint *j, const aoi_thresholds *t)
+{
+    cr_expect_lt(j->toe_ratio, t->toe_relief_ratio, "pin %d", j->pin);
+}
+
+static void toe_wet_is_measured(const aoi_joint *j, const aoi_thresholds *t)
+{
+    (void)t;
+    cr_expect(isfinite(j->toe_wet), "pin %d", j->pin);
+}
+
 /* "No toe fillet" on its own (the area rule switched off): starved pins of
  * headers show a flat toe, every good pin a shaded one. */
 Test(inspect, no_toe_fillet, .timeout = 600)
@@ -505,26 +547,9 @@ Test(inspect, no_toe_fillet, .timeout = 600)
     cr_assert_eq(aoi_thresholds_set(&t, "insufficient_ratio=0"), 0);
     for (uint64_t s = 0; s < 6; s++) {
         frame f;
-        aoi_result res;
-        aoi_inspect_info info;
         make(&f, "AXT640124", 820 + s, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, &typical);
-        aoi_inspector *in = aoi_inspector_new(f.part, f.um, f.rot, &t, NULL);
-        cr_assert_not_null(in, "%s", aoi_errmsg());
-        aoi_result_init(&res);
-        cr_assert_eq(aoi_inspect(in, &f.img, &res, &info), 0, "%s", aoi_errmsg());
-        for (size_t k = 0; k < f.truth.ndefects; k++) {
-            const aoi_defect *d = &f.truth.defects[k];
-            if (d->type != AOI_DEFECT_INSUFFICIENT_SOLDER)
-                continue;
-            total++;
-            found += has(&res, d);
-            cr_expect_lt(info.joints[d->pins[0] - 1].toe_ratio, t.toe_relief_ratio, "pin %d",
-                         d->pins[0]);
-        }
-        for (size_t k = 0; k < res.ndefects; k++)
-            false_calls += !has(&f.truth, &res.defects[k]);
-        aoi_result_clear(&res);
-        aoi_inspector_free(in);
+        total += count_calls(&f, &t, AOI_DEFECT_INSUFFICIENT_SOLDER, &found, &false_calls,
+                             toe_is_flat);
         drop(&f);
     }
     cr_assert_gt(total, 0);
@@ -547,27 +572,9 @@ Test(inspect, dry_toe_finds_what_relief_misses, .timeout = 600)
     for (uint64_t s = 0; s < 10; s++) {
         frame f;
         make(&f, "AXT540124", 840 + s, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, NULL);
-        for (int pass = 0; pass < 2; pass++) {
-            aoi_result res;
-            aoi_inspect_info info;
-            aoi_inspector *in = aoi_inspector_new(f.part, f.um, f.rot, pass ? &on : &off, NULL);
-            cr_assert_not_null(in, "%s", aoi_errmsg());
-            aoi_result_init(&res);
-            cr_assert_eq(aoi_inspect(in, &f.img, &res, &info), 0, "%s", aoi_errmsg());
-            for (size_t k = 0; k < f.truth.ndefects; k++) {
-                const aoi_defect *d = &f.truth.defects[k];
-                if (d->type != AOI_DEFECT_INSUFFICIENT_SOLDER)
-                    continue;
-                total += pass;
-                found[pass] += has(&res, d);
-                if (pass)
-                    cr_expect(isfinite(info.joints[d->pins[0] - 1].toe_wet), "pin %d", d->pins[0]);
-            }
-            for (size_t k = 0; k < res.ndefects; k++)
-                false_calls[pass] += !has(&f.truth, &res.defects[k]);
-            aoi_result_clear(&res);
-            aoi_inspector_free(in);
-        }
+        count_calls(&f, &off, AOI_DEFECT_INSUFFICIENT_SOLDER, &found[0], &false_calls[0], NULL);
+        total += count_calls(&f, &on, AOI_DEFECT_INSUFFICIENT_SOLDER, &found[1], &false_calls[1],
+                             toe_wet_is_measured);
         drop(&f);
     }
     cr_log_info("dry toe: relief alone %d of %d (%d false), with dry toe %d (%d false)", found[0],

@@ -1255,7 +1255,7 @@ static double solder_area(aoi_inspector *in, int k)
     return cnt * h * h;
 }
 
-/* Shading relief of the toe fillet zone: p90 - p10 of log intensity over
+/* The toe fillet zone's measures. *relief: its shading, p90 - p10 of log intensity over
  * the middle of the pad from just past the terminal tip to the pad's outer
  * end (at least TOE_ZONE deep, reaching back over the tip where the terminal
  * ends near the pad's end, as on sockets).  A fillet's slopes are shaded by
@@ -1263,13 +1263,13 @@ static double solder_area(aoi_inspector *in, int k)
  * is not.  *wet gets the zone's wetted share (the soft membership of
  * simd/wet.h, as solder_area() counts it): bare pad where a fillet should
  * be shows little.  Both are NAN when the zone is not in the frame. */
-static int toe_relief(aoi_inspector *in, int k, double *out, double *wet)
+static int toe_measures(aoi_inspector *in, int k, double *relief, double *wet)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
     double h = s->h, tip = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
     double w1 = in->toe - 0.01, w0 = fmin(in->edge[k] + (tip - in->E) + 0.02, w1 - TOE_ZONE);
-    *out = NAN;
+    *relief = NAN;
     *wet = NAN;
     if (!isfinite(w0))
         return 0;
@@ -1298,7 +1298,7 @@ static int toe_relief(aoi_inspector *in, int k, double *out, double *wet)
         }
     if (n >= 4) {
         *wet = ws / (double)n;
-        *out = aoi__select_k(L, n, n * 9 / 10) - aoi__select_k(L, n, n / 10);
+        *relief = aoi__select_k(L, n, n * 9 / 10) - aoi__select_k(L, n, n / 10);
     }
     return 0;
 }
@@ -1667,7 +1667,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             j->overhang_mm = overhang(in, k, sides);
             j->solder_to_body_mm = solder_to_body(in, k);
             j->flux_cover = flux_cover(in, k);
-            if (toe_relief(in, k, &j->toe_relief, &j->toe_wet) < 0)
+            if (toe_measures(in, k, &j->toe_relief, &j->toe_wet) < 0)
                 return -1;
             if (na < 512)
                 areas[na++] = j->solder_area_mm2;

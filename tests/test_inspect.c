@@ -548,8 +548,8 @@ Test(inspect, no_toe_fillet, .timeout = 600)
     for (uint64_t s = 0; s < 6; s++) {
         frame f;
         make(&f, "AXT640124", 820 + s, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, &typical);
-        total += count_calls(&f, &t, AOI_DEFECT_INSUFFICIENT_SOLDER, &found, &false_calls,
-                             toe_is_flat);
+        total +=
+            count_calls(&f, &t, AOI_DEFECT_INSUFFICIENT_SOLDER, &found, &false_calls, toe_is_flat);
         drop(&f);
     }
     cr_assert_gt(total, 0);

@@ -1255,9 +1255,9 @@ static double solder_area(aoi_inspector *in, int k)
     return cnt * h * h;
 }
 
-/* The toe fillet zone's measures. *relief: its shading, p90 - p10 of log intensity over
- * the middle of the pad from just past the terminal tip to the pad's outer
- * end (at least TOE_ZONE deep, reaching back over the tip where the terminal
+/* The toe fillet zone's measures.  *relief: its shading, p90 - p10 of log
+ * intensity over the middle of the pad from just past the terminal tip to
+ * the pad's outer end (at least TOE_ZONE deep, reaching back over the tip where the terminal
  * ends near the pad's end, as on sockets).  A fillet's slopes are shaded by
  * the light whatever its colour; bare pad metal, or a flat film of solder,
  * is not.  *wet gets the zone's wetted share (the soft membership of

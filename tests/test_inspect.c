@@ -586,6 +586,38 @@ Test(inspect, dry_toe_finds_what_relief_misses, .timeout = 600)
                   false_calls[1]);
 }
 
+/* Flux films in grey frames: only the darkening tells them, 0.06-0.1 in log
+ * intensity on a lit terminal (under the colour frames' FLUX_SCORE), even
+ * over the band while clean terminals match their neighbours within the
+ * noise.  Ring light (the dimmest terminals); a 10-pin header (five pins a
+ * row, two of them filmed on some boards) and an 80-pin socket (light
+ * falling off toward the rows' ends). */
+Test(inspect, grey_flux_films, .timeout = 600)
+{
+    const look grey_ring = {AOI_LIGHT_RING, -1, 1, 10, 0};
+    const char *parts[] = {"AXT610124", "AXT580124"};
+    int found = 0, total = 0, false_calls = 0;
+    for (int i = 0; i < 8; i++) {
+        frame f;
+        aoi_result res;
+        make_stored(&f, parts[i % 2], 860 + (uint64_t)i, 1u << AOI_DEFECT_FLUX_RISE, &grey_ring);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", aoi_errmsg());
+        for (size_t k = 0; k < f.truth.ndefects; k++)
+            if (f.truth.defects[k].type == AOI_DEFECT_FLUX_RISE) {
+                total++;
+                found += has(&res, &f.truth.defects[k]);
+            }
+        for (size_t k = 0; k < res.ndefects; k++)
+            false_calls += res.defects[k].type == AOI_DEFECT_FLUX_RISE && !has(&f.truth, &res.defects[k]);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+    cr_log_info("grey flux films: %d of %d found, %d false", found, total, false_calls);
+    cr_assert_gt(total, 0);
+    cr_expect_eq(found, total, "found %d of %d", found, total);
+    cr_expect_eq(false_calls, 0);
+}
+
 Test(inspect, unreadable_frames_are_errors)
 {
     frame f;

@@ -46,6 +46,8 @@
 #define SOFT_WIDTH 0.3  /* feature distance over which wet membership goes 0 -> 1 */
 #define WET_MAD_MIN 0.02 /* floor of a row's toe wet spread (few samples quantise it) */
 #define FLUX_SCORE 0.10 /* darkening + amber shift of a flux-covered terminal sample */
+#define FLUX_GREY_MIN 0.04 /* grey frames: least darkening of a flux-covered sample ... */
+#define FLUX_NOISE_K 3.0   /* ... and this many times the row's band noise */
 #define TOE_ZONE 0.09   /* least depth of the toe fillet zone, mm */
 /* A gap this narrow (mm) between solder does not separate it: where a bridge
  * meets a fillet, the saddle can show a dark seam under ring light, and the
@@ -112,6 +114,8 @@ struct aoi_inspector {
      * mask, solder, dark solder, body; set with the metal references. */
     float wet_ref[6][3];
     int grey_metal; /* the metal references have no colour (grey frames) */
+    double flux_thr;   /* a flux-covered sample's least score in the row at hand, ... */
+    double *flux_base; /* ... above its pin's baseline (per pad; 0 in colour frames) */
     int tpl_nu, tpl_nw;
     double tpl_a0, tpl_w0;
     int refined;   /* the last frame's pose was refined from its start */
@@ -202,7 +206,8 @@ aoi_inspector *aoi_inspector_new(const aoi_part *part, double um_per_px, int rot
     in->joints = calloc(in->npads, sizeof *in->joints);
     in->edge = calloc(in->npads, sizeof *in->edge);
     in->escore = calloc(in->npads, sizeof *in->escore);
-    if (!in->joints || !in->edge || !in->escore) {
+    in->flux_base = calloc(in->npads, sizeof *in->flux_base);
+    if (!in->joints || !in->edge || !in->escore || !in->flux_base) {
         aoi__error("inspect: out of memory");
         goto bailout;
     }
@@ -234,6 +239,7 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->joints);
     free(in->edge);
     free(in->escore);
+    free(in->flux_base);
     free(in->buf);
     free(in->tpl);
     free(in->tpl_done);
@@ -1183,8 +1189,95 @@ static double solder_to_body(aoi_inspector *in, int k)
     return 0.24;
 }
 
+/* The flux score of sample x against the row's terminals there (t):
+ * darkening plus a shift toward amber (red up, blue down). */
+static float flux_score(const feat *x, const feat *t)
+{
+    float cb_x = 1 - x->cr - x->cg, cb_r = 1 - t->cr - t->cg;
+    return (t->L - x->L) + 2 * ((x->cr - t->cr) - (cb_x - cb_r));
+}
+
+/* Most pins either side of a pin whose bands, with its own, give its
+ * grey-frame baseline. */
+#define FLUX_NEIGHBOURS 4
+
+/* The least score of a flux-covered sample in row r, and each pin's
+ * baseline.  In colour frames FLUX_SCORE over a baseline of 0: flux darkens
+ * the terminal and turns it amber.  In grey frames only the darkening is
+ * left, and a thin film darkens a lit terminal by less than that (0.06 to
+ * 0.1 in log intensity) - but evenly over the band, where clean terminals
+ * match their row's within the noise.  There each pin's baseline is the
+ * median band score of it and up to FLUX_NEIGHBOURS pins either side (light
+ * falls off toward a long row's ends: against the whole row's terminals the
+ * last pins look filmed), and a sample must pass its baseline by
+ * FLUX_GREY_MIN and by FLUX_NOISE_K times the row's noise (1.4826 times the
+ * median absolute difference of every band sample of the row from its pin's
+ * baseline; flux on a few pins moves that median little).  -1: out of
+ * memory. */
+static int flux_threshold(aoi_inspector *in, int r)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    const patch *s = strip_of(in, r);
+    double h = s->h, med[512];
+    int jb = (int)floor(0.04 / h), i0 = (int)ceil(0.015 / h),
+        i1 = (int)floor((in->th.flux_band_mm + 1e-9) / h), at[512], np = 0;
+    size_t n = 0, cap, from[513];
+    float *v, *tmp;
+    in->flux_thr = FLUX_SCORE;
+    for (size_t k = 0; k < in->npads; k++)
+        in->flux_base[k] = 0;
+    if (!in->grey_metal || i1 < i0)
+        return 0;
+    /* Every band sample of the row (v), and as much room for a copy (tmp). */
+    cap = (size_t)in->n * (size_t)(i1 - i0 + 1) * (size_t)(2 * jb + 1);
+    if (!(v = (float *)scratch(in, 2 * cap / 3 + 1)))
+        return aoi__error("inspect: out of memory");
+    tmp = v + cap;
+    /* Each pin's band scores, and their median. */
+    for (int k = 0; k < in->n && np < 512; k++) {
+        if (pads[k].row != r || !isfinite(in->edge[k]))
+            continue;
+        double c = pads[k].cx + in->joints[k].offset_x_mm;
+        size_t first = n;
+        for (int i = i0; i <= i1; i++)
+            for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
+                const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
+                const feat *q = ttpl_get(in, j, i);
+                if (x && q)
+                    v[n++] = flux_score(x, q);
+            }
+        if (n - first < 4) {
+            n = first;
+            continue;
+        }
+        memcpy(tmp, v + first, (n - first) * sizeof *tmp);
+        from[np] = first;
+        med[np] = aoi__select_k(tmp, n - first, (n - first) / 2);
+        at[np++] = k;
+    }
+    from[np] = n;
+    if (np < 3)
+        return 0;
+    /* Baselines from the neighbours (a row's pins in order along it), and
+     * the noise: every sample against its pin's baseline. */
+    for (int q = 0; q < np; q++) {
+        double nb[2 * FLUX_NEIGHBOURS + 1];
+        int m = 0;
+        for (int d = -FLUX_NEIGHBOURS; d <= FLUX_NEIGHBOURS; d++)
+            if (q + d >= 0 && q + d < np)
+                nb[m++] = med[q + d];
+        in->flux_base[at[q]] = aoi__median(nb, m);
+        for (size_t i = from[q]; i < from[q + 1]; i++)
+            tmp[i] = fabsf(v[i] - (float)in->flux_base[at[q]]);
+    }
+    in->flux_thr = fmax(FLUX_GREY_MIN, FLUX_NOISE_K * 1.4826 * aoi__select_k(tmp, n, n / 2));
+    return 0;
+}
+
 /* Fraction of the flux band on the terminal that looks flux-covered:
- * darker and more amber than the same place on the row's other terminals.
+ * darker and more amber than the same place on the row's other terminals
+ * (in grey frames, darker than its neighbours beyond the row's noise: see
+ * flux_threshold()).
  * Samples that look like solder are left out where colour can tell them
  * from a filmed terminal (solder is grey, flux amber): beside solder risen
  * near the body, its shaded edge darkens the band.  In grey frames a
@@ -1204,10 +1297,9 @@ static double flux_cover(aoi_inspector *in, int k)
             const feat *q = ttpl_get(in, j, i);
             if (!x || !q)
                 continue;
-            float cb_x = 1 - x->cr - x->cg, cb_r = 1 - q->cr - q->cg;
-            float score = (q->L - x->L) + 2 * ((x->cr - q->cr) - (cb_x - cb_r));
             n++;
-            fl += score > FLUX_SCORE && (in->grey_metal || !solder_like(in, x));
+            fl += flux_score(x, q) - in->flux_base[k] > in->flux_thr &&
+                  (in->grey_metal || !solder_like(in, x));
         }
     return n ? (double)fl / n : NAN;
 }
@@ -1646,7 +1738,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     int na = 0, nra[2] = {0, 0};
     signed char bb[512] = {0};
     for (int r = -1; r <= 1; r += 2) {
-        if (row_template(in, r) < 0 || terminal_template(in, r) < 0)
+        if (row_template(in, r) < 0 || terminal_template(in, r) < 0 || flux_threshold(in, r) < 0)
             return -1;
         for (int k = 0; k < in->n; k++) {
             if (pads[k].row != r)

@@ -608,7 +608,8 @@ Test(inspect, grey_flux_films, .timeout = 600)
                 found += has(&res, &f.truth.defects[k]);
             }
         for (size_t k = 0; k < res.ndefects; k++)
-            false_calls += res.defects[k].type == AOI_DEFECT_FLUX_RISE && !has(&f.truth, &res.defects[k]);
+            false_calls +=
+                res.defects[k].type == AOI_DEFECT_FLUX_RISE && !has(&f.truth, &res.defects[k]);
         aoi_result_clear(&res);
         drop(&f);
     }

@@ -71,20 +71,21 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
 
 G_DEFINE_TYPE(GstF4saoi, gst_f4saoi, GST_TYPE_VIDEO_FILTER)
 
+/* What each threshold does; class_init adds the accepted range. */
 static const char *const th_blurb[N_THRESHOLDS] = {
-    "Excess solder: solder more than this beyond the pad outline (mm); -1: thresholds file",
-    "Excess solder: solder on the terminal closer than this to the body edge (mm); -1: file",
-    "Flux rise: band from the body edge in which flux on a terminal counts (mm); -1: file",
-    "Flux rise: share of that band flux must cover (0..1); -1: file",
-    "Insufficient solder: wetted area below this share of nominal (0..1); -1: file",
-    "Insufficient solder: the area counts when the toe relief is below this share (0..2); -1: file",
-    "Insufficient solder (no toe fillet): toe relief below this share of the row's; -1: file",
-    "Insufficient solder (dry toe): toe wetted share this far below the row's; -1: file",
-    "Insufficient solder (dry toe): ... and this many row MADs below it; -1: file",
-    "Insufficient solder (dry toe): ... and toe relief below this share of the row's; -1: file",
-    "Offset: terminal off the pad centre across the pad (mm); -1: file",
-    "Offset: terminal off the pad centre along the pad (mm); -1: file",
-    "Registration confidence below which a frame is an error (0..1); -1: file",
+    "Excess solder: solder more than this beyond the pad outline (mm)",
+    "Excess solder: solder on the terminal closer than this to the body edge (mm)",
+    "Flux rise: band from the body edge in which flux on a terminal counts (mm)",
+    "Flux rise: share of that band flux must cover",
+    "Insufficient solder: wetted area below this share of nominal",
+    "Insufficient solder: the area counts when the toe relief is below this share",
+    "Insufficient solder (no toe fillet): toe relief below this share of the row's",
+    "Insufficient solder (dry toe): toe wetted share this far below the row's",
+    "Insufficient solder (dry toe): ... and this many row MADs below it",
+    "Insufficient solder (dry toe): ... and toe relief below this share of the row's",
+    "Offset: terminal off the pad centre across the pad (mm)",
+    "Offset: terminal off the pad centre along the pad (mm)",
+    "Registration confidence below which a frame is an error",
 };
 
 static aoi_format aoi_format_of(GstVideoFormat f)
@@ -493,12 +494,14 @@ static void gst_f4saoi_class_init(GstF4saoiClass *klass)
         gchar *nick = g_strdelimit(g_strdup(names[i]), "_", '-');
         double lo = 0, hi = 2;
         (void)aoi_threshold_range(names[i], &lo, &hi);
+        gchar *blurb = g_strdup_printf("%s; %g..%g, -1: the thresholds file", th_blurb[i], lo, hi);
         g_object_class_install_property(
             oc, PROP_TH0 + (guint)i,
-            g_param_spec_double(nick, names[i], th_blurb[i], -1, hi, -1,
+            g_param_spec_double(nick, names[i], blurb, -1, hi, -1,
                                 G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING));
-        /* GParamSpec keeps the name; it is interned by g_param_spec. */
+        /* Without the static-string flags GParamSpec keeps copies. */
         g_free(nick);
+        g_free(blurb);
     }
 
     gst_element_class_set_static_metadata(

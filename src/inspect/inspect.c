@@ -1197,6 +1197,38 @@ static float flux_score(const feat *x, const feat *t)
     return (t->L - x->L) + 2 * ((x->cr - t->cr) - (cb_x - cb_r));
 }
 
+/* How many samples a flux band holds at most, h apart: 0.04 mm either side
+ * of the terminal's centre, from 0.015 mm to band (mm) out from the body
+ * edge (band_scores()). */
+static size_t band_size(double h, double band)
+{
+    size_t rows = 0;
+    /* The rows as band_scores() steps through them. */
+    for (int i = (int)ceil(0.015 / h); i * h <= band + 1e-9; i++)
+        rows++;
+    return rows * (size_t)(2 * (int)floor(0.04 / h) + 1);
+}
+
+/* The flux scores of those samples (at most band_size()) into v, against the
+ * row's terminals there; -INFINITY for a sample that looks like solder where
+ * colour tells them apart (not grey frames).  Returns how many. */
+static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, c = p->cx + in->joints[k].offset_x_mm;
+    int jb = (int)floor(0.04 / h);
+    size_t n = 0;
+    for (int i = (int)ceil(0.015 / h); i * h <= band + 1e-9; i++)
+        for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
+            const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
+            const feat *q = ttpl_get(in, j, i);
+            if (x && q)
+                v[n++] = in->grey_metal || !solder_like(in, x) ? flux_score(x, q) : -INFINITY;
+        }
+    return n;
+}
+
 /* Most pins either side of a pin whose bands, with its own, give its
  * grey-frame baseline. */
 #define FLUX_NEIGHBOURS 4
@@ -1217,19 +1249,17 @@ static float flux_score(const feat *x, const feat *t)
 static int flux_threshold(aoi_inspector *in, int r)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
-    const patch *s = strip_of(in, r);
-    double h = s->h, med[512];
-    int jb = (int)floor(0.04 / h), i0 = (int)ceil(0.015 / h),
-        i1 = (int)floor((in->th.flux_band_mm + 1e-9) / h), at[512], np = 0;
+    double med[512];
+    int at[512], np = 0;
     size_t n = 0, cap, from[513];
     float *v, *tmp;
     in->flux_thr = FLUX_SCORE;
     for (size_t k = 0; k < in->npads; k++)
         in->flux_base[k] = 0;
-    if (!in->grey_metal || i1 < i0)
+    if (!in->grey_metal)
         return 0;
     /* Every band sample of the row (v), and as much room for a copy (tmp). */
-    cap = (size_t)in->n * (size_t)(i1 - i0 + 1) * (size_t)(2 * jb + 1);
+    cap = (size_t)in->n * band_size(strip_of(in, r)->h, in->th.flux_band_mm);
     if (!(v = (float *)scratch(in, 2 * cap / 3 + 1)))
         return aoi__error("inspect: out of memory");
     tmp = v + cap;
@@ -1237,15 +1267,8 @@ static int flux_threshold(aoi_inspector *in, int r)
     for (int k = 0; k < in->n && np < 512; k++) {
         if (pads[k].row != r || !isfinite(in->edge[k]))
             continue;
-        double c = pads[k].cx + in->joints[k].offset_x_mm;
         size_t first = n;
-        for (int i = i0; i <= i1; i++)
-            for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
-                const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
-                const feat *q = ttpl_get(in, j, i);
-                if (x && q)
-                    v[n++] = flux_score(x, q);
-            }
+        n += band_scores(in, k, in->th.flux_band_mm, v + n);
         if (n - first < 4) {
             n = first;
             continue;
@@ -1278,30 +1301,27 @@ static int flux_threshold(aoi_inspector *in, int r)
  * darker and more amber than the same place on the row's other terminals
  * (in grey frames, darker than its neighbours beyond the row's noise: see
  * flux_threshold()).
- * Samples that look like solder are left out where colour can tell them
+ * Samples that look like solder count as clean where colour can tell them
  * from a filmed terminal (solder is grey, flux amber): beside solder risen
  * near the body, its shaded edge darkens the band.  In grey frames a
  * filmed terminal is as dark as a solder slope; there the band's end, where
- * this pin's solder begins (solder_to_body()), is what keeps solder out. */
-static double flux_cover(aoi_inspector *in, int k)
+ * this pin's solder begins (solder_to_body()), is what keeps solder out.
+ * *cover is NAN when no sample of the band is in the frame; -1: out of
+ * memory. */
+static int flux_cover(aoi_inspector *in, int k, double *cover)
 {
-    const aoi_pad *p = &aoi_part_pads(in->part)[k];
-    const patch *s = strip_of(in, p->row);
-    double h = s->h, c = p->cx + in->joints[k].offset_x_mm;
-    int jb = (int)floor(0.04 / h), n = 0, fl = 0;
+    double h = strip_of(in, aoi_part_pads(in->part)[k].row)->h;
     /* Up to where this pin's solder begins, if that is within the band. */
     double band = fmin(in->th.flux_band_mm, in->joints[k].solder_to_body_mm - h / 2);
-    for (int i = (int)ceil(0.015 / h); i * h <= band + 1e-9; i++)
-        for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
-            const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
-            const feat *q = ttpl_get(in, j, i);
-            if (!x || !q)
-                continue;
-            n++;
-            fl += flux_score(x, q) - in->flux_base[k] > in->flux_thr &&
-                  (in->grey_metal || !solder_like(in, x));
-        }
-    return n ? (double)fl / n : NAN;
+    float *v = (float *)scratch(in, band_size(h, in->th.flux_band_mm) / 3 + 1);
+    size_t n, fl = 0;
+    if (!v)
+        return aoi__error("inspect: out of memory");
+    n = band_scores(in, k, band, v);
+    for (size_t i = 0; i < n; i++)
+        fl += v[i] - in->flux_base[k] > in->flux_thr;
+    *cover = n ? (double)fl / (double)n : NAN;
+    return 0;
 }
 
 /* Wetted area on the pad past the body edge (mm²): samples whose nearest
@@ -1349,8 +1369,8 @@ static double solder_area(aoi_inspector *in, int k)
 
 /* The toe fillet zone's measures.  *relief: its shading, p90 - p10 of log
  * intensity over the middle of the pad from just past the terminal tip to
- * the pad's outer end (at least TOE_ZONE deep, reaching back over the tip where the terminal
- * ends near the pad's end, as on sockets).  A fillet's slopes are shaded by
+ * the pad's outer end (at least TOE_ZONE deep, reaching back over the tip
+ * where the terminal ends near the pad's end, as on sockets).  A fillet's slopes are shaded by
  * the light whatever its colour; bare pad metal, or a flat film of solder,
  * is not.  *wet gets the zone's wetted share (the soft membership of
  * simd/wet.h, as solder_area() counts it): bare pad where a fillet should
@@ -1758,8 +1778,8 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             j->solder_area_mm2 = solder_area(in, k);
             j->overhang_mm = overhang(in, k, sides);
             j->solder_to_body_mm = solder_to_body(in, k);
-            j->flux_cover = flux_cover(in, k);
-            if (toe_measures(in, k, &j->toe_relief, &j->toe_wet) < 0)
+            if (flux_cover(in, k, &j->flux_cover) < 0 ||
+                toe_measures(in, k, &j->toe_relief, &j->toe_wet) < 0)
                 return -1;
             if (na < 512)
                 areas[na++] = j->solder_area_mm2;

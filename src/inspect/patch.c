@@ -1,6 +1,7 @@
 /* patch.c - rectified patches of the frame in the footprint frame, colour
  * features, medians. */
 #include "core/error_internal.h"
+#include "core/grow.h"
 #include "core/select.h"
 #include "inspect/inspect_internal.h"
 #include "simd/sample.h"
@@ -64,13 +65,8 @@ int aoi__patch_sample(patch *p, const aoi_image *f, const aoi_pose *pose, int ro
     }
     /* Eight columns at a time, written to the strip a row of eight at a time. */
     enum { BLOCK = 8 };
-    if (BLOCK * (size_t)p->nw > p->colcap) {
-        feat *nc = realloc(p->col, BLOCK * (size_t)p->nw * sizeof *nc);
-        if (!nc)
-            return aoi__error("inspect: out of memory");
-        p->col = nc;
-        p->colcap = BLOCK * (size_t)p->nw;
-    }
+    if (aoi__grow((void **)&p->col, &p->colcap, BLOCK * (size_t)p->nw, sizeof *p->col, 256) < 0)
+        return -1;
     feat *col = p->col;
     for (int j0 = 0; j0 < p->nu; j0 += BLOCK) {
         int nb = p->nu - j0 < BLOCK ? p->nu - j0 : BLOCK;

@@ -160,9 +160,11 @@ int main(int argc, char **argv)
             /* The error in the part's frame (u along the rows, v across). */
             double ph = (rot + truth.pose.theta_deg) * M_PI / 180, ex = pose.x_px - truth.pose.x_px,
                    ey = pose.y_px - truth.pose.y_px;
-            printf("F %d %s err %.3f rot_err %.4f score %.2f um %.1f eu %+.3f ev %+.3f %s\n", i,
-                   aoi_part_number(part), pe, re, pose.score, um, ex * cos(ph) + ey * sin(ph),
-                   -ex * sin(ph) + ey * cos(ph), truth.extra_json);
+            printf("F %d %s err %.3f rot_err %.4f score %.2f um %.1f eu %+.3f ev %+.3f ms %.1f "
+                   "cand %d fits %d %s\n",
+                   i, aoi_part_number(part), pe, re, pose.score, um, ex * cos(ph) + ey * sin(ph),
+                   -ex * sin(ph) + ey * cos(ph), info.coarse_ms + info.fine_ms, info.candidates,
+                   info.fits, truth.extra_json);
         }
         if (rc < 0 || pe > 0.5)
             printf("frame %d %s %dx%d um %.1f rot %d: rc %d err %.3f px %.3f deg score %.2f shift %d  %s\n",

@@ -47,6 +47,7 @@ typedef struct {
     int candidates;      /* coarse candidates refined */
     int edge_points, inliers;
     int pitch_shift;     /* pitches the pitch-slip check moved the pose (0 normally) */
+    int fits;            /* fine fits made (most of fine_ms) */
 } aoi_register_info;
 
 /* Registers a frame (any aoi_format, any stride).  Returns 0 and the pose

@@ -74,6 +74,40 @@ AOI_HOT static double sample(const sampler *s, double x, double y)
            s->unit;
 }
 
+/* D at n points (x + t_i nx, y + t_i ny), t_i = t0 + i * step, into v, as
+ * sample() gives them (the same operations); -1 when one is outside the
+ * frame.  When both ends lie in the map's 2 x 2 blocks, so do the points
+ * between (each coordinate is monotonic in t, rounding included), and the
+ * loop has no tests. */
+AOI_HOT static int sample_line(const sampler *s, double x, double y, double nx, double ny,
+                               double t0, double step, int n, double *v)
+{
+    double xa = x + t0 * nx, ya = y + t0 * ny;
+    double xb = x + (t0 + (n - 1) * step) * nx, yb = y + (t0 + (n - 1) * step) * ny;
+    double xlo = fmin(xa, xb), xhi = fmax(xa, xb), ylo = fmin(ya, yb), yhi = fmax(ya, yb);
+    if (s->map && xlo >= s->mx0 && ylo >= s->my0 && xhi < 1e9 && yhi < 1e9 &&
+        (int)xhi + 1 < s->mx1 && (int)yhi + 1 < s->my1) {
+        const uint16_t *map = s->map;
+        const size_t mw = s->mw;
+        for (int i = 0; i < n; i++) {
+            double t = t0 + i * step, xi = x + t * nx, yi = y + t * ny;
+            int ix = (int)xi, iy = (int)yi;
+            double fx = xi - ix, fy = yi - iy;
+            const uint16_t *q = map + (size_t)(iy - s->my0) * mw + (size_t)(ix - s->mx0);
+            v[i] = ((q[0] * (1 - fx) + q[1] * fx) * (1 - fy) +
+                    (q[mw] * (1 - fx) + q[mw + 1] * fx) * fy) *
+                   s->unit;
+        }
+        return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        double t = t0 + i * step;
+        if ((v[i] = sample(s, x + t * nx, y + t * ny)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The D map's margin across the rows beyond the footprint's box (mm; see
  * ensure_dmap()): the phase's reach (0.1 mm) with room to spare. */
 #define DMAP_ACROSS_MM 0.3
@@ -584,12 +618,8 @@ AOI_HOT static int find_edge(const sampler *s, double x, double y, double nx, do
     double bestd = 0;
     if (n > MAXS)
         n = MAXS;
-    for (int i = 0; i < n; i++) {
-        double t = -win - STEP + i * STEP;
-        v[i] = sample(s, x + t * nx, y + t * ny);
-        if (v[i] < 0)
-            return -1;
-    }
+    if (sample_line(s, x, y, nx, ny, -win - STEP, STEP, n, v) < 0)
+        return -1;
     /* sd[i]: v[i+1] - v[i-1] at t_i, negative where the step is of the
      * wanted sign. */
     for (int i = 1; i < n - 1; i++) {
@@ -931,6 +961,7 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         ret = aoi__error("out of memory");
         goto bailout;
     }
+    r->fits++;
     make_sampler(r, frame, c, &s);
     for (size_t it = 0; it < sizeof windows / sizeof *windows; it++) {
         double A[4][4] = {{0}}, b[4] = {0}, x[4] = {0}, win = windows[it];

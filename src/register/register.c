@@ -100,6 +100,7 @@ static int accept(aoi_registrar *r, const aoi_image *frame, candidate *best, dou
             best->strict = st;
     }
     info->edge_points = (int)r->nvisible;
+    info->fits = r->fits;
     info->inliers = best_in;
     pose->x_px = best->x;
     pose->y_px = best->y;
@@ -152,6 +153,7 @@ static int begin_frame(aoi_registrar *r, const aoi_image *frame, aoi_pose *pose,
     r->dc->valid = 0;
     r->levels_valid = 0;
     r->skip_tips = 0;
+    r->fits = 0;
     r->pitch_range = aoi_part_pins(r->part) / 2;
     return 0;
 }
@@ -226,6 +228,7 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
     info->candidates = 1;
     if (aoi__register_fine(r, frame, &c, &sc, &in) < 0) {
         info->fine_ms = now_ms() - t0;
+        info->fits = r->fits;
         return aoi__error_prefix("footprint not found");
     }
     pitch_fix(r, frame, &c, &sc, &in, &info->pitch_shift);
@@ -247,13 +250,56 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
  * at the finest scales. */
 #define PHASE_REACH_MM 0.10
 
+/* The second look is taken when the first search's best is this confident
+ * or less (a few tenths above min_score: where wrong fits are found). */
+#define SECOND_BELOW 0.8
+
+/* A candidate's whole fit: pose, scale, inliers, and the pitches the slip
+ * checks moved it. */
+typedef struct {
+    candidate c;
+    double sc;
+    int in, moved;
+} fitted;
+
+/* Most candidates one frame fits: the first search's and the second
+ * look's. */
+#define FITTED_MAX 16
+
+/* Two fine fits closer than this (px, deg) found the same optimum from
+ * different starts: a weak fit's optimum is flat, and where it stops depends
+ * on the start by up to about 0.2 px; the next optimum (a pitch, or a body
+ * off its pads across the rows) is several px away. */
+#define SAME_FIT_PX 0.5
+#define SAME_FIT_DEG 0.05
+
+/* The earlier candidate whose whole fit ended where c's fine fit did, or
+ * NULL.  Coarse peaks whole pitches apart along one row often all lead to
+ * the same fit; once one of them got there the long way, the others would
+ * repeat it.  Only for fits confident enough to need no second look: in a
+ * weak one the other candidates' ways (their phase, coarse and runner-up
+ * poses) are what finds a better optimum nearby. */
+static const fitted *fitted_before(const fitted *done, int ndone, const candidate *c)
+{
+    for (int j = 0; j < ndone; j++)
+        if (done[j].c.strict > SECOND_BELOW && fabs(c->x - done[j].c.x) < SAME_FIT_PX &&
+            fabs(c->y - done[j].c.y) < SAME_FIT_PX && fabs(c->th - done[j].c.th) < SAME_FIT_DEG)
+            return &done[j];
+    return NULL;
+}
+
 /* Fits one coarse candidate: phase along the rows, fine fit (retried from
  * the coarse pose and from the phase's runner-up when not convincing), the
- * pitch-slip check (*moved: the pitches it moved the pose).  -1 when nothing
- * fitted. */
+ * pitch-slip check (f->moved: the pitches it moved the pose).  -1 when
+ * nothing fitted; 1 when its first fit ended where an earlier candidate's
+ * whole fit did (done[0..ndone-1]), with that fit in *f. */
 static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candidate *coarse,
-                         candidate *c, double *sc, int *in, int *moved)
+                         const fitted *done, int ndone, fitted *f)
 {
+    candidate *c = &f->c;
+    double *sc = &f->sc;
+    int *in = &f->in, *moved = &f->moved;
+    const fitted *same;
     candidate alt;
     int has_alt = 0, fr;
     *c = *coarse;
@@ -276,7 +322,10 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
         pre = shifted(r, c, c->scale, k0);
         if (aoi__register_fine(r, frame, &pre, &pre_sc, &pre_in) < 0)
             pre.score = -1;
-        else if (pre.score >= FIT_CONVINCING) {
+        else if ((same = fitted_before(done, ndone, &pre))) {
+            *f = *same;
+            return 1;
+        } else if (pre.score >= FIT_CONVINCING) {
             *c = pre;
             *sc = pre_sc;
             *in = pre_in;
@@ -291,6 +340,10 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
         }
     }
     fr = aoi__register_fine(r, frame, c, sc, in);
+    if (fr == 0 && !k0 && (same = fitted_before(done, ndone, c))) {
+        *f = *same;
+        return 1;
+    }
     /* The phase search can be led astray (fillet rims at the toes, a body
      * sitting off its pads): when the result is not convincing, fit from
      * the coarse pose and from the phase's runner-up too; the best score
@@ -321,6 +374,11 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
         *in = pre_in;
         *moved = k0;
         fr = 0;
+    }
+    /* An earlier candidate got here too, and has tried either side. */
+    if (fr == 0 && c->score < FIT_CONVINCING && (same = fitted_before(done, ndone, c))) {
+        *f = *same;
+        return 1;
     }
     /* Still not convincing: the fit may sit just beyond its search windows
      * along the rows (the phase stage's side edges can be pulled by
@@ -359,9 +417,6 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
  * weak right fit (a body off its pads hides edges) can be beaten narrowly by
  * clutter; a right fit found late beats a wrong one by far more. */
 #define SECOND_MARGIN 0.1
-/* The second look is taken when the first search's best is this confident
- * or less (a few tenths above min_score: where wrong fits are found). */
-#define SECOND_BELOW 0.8
 
 /* Two fits this close are the same footprint on the same pads (a body off
  * its pads across the rows leaves two optima about as far apart as it is
@@ -381,8 +436,11 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
                  aoi_pose *pose, aoi_register_info *info)
 {
     candidate cand[3], more[8], best = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
+    fitted done[FITTED_MAX];
     double best_scale = 1, t0 = now_ms(), t1;
-    int n = 0, nmore = 0, best_in = 0, moved;
+    int n = 0, nmore = 0, best_in = 0, ndone = 0;
+    _Static_assert(sizeof cand / sizeof *cand + sizeof more / sizeof *more <= FITTED_MAX,
+                   "room for every candidate's fit");
     aoi_register_info dummy;
 
     if (!info)
@@ -396,14 +454,15 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     info->coarse_ms = t1 - t0;
     info->candidates = n;
     for (int i = 0; i < n && best.score < CONVINCING; i++) {
-        candidate c;
-        double sc;
-        int in;
-        if (fit_candidate(r, frame, &cand[i], &c, &sc, &in, &moved) == 0 && c.score > best.score) {
-            best = c;
-            best_scale = sc;
-            best_in = in;
-            info->pitch_shift = moved;
+        fitted *f = &done[ndone];
+        int rc = fit_candidate(r, frame, &cand[i], done, ndone, f);
+        if (rc == 0)
+            ndone++;
+        if (rc == 0 && f->c.score > best.score) {
+            best = f->c;
+            best_scale = f->sc;
+            best_in = f->in;
+            info->pitch_shift = f->moved;
         }
     }
     /* A small part beside strong clutter: its peak may have been suppressed
@@ -418,9 +477,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
             nmore += nacross;
         double need = best.score < 0 ? -1e9 : best.strict + SECOND_MARGIN;
         for (int i = 0; i < nmore; i++) {
-            candidate c;
-            double sc, d = 1e9;
-            int in;
+            double d = 1e9;
             for (int q = 0; q < n; q++)
                 d = fmin(d, hypot(more[i].x - cand[q].x, more[i].y - cand[q].y));
             for (int q = 0; q < i; q++)
@@ -428,18 +485,22 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
             if (d < 2)
                 continue; /* fitted already */
             info->candidates++;
-            if (fit_candidate(r, frame, &more[i], &c, &sc, &in, &moved) == 0 &&
-                (c.strict > need || better_here(r, &c, &best))) {
-                need = fmax(need, c.strict);
-                best = c;
-                best_scale = sc;
-                best_in = in;
-                info->pitch_shift = moved;
+            fitted *f = &done[ndone];
+            int rc = fit_candidate(r, frame, &more[i], done, ndone, f);
+            if (rc == 0)
+                ndone++;
+            if (rc == 0 && (f->c.strict > need || better_here(r, &f->c, &best))) {
+                need = fmax(need, f->c.strict);
+                best = f->c;
+                best_scale = f->sc;
+                best_in = f->in;
+                info->pitch_shift = f->moved;
             }
         }
     }
     if (best.score < 0) {
         info->fine_ms = now_ms() - t1;
+        info->fits = r->fits;
         return aoi__error("footprint not found: no candidate fitted the pad edges");
     }
     settle(r, frame, &best, &best_scale, &best_in, info);

@@ -72,6 +72,7 @@ struct aoi_registrar {
     dcache *dc;          /* a pointer so that the const stages can fill it */
     int skip_tips;       /* the row (-1, +1) whose tip points the fit and its
                             score leave out (terminal tips past the toes); 0 */
+    int fits;            /* aoi__register_fine() calls for this frame */
 };
 
 typedef struct {

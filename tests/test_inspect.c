@@ -672,6 +672,17 @@ Test(inspect, thresholds_file_and_overrides)
     cr_expect_eq(aoi_thresholds_set(&t, "overhang_mm=abc"), -1);
     cr_expect_eq(aoi_thresholds_set(&t, "overhang_mm=5"), -1);
     cr_expect_eq(aoi_thresholds_set(&t, "overhang_mm"), -1);
+    /* By name and value (the element's properties): the same checks. */
+    cr_assert_eq(aoi_thresholds_set_value(&t, "overhang_mm", 0.08), 0);
+    cr_expect_float_eq(t.overhang_mm, 0.08, 1e-12);
+    cr_expect_eq(aoi_thresholds_set_value(&t, "overhang_mm", 5), -1);
+    cr_expect_not_null(strstr(aoi_errmsg(), "outside"), "%s", aoi_errmsg());
+    cr_expect_eq(aoi_thresholds_set_value(&t, "overhang_mm", NAN), -1);
+    cr_expect_eq(aoi_thresholds_set_value(&t, "overhang", 0.07), -1);
+    cr_expect_not_null(strstr(aoi_errmsg(), "unknown threshold"));
+    cr_expect_eq(aoi_thresholds_set_value(&t, "overhang_mm=", 0.07), -1);
+    cr_expect_eq(aoi_thresholds_set_value(&t, NULL, 0.07), -1);
+    cr_expect_float_eq(t.overhang_mm, 0.08, 1e-12);
     /* Files: missing field, bad range, unknown name. */
     static const char *bad[] = {
         "{\"format\":\"f4saoi-thresholds\",\"version\":1,\"thresholds\":{}}",

@@ -46,8 +46,11 @@ typedef struct {
 AOI_API int aoi_thresholds_load(const char *path, aoi_thresholds *t);
 /* Loads "inspection.json" from models_dir (NULL: aoi_models_dir()). */
 AOI_API int aoi_thresholds_load_default(const char *models_dir, aoi_thresholds *t);
-/* Sets one threshold from "name=value" (names as in the file). */
+/* Sets one threshold from "name=value" (names as in the file), within its
+ * accepted range (aoi_threshold_range()); -1 with the reason otherwise. */
 AOI_API int aoi_thresholds_set(aoi_thresholds *t, const char *assignment);
+/* The same with the name and the value apart. */
+AOI_API int aoi_thresholds_set_value(aoi_thresholds *t, const char *name, double value);
 /* Names of the thresholds, NULL-terminated (for --help and gst-inspect). */
 AOI_API const char *const *aoi_threshold_names(void);
 /* The accepted range of one threshold (by name). */

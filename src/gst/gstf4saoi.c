@@ -138,12 +138,9 @@ static gboolean configure(GstF4saoi *self, gchar **why)
     /* Overrides go through the range check `inspect --set` applies (the
      * property's own range only bounds it above: -1 means the file). */
     for (int i = 0; i < N_THRESHOLDS; i++)
-        if (self->th_override[i] >= 0) {
-            char set[96];
-            g_snprintf(set, sizeof set, "%s=%.17g", aoi_threshold_names()[i], self->th_override[i]);
-            if (aoi_thresholds_set(&th, set) < 0)
-                goto fail;
-        }
+        if (self->th_override[i] >= 0 &&
+            aoi_thresholds_set_value(&th, aoi_threshold_names()[i], self->th_override[i]) < 0)
+            goto fail;
     if (self->calib && *self->calib) {
         if (aoi_calib_load(self->calib, &cal) < 0)
             goto fail;

@@ -132,31 +132,41 @@ int aoi_thresholds_load_default(const char *models_dir, aoi_thresholds *t)
     return aoi_thresholds_load(path, t);
 }
 
-int aoi_thresholds_set(aoi_thresholds *t, const char *assignment)
+/* Sets the threshold named name[0..len) to v, range-checked as an
+ * override. */
+static int set_named(aoi_thresholds *t, const char *name, size_t len, double v)
 {
-    const char *eq = strchr(assignment, '=');
-    char *end;
-    if (!eq)
-        return aoi__error("threshold override '%s' is not NAME=VALUE", assignment);
-    for (size_t i = 0; i < NFIELDS; i++) {
-        size_t n = strlen(fields[i].name);
-        if ((size_t)(eq - assignment) == n && strncmp(assignment, fields[i].name, n) == 0) {
-            double v = strtod(eq + 1, &end);
-            if (end == eq + 1 || *end)
-                return aoi__error("threshold override '%s': '%s' is not a number", assignment,
-                                  eq + 1);
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (strlen(fields[i].name) == len && strncmp(name, fields[i].name, len) == 0) {
             if (check_range("override", &fields[i], v) < 0)
                 return -1;
             *slot(t, &fields[i]) = v;
             return 0;
         }
-    }
     char known[512];
     size_t at = 0;
     known[0] = '\0';
     for (size_t i = 0; i < NFIELDS && at < sizeof known; i++)
         at +=
             (size_t)snprintf(known + at, sizeof known - at, "%s%s", i ? ", " : "", fields[i].name);
-    return aoi__error("unknown threshold '%.*s' (known: %s)", (int)(eq - assignment), assignment,
-                      known);
+    return aoi__error("unknown threshold '%.*s' (known: %s)", (int)len, name, known);
+}
+
+int aoi_thresholds_set_value(aoi_thresholds *t, const char *name, double value)
+{
+    if (!t || !name)
+        return aoi__error("aoi_thresholds_set_value(): no thresholds or no name");
+    return set_named(t, name, strlen(name), value);
+}
+
+int aoi_thresholds_set(aoi_thresholds *t, const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    char *end;
+    if (!eq)
+        return aoi__error("threshold override '%s' is not NAME=VALUE", assignment);
+    double v = strtod(eq + 1, &end);
+    if (end == eq + 1 || *end)
+        return aoi__error("threshold override '%s': '%s' is not a number", assignment, eq + 1);
+    return set_named(t, assignment, (size_t)(eq - assignment), v);
 }

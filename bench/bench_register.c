@@ -225,8 +225,9 @@ int main(int argc, char **argv)
     printf("registration error vs truth: %.3f px\n", err);
     printf("%-40s %10.3f ms\n", "memcpy of the frame", mcopy);
     printf("%-40s %10.3f ms\n", "max-channel 4x4 reduction (one pass)", mred);
-    printf("%-40s %10.3f ms  (coarse %.3f, fine %.3f)\n", "registration, full-frame search", mreg,
-           bench_median(coarse_ms, REPS), bench_median(fine_ms, REPS));
+    printf("%-40s %10.3f ms  (coarse %.3f, fine %.3f: %d fine fits)\n",
+           "registration, full-frame search", mreg, bench_median(coarse_ms, REPS),
+           bench_median(fine_ms, REPS), info.fits);
     printf("%-40s %10.3f ms\n", "registration, hint +-1 mm", mhint);
     printf("%-40s %10.3f ms  (joints alone %.3f)\n", "registration + inspection of all joints",
            bench_median(t_insp, REPS), bench_median(t_joints, REPS));

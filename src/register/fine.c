@@ -1029,7 +1029,11 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
         c->th += x[2];
         sc *= exp(x[3]);
         if (getenv("AOI_REGISTER_DEBUG") && atoi(getenv("AOI_REGISTER_DEBUG")) > 1)
-            fprintf(stderr, "   it %zu win %.1f reach %.0f n %d -> (%.2f, %.2f, %.3f) sc %.4f med %.2f %.2f %.2f %.2f ng %d %d %d %d\n", it, win, reach[it], n, c->x + x[0], c->y + x[1], c->th + x[2], sc * exp(x[3]), med[0], med[1], med[2], med[3], ng[0], ng[1], ng[2], ng[3]);
+            fprintf(stderr,
+                    "   it %zu win %.1f reach %.0f n %d -> (%.3f, %.3f, %.4f) sc %.4f med %.2f "
+                    "%.2f %.2f %.2f ng %d %d %d %d\n",
+                    it, win, reach[it], n, c->x, c->y, c->th, sc, med[0], med[1], med[2], med[3],
+                    ng[0], ng[1], ng[2], ng[3]);
         if (sc > 1.03)
             sc = 1.03;
         if (sc < 0.97)

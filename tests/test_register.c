@@ -502,11 +502,12 @@ static void expect_found(const char *part, uint64_t seed, unsigned defects, doub
  * grey on grey, only the fillets' rims show, and a fit five pitches along
  * the rows explained a few edges more (0.70) than the right one (0.65).
  * The body's two short ends, a body length apart, show where the
- * connector is; the fit is moved there.  (Session 17: the frame still
- * registers, but the body check sees no body end in it any more - the
- * right fit now wins on its score, 0.678 against the slipped fit's 0.647;
- * 12 fine-fit iterations instead of 8 turn that round, which is why they
- * were not landed.) */
+ * connector is; the fit is moved there.  (Session 17: the body's two ends
+ * show 0.06 mm further apart than the model's length, and the check paired
+ * them within 2 px: it saw no body end, and the frame registered on the
+ * fits' scores alone, 0.678 against the slipped fit's 0.647.  The ends are
+ * now paired within 0.1 mm; with 12 fine-fit iterations, where the slipped
+ * fit explains more, the body moves it back.) */
 Test(register, the_body_ends_undo_a_pitch_slip, .timeout = 300)
 {
     frame f;

@@ -1063,6 +1063,11 @@ bailout:
  * a margin, and the most whole pitches a slipped fit is looked for. */
 #define BODY_TOL_MM 0.25
 #define BODY_SLIP_PITCHES 6
+/* How far the body's two ends may be from the model's length apart, as
+ * measured (mm): the body's tolerance and what the fitted scale leaves of
+ * the scale's error over the length (an 80-pin socket, 18.5 mm, grey at
+ * 20 um/px: 0.06 mm, where a 2 px match of the two ends found none). */
+#define BODY_LEN_TOL_MM 0.1
 
 double aoi__register_body_slip(const aoi_registrar *r, const aoi_image *f, const candidate *c,
                                double scale)
@@ -1091,21 +1096,28 @@ double aoi__register_body_slip(const aoi_registrar *r, const aoi_image *f, const
             }
             prof[e][i] = n == 7 ? sum / n : NAN;
         }
-    /* Both ends moved by the same amount (a rigid body of known length):
-     * the step from outside to inside, over about 2 px, at both ends
-     * together.  What is fixed to the body symmetrically (hold-down
-     * terminals) moves its two ends' edges opposite ways and never lines
-     * up. */
-    int g = (int)ceil(1.0 / (k * du));
+    /* Both ends moved by about the same amount (a rigid body of about the
+     * model's length: BODY_LEN_TOL_MM either way): the step from outside
+     * to inside, over about 2 px, at both ends, the end-1 step within the
+     * tolerance of the end-0 one.  What is fixed to the body symmetrically
+     * (hold-down terminals) moves its two ends' edges opposite ways and
+     * never lines up. */
+    int g = (int)ceil(1.0 / (k * du)), m = (int)ceil(BODY_LEN_TOL_MM / du);
     for (int i = g; i + g < nu; i++) {
-        double a = prof[0][i + g] - prof[0][i - g], b = prof[1][i - g] - prof[1][i + g];
-        double cu = -reach + i * du;
-        if (!isfinite(a) || !isfinite(b) || a * b <= 0 || fmin(fabs(a), fabs(b)) < 4 * MIN_STRENGTH)
+        double a = prof[0][i + g] - prof[0][i - g];
+        if (!isfinite(a) || fabs(a) < 4 * MIN_STRENGTH)
             continue;
-        if (fabs(cu) <= BODY_TOL_MM)
-            near = fmax(near, fabs(a + b));
-        else if (fabs(a + b) > far)
-            far = fabs(a + b), cfar = cu;
+        for (int j = i - m; j <= i + m; j++) {
+            if (j < g || j + g >= nu)
+                continue;
+            double b = prof[1][j - g] - prof[1][j + g], cu = -reach + (i + j) * du / 2;
+            if (!isfinite(b) || a * b <= 0 || fabs(b) < 4 * MIN_STRENGTH)
+                continue;
+            if (fabs(cu) <= BODY_TOL_MM)
+                near = fmax(near, fabs(a + b));
+            else if (fabs(a + b) > far)
+                far = fabs(a + b), cfar = cu;
+        }
     }
     /* Slipped: the body shows clearly only where the connector cannot be. */
     return far > 2 * near ? cfar : 0;

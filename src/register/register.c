@@ -319,10 +319,9 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
         pre = shifted(r, c, c->scale, k0);
         if (aoi__register_fine(r, frame, &pre, &pre_sc, &pre_in) < 0)
             pre.score = -1;
-        else if ((same = fitted_before(done, ndone, &pre))) {
-            *f = *same;
-            return 1;
-        } else if (pre.score >= FIT_CONVINCING) {
+        else if ((same = fitted_before(done, ndone, &pre)))
+            goto seen;
+        else if (pre.score >= FIT_CONVINCING) {
             *c = pre;
             *sc = pre_sc;
             *in = pre_in;
@@ -337,10 +336,8 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
         }
     }
     fr = aoi__register_fine(r, frame, c, sc, in);
-    if (fr == 0 && !k0 && (same = fitted_before(done, ndone, c))) {
-        *f = *same;
-        return 1;
-    }
+    if (fr == 0 && !k0 && (same = fitted_before(done, ndone, c)))
+        goto seen;
     /* The phase search can be led astray (fillet rims at the toes, a body
      * sitting off its pads): when the result is not convincing, fit from
      * the coarse pose and from the phase's runner-up too; the best score
@@ -373,10 +370,8 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
         fr = 0;
     }
     /* An earlier candidate got here too, and has tried either side. */
-    if (fr == 0 && c->score < FIT_CONVINCING && (same = fitted_before(done, ndone, c))) {
-        *f = *same;
-        return 1;
-    }
+    if (fr == 0 && c->score < FIT_CONVINCING && (same = fitted_before(done, ndone, c)))
+        goto seen;
     /* Still not convincing: the fit may sit just beyond its search windows
      * along the rows (the phase stage's side edges can be pulled by
      * terminals sitting off their pads); fit from either side too. */
@@ -403,6 +398,14 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
                 coarse->x, coarse->y, coarse->th, coarse->score, c->x, c->y, c->th, *sc, c->score,
                 c->strict, fr);
     return fr;
+seen:
+    /* The rest would repeat an earlier candidate's way. */
+    *f = *same;
+    if (getenv("AOI_REGISTER_DEBUG"))
+        fprintf(stderr,
+                "cand: coarse (%.1f, %.1f, %.2f) %.2f -> as an earlier one (%.2f, %.2f, %.3f)\n",
+                coarse->x, coarse->y, coarse->th, coarse->score, same->c.x, same->c.y, same->c.th);
+    return 1;
 }
 
 /* Good enough: the other candidates are weaker by the coarse measure. */
@@ -435,10 +438,10 @@ static int better_here(const aoi_registrar *r, const candidate *c, const candida
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)
 {
-    candidate cand[3], more[8], best = {0, 0, 0, -1, {0, 0, 0}, 1.0, 0};
-    fitted done[FITTED_MAX];
-    double best_scale = 1, t0 = now_ms(), t1;
-    int n = 0, nmore = 0, best_in = 0, ndone = 0;
+    candidate cand[3], more[8];
+    fitted done[FITTED_MAX], best = {{0, 0, 0, -1, {0, 0, 0}, 1.0, 0}, 1, 0, 0};
+    double t0 = now_ms(), t1;
+    int n = 0, nmore = 0, ndone = 0;
     _Static_assert(sizeof cand / sizeof *cand + sizeof more / sizeof *more <= FITTED_MAX,
                    "room for every candidate's fit");
     aoi_register_info dummy;
@@ -453,16 +456,12 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     t1 = now_ms();
     info->coarse_ms = t1 - t0;
     info->candidates = n;
-    for (int i = 0; i < n && best.score < CONVINCING; i++) {
+    for (int i = 0; i < n && best.c.score < CONVINCING; i++) {
         fitted *f = &done[ndone];
-        int rc = fit_candidate(r, frame, &cand[i], done, ndone, f);
-        if (rc == 0)
+        if (fit_candidate(r, frame, &cand[i], done, ndone, f) == 0) {
             ndone++;
-        if (rc == 0 && f->c.score > best.score) {
-            best = f->c;
-            best_scale = f->sc;
-            best_in = f->in;
-            info->pitch_shift = f->moved;
+            if (f->c.score > best.c.score)
+                best = *f;
         }
     }
     /* A small part beside strong clutter: its peak may have been suppressed
@@ -470,12 +469,12 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
      * fits those not fitted yet; and the strongest peak of each place across
      * the rows, as the peaks along one row (a clutter row paired with one of
      * the part's) can fill the first search's list. */
-    if (r->second_look && best.strict <= SECOND_BELOW &&
+    if (r->second_look && best.c.strict <= SECOND_BELOW &&
         aoi__register_coarse(r, frame, hint, SECOND_SPACING, 0, more, 5, &nmore) == 0) {
         int nacross = 0;
         if (aoi__register_coarse(r, frame, hint, 1.0, 1, more + nmore, 3, &nacross) == 0)
             nmore += nacross;
-        double need = best.score < 0 ? -1e9 : best.strict + SECOND_MARGIN;
+        double need = best.c.score < 0 ? -1e9 : best.c.strict + SECOND_MARGIN;
         for (int i = 0; i < nmore; i++) {
             double d = 1e9;
             for (int q = 0; q < n; q++)
@@ -486,24 +485,22 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
                 continue; /* fitted already */
             info->candidates++;
             fitted *f = &done[ndone];
-            int rc = fit_candidate(r, frame, &more[i], done, ndone, f);
-            if (rc == 0)
+            if (fit_candidate(r, frame, &more[i], done, ndone, f) == 0) {
                 ndone++;
-            if (rc == 0 && (f->c.strict > need || better_here(r, &f->c, &best))) {
-                need = fmax(need, f->c.strict);
-                best = f->c;
-                best_scale = f->sc;
-                best_in = f->in;
-                info->pitch_shift = f->moved;
+                if (f->c.strict > need || better_here(r, &f->c, &best.c)) {
+                    need = fmax(need, f->c.strict);
+                    best = *f;
+                }
             }
         }
     }
-    if (best.score < 0) {
+    if (best.c.score < 0) {
         info->fine_ms = now_ms() - t1;
         info->fits = r->fits;
         return aoi__error("footprint not found: no candidate fitted the pad edges");
     }
-    settle(r, frame, &best, &best_scale, &best_in, info);
+    info->pitch_shift = best.moved;
+    settle(r, frame, &best.c, &best.sc, &best.in, info);
     info->fine_ms = now_ms() - t1;
-    return accept(r, frame, &best, best_scale, best_in, pose, info);
+    return accept(r, frame, &best.c, best.sc, best.in, pose, info);
 }

@@ -198,11 +198,45 @@ static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best
     }
 }
 
-/* What every chosen fit goes through, found or refined: the body's short
- * ends against a whole-pitch slip, then terminal tips past one row's toes. */
+/* A fit explaining this share of the outline (the choosing score) needs no
+ * second opinion. */
+#define FIT_CONVINCING 0.9
+/* How far along (and, once chosen, across) the rows a fit that is not convincing is tried again
+ * (px; the fine stage's first search window). */
+#define NUDGE_PX 5.0
+
+/* A chosen fit that is not convincing, tried again NUDGE_PX either side
+ * across the rows: toes and inner pad ends a fillet's rim or a terminal's
+ * shading doubles leave the fine fit optima a few pixels apart across the
+ * rows, and which one it stops at depends on where it started.  Kept when
+ * better by both the choosing and the strict score. */
+static void across_nudge(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                         int *inl)
+{
+    double phi = (r->rot + c->th) * M_PI / 180;
+    candidate start = *c;
+    for (int side = -1; side <= 1 && c->score < FIT_CONVINCING; side += 2) {
+        candidate c2 = start;
+        double sc2;
+        int in2;
+        c2.x -= side * NUDGE_PX * sin(phi);
+        c2.y += side * NUDGE_PX * cos(phi);
+        if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && c2.score > c->score &&
+            c2.strict > c->strict) {
+            *c = c2;
+            *scale = sc2;
+            *inl = in2;
+        }
+    }
+}
+
+/* What every chosen fit goes through, found or refined: a second try
+ * across the rows when not convincing, the body's short ends against a
+ * whole-pitch slip, then terminal tips past one row's toes. */
 static void settle(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale, int *inl,
                    aoi_register_info *info)
 {
+    across_nudge(r, frame, c, scale, inl);
     body_check(r, frame, c, scale, inl, info);
     aoi__register_tips(r, frame, c, scale, inl);
 }
@@ -236,13 +270,6 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
     info->fine_ms = now_ms() - t0;
     return accept(r, frame, &c, sc, in, pose, info);
 }
-
-/* A fit explaining this share of the outline (the choosing score) needs no
- * second opinion. */
-#define FIT_CONVINCING 0.9
-/* How far along the rows a fit that is not convincing is tried again (px;
- * the fine stage's first search window). */
-#define NUDGE_PX 5.0
 
 /* Least reach of the phase's search across the rows (mm): a body sitting
  * off its pads by up to 0.2 mm across (imaging.md) pulls the coarse box

@@ -201,33 +201,43 @@ static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best
 /* A fit explaining this share of the outline (the choosing score) needs no
  * second opinion. */
 #define FIT_CONVINCING 0.9
-/* How far along (and, once chosen, across) the rows a fit that is not convincing is tried again
- * (px; the fine stage's first search window). */
+/* How far along (and, once chosen, across) the rows a fit that is not
+ * convincing is tried again (px; the fine stage's first search window). */
 #define NUDGE_PX 5.0
 
+/* Fits again from `from` moved du px along the rows and dv across them;
+ * the result replaces *c when better by both the choosing and the strict
+ * score (sliding can trade sides hidden by a shifted body for toes, which
+ * the choosing score alone would take). */
+static void try_moved(aoi_registrar *r, const aoi_image *frame, const candidate *from, double du,
+                      double dv, candidate *c, double *scale, int *inl)
+{
+    double phi = (r->rot + from->th) * M_PI / 180, sc2;
+    candidate c2 = *from;
+    int in2;
+    c2.x += du * cos(phi) - dv * sin(phi);
+    c2.y += du * sin(phi) + dv * cos(phi);
+    if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && c2.score > c->score &&
+        c2.strict > c->strict) {
+        if (getenv("AOI_REGISTER_DEBUG"))
+            fprintf(stderr, "  moved (%+.0f, %+.0f) px: score %.3f -> %.3f at (%.2f, %.2f, %.3f)\n",
+                    du, dv, c->score, c2.score, c2.x, c2.y, c2.th);
+        *c = c2;
+        *scale = sc2;
+        *inl = in2;
+    }
+}
+
 /* A chosen fit that is not convincing, tried again NUDGE_PX either side
- * across the rows: toes and inner pad ends a fillet's rim or a terminal's
- * shading doubles leave the fine fit optima a few pixels apart across the
- * rows, and which one it stops at depends on where it started.  Kept when
- * better by both the choosing and the strict score. */
+ * across the rows: a fillet's rim or a terminal's shading near the toes
+ * leaves the fine fit optima a few pixels apart across the rows, and which
+ * one it stops at depends on where it started. */
 static void across_nudge(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
                          int *inl)
 {
-    double phi = (r->rot + c->th) * M_PI / 180;
     candidate start = *c;
-    for (int side = -1; side <= 1 && c->score < FIT_CONVINCING; side += 2) {
-        candidate c2 = start;
-        double sc2;
-        int in2;
-        c2.x -= side * NUDGE_PX * sin(phi);
-        c2.y += side * NUDGE_PX * cos(phi);
-        if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && c2.score > c->score &&
-            c2.strict > c->strict) {
-            *c = c2;
-            *scale = sc2;
-            *inl = in2;
-        }
-    }
+    for (int side = -1; side <= 1 && c->score < FIT_CONVINCING; side += 2)
+        try_moved(r, frame, &start, 0, side * NUDGE_PX, c, scale, inl);
 }
 
 /* What every chosen fit goes through, found or refined: a second try
@@ -403,20 +413,8 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
      * along the rows (the phase stage's side edges can be pulled by
      * terminals sitting off their pads); fit from either side too. */
     for (int side = -1; side <= 1 && fr == 0 && c->score < FIT_CONVINCING; side += 2) {
-        double phi = (r->rot + c->th) * M_PI / 180;
-        candidate c2 = *c;
-        double sc2;
-        int in2;
-        c2.x += side * NUDGE_PX * cos(phi);
-        c2.y += side * NUDGE_PX * sin(phi);
-        /* Better by both measures: sliding along the rows can trade sides
-         * hidden by a shifted body for toes (the choosing score alone). */
-        if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && c2.score > c->score &&
-            c2.strict > c->strict) {
-            *c = c2;
-            *sc = sc2;
-            *in = in2;
-        }
+        candidate from = *c;
+        try_moved(r, frame, &from, side * NUDGE_PX, 0, c, sc, in);
     }
     if (getenv("AOI_REGISTER_DEBUG"))
         fprintf(stderr,

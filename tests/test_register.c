@@ -467,6 +467,30 @@ Test(register, weak_fits_are_tried_again_across_the_rows, .timeout = 300)
     }
 }
 
+/* Short parts, whose toes lie further apart (3.2-4.2 mm) than a row is long
+ * (1.6 mm on 10 pins): frames of `eval_register 240 AXT510124 AXT580124`
+ * (10-pin sockets, seeds 1050 and 1106) and of `eval_register 240` (a
+ * 10-pin header, seed 1062) registered 3.5, 1.7 and 1.1 px off across the
+ * rows with a scale the toes' edges (each where its fillet ends) had drawn
+ * 1-1.6 % off.  The chosen fit is now fitted again with the scale from the
+ * pad sides. */
+Test(register, short_parts_take_their_scale_from_the_pad_sides, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+    } cases[] = {{"AXT510124", 1050}, {"AXT510124", 1106}, {"AXT610124", 1062}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        frame f;
+        make(&f, cases[i].part, cases[i].seed, 0, 0);
+        aoi_pose pose = registered(&f);
+        double e = hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px);
+        cr_expect_lt(e, 0.3, "%s seed %llu: pose %.2f px off", cases[i].part,
+                     (unsigned long long)cases[i].seed, e);
+        drop(&f);
+    }
+}
+
 /* Renders p as `f4saoi synth` stores it, read back as `f4saoi` reads files
  * (RGB). */
 static void make_read_back(frame *f, const char *part, const aoi_synth_params *p)

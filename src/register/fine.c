@@ -1012,6 +1012,9 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
             double u = (res[i] - med[g]) / cthr[g], w = fabs(u) < 1 ? (1 - u * u) * (1 - u * u) : 0;
             double J[4] = {pp[i].nx, pp[i].ny, pp[i].nx * pp[i].dth_x + pp[i].ny * pp[i].dth_y,
                            pp[i].nx * (pp[i].x - c->x) + pp[i].ny * (pp[i].y - c->y)};
+            /* Toes and inner ends out of the scale (scale_from_sides()). */
+            if (r->scale_from_sides && r->pts[i].nu == 0)
+                J[3] = 0;
             for (int a2 = 0; a2 < 4; a2++) {
                 for (int bb = 0; bb < 4; bb++)
                     A[a2][bb] += w * J[a2] * J[bb];

@@ -240,13 +240,48 @@ static void across_nudge(aoi_registrar *r, const aoi_image *frame, candidate *c,
         try_moved(r, frame, &start, 0, side * NUDGE_PX, c, scale, inl);
 }
 
+/* On a part whose toes lie further apart than its rows are long (10 to 20
+ * pins), the toes rule the fitted scale; but a toe's edge is often where
+ * its fillet ends, inside the pad by an amount that varies pin by pin, and a
+ * scale drawn off by them moves the pose across the rows (1-2 px).  The
+ * chosen fit is fitted again from where it is with the scale from the pad
+ * sides only, and kept when no worse by either score.  (From the coarse
+ * pose the toes' pull on the scale is needed: a fit started 3 deg off
+ * without it converged elsewhere.) */
+static void scale_from_sides(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                             int *inl)
+{
+    candidate c2 = *c;
+    double sc2;
+    int in2, rc;
+    if (!r->short_rows)
+        return;
+    c2.scale = *scale;
+    r->scale_from_sides = 1;
+    rc = aoi__register_fine(r, frame, &c2, &sc2, &in2);
+    r->scale_from_sides = 0;
+    if (getenv("AOI_REGISTER_DEBUG"))
+        fprintf(stderr,
+                "scale from the sides: (%.2f, %.2f, %.3f) %.4f %.3f/%.3f -> (%.2f, %.2f, %.3f) "
+                "%.4f %.3f/%.3f\n",
+                c->x, c->y, c->th, *scale, c->score, c->strict, c2.x, c2.y, c2.th, sc2, c2.score,
+                c2.strict);
+    if (rc == 0 && c2.score >= c->score && c2.strict >= c->strict) {
+        *c = c2;
+        *scale = sc2;
+        *inl = in2;
+    }
+}
+
 /* What every chosen fit goes through, found or refined: a second try
- * across the rows when not convincing, the body's short ends against a
- * whole-pitch slip, then terminal tips past one row's toes. */
+ * across the rows when not convincing, on short parts the scale from the
+ * pad sides, the body's short ends against a whole-pitch slip, then
+ * terminal tips past one row's toes. */
 static void settle(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale, int *inl,
                    aoi_register_info *info)
 {
     across_nudge(r, frame, c, scale, inl);
+    scale_from_sides(r, frame, c, scale, inl);
     body_check(r, frame, c, scale, inl, info);
     aoi__register_tips(r, frame, c, scale, inl);
 }

@@ -73,6 +73,8 @@ struct aoi_registrar {
     int skip_tips;       /* the row (-1, +1) whose tip points the fit and its
                             score leave out (terminal tips past the toes); 0 */
     int fits;            /* aoi__register_fine() calls for this frame */
+    int scale_from_sides; /* aoi__register_fine(): the scale from the pad sides only */
+    int short_rows;       /* the toes lie further apart than a row is long */
 };
 
 typedef struct {

@@ -944,8 +944,8 @@ static int normal_group(const mpoint *m)
     return m->nu > 0 ? 0 : m->nu < 0 ? 1 : m->nv > 0 ? 2 : 3;
 }
 
-int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
-                       int *inliers)
+static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                    int *inliers, int sides_scale)
 {
     static const double windows[] = {4.0, 3.0, 3.0, 2.5, 2.0, 1.5, 1.5, 1.5};
     /* Reach along the rows (mm): the centre first, so that an unknown 1 %
@@ -1012,8 +1012,8 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
             double u = (res[i] - med[g]) / cthr[g], w = fabs(u) < 1 ? (1 - u * u) * (1 - u * u) : 0;
             double J[4] = {pp[i].nx, pp[i].ny, pp[i].nx * pp[i].dth_x + pp[i].ny * pp[i].dth_y,
                            pp[i].nx * (pp[i].x - c->x) + pp[i].ny * (pp[i].y - c->y)};
-            /* Toes and inner ends out of the scale (scale_from_sides()). */
-            if (r->scale_from_sides && r->pts[i].nu == 0)
+            /* Toes and inner ends out of the scale. */
+            if (sides_scale && r->pts[i].nu == 0)
                 J[3] = 0;
             for (int a2 = 0; a2 < 4; a2++) {
                 for (int bb = 0; bb < 4; bb++)
@@ -1060,6 +1060,18 @@ bailout:
     free(ok);
     free(pp);
     return ret;
+}
+
+int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                       int *inliers)
+{
+    return fine_fit(r, frame, c, scale, inliers, 0);
+}
+
+int aoi__register_fine_sides_scale(aoi_registrar *r, const aoi_image *frame, candidate *c,
+                                   double *scale, int *inliers)
+{
+    return fine_fit(r, frame, c, scale, inliers, 1);
 }
 
 /* The body's placement tolerance along the rows (imaging.md: 0.2 mm) with

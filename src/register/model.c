@@ -113,11 +113,6 @@ int aoi__register_model(aoi_registrar *r)
             }
         }
     }
-    {
-        int n = aoi_part_pins(r->part);
-        double span = fabs(pads[n - 1].cx - pads[0].cx) + pads[0].w;
-        r->short_rows = 2 * (fabs(pads[0].cy) + pads[0].h / 2) > span;
-    }
     if (r->nvisible < 20)
         return aoi__error("%s: too few visible pad edges to register", aoi_part_number(r->part));
     if (make_boxes(r, &r->fine_boxes, &r->nfine, 1.0) < 0 ||

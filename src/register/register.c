@@ -205,27 +205,37 @@ static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best
  * convincing is tried again (px; the fine stage's first search window). */
 #define NUDGE_PX 5.0
 
+/* c2 (fitted: rc, its scale and inliers) replaces *c when better by both
+ * the choosing and the strict score, or with ties allowed no worse by
+ * either. */
+static void keep_if_better(int rc, const candidate *c2, double sc2, int in2, int ties, candidate *c,
+                           double *scale, int *inl, const char *what)
+{
+    int better = ties ? c2->score >= c->score && c2->strict >= c->strict
+                      : c2->score > c->score && c2->strict > c->strict;
+    if (rc != 0 || !better)
+        return;
+    if (getenv("AOI_REGISTER_DEBUG"))
+        fprintf(stderr, "  %s: score %.3f/%.3f -> %.3f/%.3f at (%.2f, %.2f, %.3f) scale %.4f\n",
+                what, c->score, c->strict, c2->score, c2->strict, c2->x, c2->y, c2->th, sc2);
+    *c = *c2;
+    *scale = sc2;
+    *inl = in2;
+}
+
 /* Fits again from `from` moved du px along the rows and dv across them;
- * the result replaces *c when better by both the choosing and the strict
- * score (sliding can trade sides hidden by a shifted body for toes, which
- * the choosing score alone would take). */
+ * kept when better by both scores (sliding can trade sides hidden by a
+ * shifted body for toes, which the choosing score alone would take). */
 static void try_moved(aoi_registrar *r, const aoi_image *frame, const candidate *from, double du,
                       double dv, candidate *c, double *scale, int *inl)
 {
     double phi = (r->rot + from->th) * M_PI / 180, sc2;
     candidate c2 = *from;
-    int in2;
+    int in2, rc;
     c2.x += du * cos(phi) - dv * sin(phi);
     c2.y += du * sin(phi) + dv * cos(phi);
-    if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && c2.score > c->score &&
-        c2.strict > c->strict) {
-        if (getenv("AOI_REGISTER_DEBUG"))
-            fprintf(stderr, "  moved (%+.0f, %+.0f) px: score %.3f -> %.3f at (%.2f, %.2f, %.3f)\n",
-                    du, dv, c->score, c2.score, c2.x, c2.y, c2.th);
-        *c = c2;
-        *scale = sc2;
-        *inl = in2;
-    }
+    rc = aoi__register_fine(r, frame, &c2, &sc2, &in2);
+    keep_if_better(rc, &c2, sc2, in2, 0, c, scale, inl, du != 0 ? "moved along" : "moved across");
 }
 
 /* A chosen fit that is not convincing, tried again NUDGE_PX either side
@@ -240,37 +250,33 @@ static void across_nudge(aoi_registrar *r, const aoi_image *frame, candidate *c,
         try_moved(r, frame, &start, 0, side * NUDGE_PX, c, scale, inl);
 }
 
-/* On a part whose toes lie further apart than its rows are long (10 to 20
- * pins), the toes rule the fitted scale; but a toe's edge is often where
- * its fillet ends, inside the pad by an amount that varies pin by pin, and a
- * scale drawn off by them moves the pose across the rows (1-2 px).  The
- * chosen fit is fitted again from where it is with the scale from the pad
- * sides only, and kept when no worse by either score.  (From the coarse
- * pose the toes' pull on the scale is needed: a fit started 3 deg off
- * without it converged elsewhere.) */
+/* Whether the part's toes lie further apart than its rows are long
+ * (sockets of 10-20 pins, headers of 10-16). */
+static int short_rows(const aoi_part *part)
+{
+    const aoi_pad *p = aoi_part_pads(part);
+    int n = aoi_part_pins(part);
+    return 2 * (fabs(p[0].cy) + p[0].h / 2) > fabs(p[n - 1].cx - p[0].cx) + p[0].w;
+}
+
+/* On a part with short rows the toes rule the fitted scale; but a toe's
+ * edge is often where its fillet ends, inside the pad by an amount that
+ * varies pin by pin, and a scale drawn off by them moves the pose across
+ * the rows (1-2 px).  The chosen fit is fitted again from where it is with
+ * the scale from the pad sides only, and kept when no worse by either
+ * score.  (From the coarse pose the toes' pull on the scale is needed: a
+ * fit started 3 deg off without it converged elsewhere.) */
 static void scale_from_sides(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
                              int *inl)
 {
     candidate c2 = *c;
     double sc2;
     int in2, rc;
-    if (!r->short_rows)
+    if (!short_rows(r->part))
         return;
     c2.scale = *scale;
-    r->scale_from_sides = 1;
-    rc = aoi__register_fine(r, frame, &c2, &sc2, &in2);
-    r->scale_from_sides = 0;
-    if (getenv("AOI_REGISTER_DEBUG"))
-        fprintf(stderr,
-                "scale from the sides: (%.2f, %.2f, %.3f) %.4f %.3f/%.3f -> (%.2f, %.2f, %.3f) "
-                "%.4f %.3f/%.3f\n",
-                c->x, c->y, c->th, *scale, c->score, c->strict, c2.x, c2.y, c2.th, sc2, c2.score,
-                c2.strict);
-    if (rc == 0 && c2.score >= c->score && c2.strict >= c->strict) {
-        *c = c2;
-        *scale = sc2;
-        *inl = in2;
-    }
+    rc = aoi__register_fine_sides_scale(r, frame, &c2, &sc2, &in2);
+    keep_if_better(rc, &c2, sc2, in2, 1, c, scale, inl, "scale from the pad sides");
 }
 
 /* What every chosen fit goes through, found or refined: a second try

@@ -73,8 +73,6 @@ struct aoi_registrar {
     int skip_tips;       /* the row (-1, +1) whose tip points the fit and its
                             score leave out (terminal tips past the toes); 0 */
     int fits;            /* aoi__register_fine() calls for this frame */
-    int scale_from_sides; /* aoi__register_fine(): the scale from the pad sides only */
-    int short_rows;       /* the toes lie further apart than a row is long */
 };
 
 typedef struct {
@@ -114,6 +112,10 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
 /* Refines a candidate in place; returns the number of inliers. */
 int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
                        int *inliers);
+/* The same with the scale measured from the pad sides only (toes and inner
+ * ends left out of it). */
+int aoi__register_fine_sides_scale(aoi_registrar *r, const aoi_image *frame, candidate *c,
+                                   double *scale, int *inliers);
 /* How far along the rows (mm) the connector's body shows from where a
  * candidate puts it, when that is further than a connector can sit off its
  * pads (a fit slipped by whole pitches); 0 when the body shows where it

@@ -367,6 +367,28 @@ Test(inspect, terminals_past_the_pads_are_not_side_overhang, .timeout = 300)
     }
 }
 
+/* A side overhang beyond a row's end pin (0.08 mm, ring light at 20 um/px:
+ * `tools/eval-inspect.sh` seed 20300, board 20302, as the generator's CLI
+ * stores it).  The ring-lit fillet blurs past half the pitch, where a run
+ * toward a neighbour is left to the bridge check; the end pin's outer side
+ * has no neighbour, and the overhang went unreported. */
+Test(inspect, side_overhang_beyond_a_rows_end_pin, .timeout = 300)
+{
+    const look as_generated = {-1, -1, 0, 20, 270};
+    frame f;
+    aoi_result res;
+    make_stored(&f, "AXT510124", 20302, 1u << AOI_DEFECT_EXCESS_SOLDER, &as_generated);
+    const aoi_defect want = {.type = AOI_DEFECT_EXCESS_SOLDER, .npins = 1, .pins = {2}};
+    cr_assert(has(&f.truth, &want), "the generator should have drawn excess solder on pin 2");
+    cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+    cr_expect(has(&res, &want), "excess solder on pin 2 not found");
+    for (size_t k = 0; k < res.ndefects; k++)
+        cr_expect(has(&f.truth, &res.defects[k]), "false %d on pin %d", (int)res.defects[k].type,
+                  res.defects[k].npins ? res.defects[k].pins[0] : 0);
+    aoi_result_clear(&res);
+    drop(&f);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

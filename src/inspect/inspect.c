@@ -1034,13 +1034,17 @@ static int like_nearby(aoi_inspector *in, const feat *x, double a, double w)
 }
 
 /* Overhang beyond the toe and beside the pad (mm); the side runs that reach
- * half the pitch belong to bridges and are left to the bridge check, and so
- * is the whole side toward a neighbour it bridges to (bridged[0] toward -u,
- * bridged[1] toward +u): where a bridge narrows, its rows stop short of
- * half the pitch. */
+ * half the pitch toward a neighbour belong to bridges and are left to the
+ * bridge check (terminals standing past their pads' sides on a connector
+ * off along its rows reach there too), and so is the whole side toward a
+ * neighbour it bridges to (bridged[0] toward -u, bridged[1] toward +u):
+ * where a bridge narrows, its rows stop short of half the pitch.  Beyond a
+ * row's end pin there is no neighbour: a run there is overhang however far
+ * it reaches (a ring-lit side overhang of 0.08 mm blurs past half the
+ * pitch). */
 static double overhang(aoi_inspector *in, int k, const int bridged[2])
 {
-    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const aoi_pad *pads = aoi_part_pads(in->part), *p = &pads[k];
     const patch *s = strip_of(in, p->row);
     double h = s->h, runs[256], side = 0, toe, pu = in->pad_u;
     int nr = 0;
@@ -1058,6 +1062,11 @@ static double overhang(aoi_inspector *in, int k, const int bridged[2])
     toe = second_largest(runs, nr);
     /* Sides: rows from past the body edge to the toe. */
     for (int dir = -1; dir <= 1; dir += 2) {
+        /* A pad of the row on this side (none beyond a row's end pin). */
+        int neighbour = 0;
+        for (int q = k - 2; q <= k + 2; q += 4)
+            neighbour |=
+                q >= 0 && q < in->n && pads[q].row == p->row && (pads[q].cx - p->cx) * dir > 0;
         nr = 0;
         if (bridged[dir > 0])
             continue;
@@ -1070,7 +1079,7 @@ static double overhang(aoi_inspector *in, int k, const int bridged[2])
                     like_nearby(in, x, pu + dir * a, w))
                     break;
                 last = a;
-                if (a >= in->pitch / 2 - h)
+                if (a >= in->pitch / 2 - h && neighbour)
                     bridge = 1;
             }
             runs[nr++] = bridge || last <= in->hw ? 0 : last - in->hw + h / 2;

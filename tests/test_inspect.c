@@ -389,6 +389,49 @@ Test(inspect, side_overhang_beyond_a_rows_end_pin, .timeout = 300)
     drop(&f);
 }
 
+/* 80-pin sockets sitting 0.05-0.06 mm toward one row (`tools/eval-inspect.sh`
+ * seed 20800 board 20807, grey ring light at 6 um/px; seed 21000 board
+ * 21003, RGB at 14 um/px, as the generator's CLI stores them): the
+ * terminals' tips reach the pads' ends and cover the toe zones' middle, and
+ * four good pins of the first, whose fillets end under the tips, showed as
+ * flat a toe as a missing fillet (toe relief 0.22 of the row's, wetted area
+ * 0.69-0.80 of nominal).  There "no toe fillet" needs the area to agree;
+ * the second board's two starved pins on such a row (area 0.45 and 0.60)
+ * are still found. */
+Test(inspect, terminals_covering_the_toe_zone, .timeout = 300)
+{
+    static const struct {
+        uint64_t seed;
+        look lk;
+        unsigned defects;
+        int pins[2];
+    } boards[] = {{20807, {-1, -1, 1, 6, 0}, 0, {0, 0}},
+                  {21003, {-1, -1, 0, 14, 180}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, {31, 63}}};
+    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+        frame f;
+        aoi_result res;
+        make_stored(&f, "AXT580124", boards[b].seed, boards[b].defects, &boards[b].lk);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        for (int q = 0; q < 2; q++) {
+            const aoi_defect want = {
+                .type = AOI_DEFECT_INSUFFICIENT_SOLDER, .npins = 1, .pins = {boards[b].pins[q]}};
+            if (want.pins[0]) {
+                cr_assert(has(&f.truth, &want), "seed %d: pin %d not starved in the truth",
+                          (int)boards[b].seed, want.pins[0]);
+                cr_expect(has(&res, &want), "seed %d: starved pin %d not found",
+                          (int)boards[b].seed, want.pins[0]);
+            }
+        }
+        for (size_t k = 0; k < res.ndefects; k++)
+            cr_expect(res.defects[k].type != AOI_DEFECT_INSUFFICIENT_SOLDER ||
+                          has(&f.truth, &res.defects[k]),
+                      "seed %d: false insufficient solder on pin %d", (int)boards[b].seed,
+                      res.defects[k].pins[0]);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

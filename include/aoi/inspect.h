@@ -36,6 +36,7 @@ typedef struct {
     double toe_wet_drop;       /* dry toe: toe zone's wetted share this far below the row's ... */
     double toe_wet_mads;       /* ... and this many of the row's deviations (MAD) below it ... */
     double dry_toe_relief_ratio; /* ... and its toe relief below this share of the row's */
+    double covered_toe_area_ratio; /* toe covered by the terminal: no toe only with area below */
     double offset_across_mm;   /* terminal centre off the pad centre across the pad */
     double offset_along_mm;    /* ... along the pad */
     double min_score;          /* registration confidence below which the verdict is error */

@@ -49,6 +49,7 @@
 #define FLUX_GREY_MIN 0.04 /* grey frames: least darkening of a flux-covered sample ... */
 #define FLUX_NOISE_K 3.0   /* ... and this many times the row's band noise */
 #define TOE_ZONE 0.09   /* least depth of the toe fillet zone, mm */
+#define TOE_ROOM 0.03   /* pad beyond the terminal's tip, less: the tip covers the toe zone, mm */
 /* A gap this narrow (mm) between solder does not separate it: where a bridge
  * meets a fillet, the saddle can show a dark seam under ring light, and the
  * optics (blur up to 1 px) do not resolve less. */
@@ -1876,6 +1877,15 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             no_toe |= drop >= in->th.toe_wet_drop &&
                       drop >= in->th.toe_wet_mads * wmad[p->row > 0] &&
                       j->toe_ratio < in->th.dry_toe_relief_ratio;
+        }
+        /* Where the terminal's tip, with the body edge measured, comes
+         * within TOE_ROOM of the pad's outer end (a connector sitting
+         * toward this row), it covers the toe zone's middle: a good fillet
+         * tucked under the tip is as flat there as a missing one, so the
+         * area must agree. */
+        if ((int)i < in->n && no_toe && !(ratio < in->th.covered_toe_area_ratio)) {
+            double tip = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
+            no_toe = in->toe - (in->edge[i] + (tip - in->E)) >= TOE_ROOM;
         }
         int starved = ratio < in->th.insufficient_ratio &&
                       !(j->toe_ratio >= in->th.area_confirm_ratio);

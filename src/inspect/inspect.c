@@ -1377,6 +1377,14 @@ static double solder_area(aoi_inspector *in, int k)
     return cnt * h * h;
 }
 
+/* Where pin k's terminal tip lies out from the body (w, mm), the body edge
+ * as measured: the connector's shift toward or away from the row moves it. */
+static double tip_w(const aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    return in->edge[k] + (fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0) - in->E);
+}
+
 /* The toe fillet zone's measures.  *relief: its shading, p90 - p10 of log
  * intensity over the middle of the pad from just past the terminal tip to
  * the pad's outer end (at least TOE_ZONE deep, reaching back over the tip
@@ -1389,8 +1397,7 @@ static int toe_measures(aoi_inspector *in, int k, double *relief, double *wet)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
-    double h = s->h, tip = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
-    double w1 = in->toe - 0.01, w0 = fmin(in->edge[k] + (tip - in->E) + 0.02, w1 - TOE_ZONE);
+    double h = s->h, w1 = in->toe - 0.01, w0 = fmin(tip_w(in, k) + 0.02, w1 - TOE_ZONE);
     *relief = NAN;
     *wet = NAN;
     if (!isfinite(w0))
@@ -1883,10 +1890,8 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
          * toward this row), it covers the toe zone's middle: a good fillet
          * tucked under the tip is as flat there as a missing one, so the
          * area must agree. */
-        if ((int)i < in->n && no_toe && !(ratio < in->th.covered_toe_area_ratio)) {
-            double tip = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
-            no_toe = in->toe - (in->edge[i] + (tip - in->E)) >= TOE_ROOM;
-        }
+        if ((int)i < in->n && no_toe && !(ratio < in->th.covered_toe_area_ratio))
+            no_toe = in->toe - tip_w(in, (int)i) >= TOE_ROOM;
         int starved = ratio < in->th.insufficient_ratio &&
                       !(j->toe_ratio >= in->th.area_confirm_ratio);
         if ((int)i < in->n && (no_toe || starved) &&

@@ -1040,10 +1040,11 @@ static int like_nearby(aoi_inspector *in, const feat *x, double a, double w)
  * off along its rows reach there too), and so is the whole side toward a
  * neighbour it bridges to (bridged[0] toward -u, bridged[1] toward +u):
  * where a bridge narrows, its rows stop short of half the pitch.  Beyond a
- * row's end pin there is no neighbour: a run there is overhang however far
+ * row's end pin there is no neighbour (neighbour[], the same sides, says
+ * where the row has a pad): a run there is overhang however far
  * it reaches (a ring-lit side overhang of 0.08 mm blurs past half the
  * pitch). */
-static double overhang(aoi_inspector *in, int k, const int bridged[2])
+static double overhang(aoi_inspector *in, int k, const int bridged[2], const int neighbour[2])
 {
     const aoi_pad *pads = aoi_part_pads(in->part), *p = &pads[k];
     const patch *s = strip_of(in, p->row);
@@ -1063,11 +1064,6 @@ static double overhang(aoi_inspector *in, int k, const int bridged[2])
     toe = second_largest(runs, nr);
     /* Sides: rows from past the body edge to the toe. */
     for (int dir = -1; dir <= 1; dir += 2) {
-        /* A pad of the row on this side (none beyond a row's end pin). */
-        int neighbour = 0;
-        for (int q = k - 2; q <= k + 2; q += 4)
-            neighbour |=
-                q >= 0 && q < in->n && pads[q].row == p->row && (pads[q].cx - p->cx) * dir > 0;
         nr = 0;
         if (bridged[dir > 0])
             continue;
@@ -1080,7 +1076,7 @@ static double overhang(aoi_inspector *in, int k, const int bridged[2])
                     like_nearby(in, x, pu + dir * a, w))
                     break;
                 last = a;
-                if (a >= in->pitch / 2 - h && neighbour)
+                if (a >= in->pitch / 2 - h && neighbour[dir > 0])
                     bridge = 1;
             }
             runs[nr++] = bridge || last <= in->hw ? 0 : last - in->hw + h / 2;
@@ -1788,12 +1784,16 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
                 if ((bb[k] = bridged(in, k, &bu[k], &bw[k])) < 0)
                     return -1;
             }
-            /* Bridged sides: toward the previous pad of the row and the next. */
+            /* The row's pads on either side (none beyond a row's end pin)
+             * and the sides bridged to them, toward -u and +u: up, the
+             * next pad of the row lies toward +u. */
             int up = k + 2 < in->n ? pads[k + 2].cx > pads[k].cx : k >= 2 ? pads[k - 2].cx < pads[k].cx : 1;
-            int bl = k >= 2 && k - 2 < 512 && bb[k - 2] > 0, bn = k + 2 < in->n && k < 512 && bb[k] > 0;
-            const int sides[2] = {up ? bl : bn, up ? bn : bl};
+            int hl = k >= 2, hn = k + 2 < in->n;
+            int bl = hl && k - 2 < 512 && bb[k - 2] > 0, bn = hn && k < 512 && bb[k] > 0;
+            const int sides[2] = {up ? bl : bn, up ? bn : bl},
+                      near[2] = {up ? hl : hn, up ? hn : hl};
             j->solder_area_mm2 = solder_area(in, k);
-            j->overhang_mm = overhang(in, k, sides);
+            j->overhang_mm = overhang(in, k, sides, near);
             j->solder_to_body_mm = solder_to_body(in, k);
             if (flux_cover(in, k, &j->flux_cover) < 0 ||
                 toe_measures(in, k, &j->toe_relief, &j->toe_wet) < 0)

@@ -664,6 +664,27 @@ Test(register, second_look_at_the_same_place, .timeout = 300)
     drop(&f);
 }
 
+/* A good 80-pin socket in grey at 20 um/px, 3 deg off (`tools/eval-inspect.sh`'s
+ * board `f4saoi synth -p AXT580124 -s 71102 -u 20 -r 270 --gray`), a
+ * silkscreen outline 0.4 mm outside each row: at the coarse search's reduced
+ * level the pad rows paired with those long lines outscore the true place,
+ * 0.8 mm across, and the second look's one peak per place across the rows
+ * (places then closer than half the footprint's width, 2.2 mm, were one)
+ * kept the lines' peak; no fit explained more than 31 % of the pad edges and
+ * the frame was refused ("footprint not found").  Places across the rows
+ * are one within 0.6 mm now. */
+Test(register, a_place_beside_long_lines_is_not_hidden_by_them, .timeout = 300)
+{
+    frame f;
+    aoi_synth_params p = params_at(71102, 0, 20, 270);
+    double e;
+    p.gray = 1;
+    aoi_pose pose = read_back_registered(&f, "AXT580124", &p, &e);
+    cr_expect_lt(e, 0.5, "pose %.2f px off", e);
+    cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
+    drop(&f);
+}
+
 /* An 80-pin socket on black mask under coaxial light, 2.6 deg off (`f4saoi
  * synth -p AXT580124 -s 777 -u 10`, the first board): the first search's
  * three coarse peaks lie whole pitches apart along one row, and each leads

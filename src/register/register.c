@@ -495,6 +495,13 @@ seen:
  * or less (a few tenths above min_score: where wrong fits are found). */
 #define SECOND_BELOW 0.8
 
+/* The second look's places across the rows: peaks closer than this (mm)
+ * are one place.  At the reduced level a pad row paired with a long straight
+ * line beside the footprint (a silkscreen outline, a trace) can outscore the
+ * true place 0.8 mm away and, within half the footprint's width, suppress
+ * it; the level-1 search then reaches only 10 px around the survivor. */
+#define ACROSS_PLACE_MM 0.6
+
 /* Two fits this close are the same footprint on the same pads (a body off
  * its pads across the rows leaves two optima about as far apart as it is
  * off, <= 0.2 mm), not a part and clutter: mm. */
@@ -546,7 +553,8 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     if (r->second_look && best.c.strict <= SECOND_BELOW &&
         aoi__register_coarse(r, frame, hint, SECOND_SPACING, 0, more, 5, &nmore) == 0) {
         int nacross = 0;
-        if (aoi__register_coarse(r, frame, hint, 1.0, 1, more + nmore, 3, &nacross) == 0)
+        if (aoi__register_coarse(r, frame, hint, ACROSS_PLACE_MM / r->half_wid, 1, more + nmore, 3,
+                                 &nacross) == 0)
             nmore += nacross;
         double need = best.c.score < 0 ? -1e9 : best.c.strict + SECOND_MARGIN;
         for (int i = 0; i < nmore; i++) {

@@ -664,6 +664,29 @@ Test(register, second_look_at_the_same_place, .timeout = 300)
     drop(&f);
 }
 
+/* A 40-pin socket in grey on black mask under coaxial light at 10 um/px,
+ * its body 0.2 mm off across the rows and solder past the toes of the row it
+ * moved toward (`tools/eval-inspect.sh`'s board `f4saoi synth -p AXT540124
+ * -s 70507 -u 10 -r 90 --gray`, the defects `synth`'s mix draws for this
+ * seed): that row's terminal tips and solder drew the fit 15 px toward it
+ * (confidence 0.77) while the other row's toes, tips and corners alike,
+ * stood 14.9 px out; its 44 offset pins and 17 of its excess-solder pins
+ * went unreported and 9 pins of the other row were called excess.  Such a
+ * fit is moved onto the other row's toes and refitted without the drawing
+ * row's tips. */
+Test(register, a_fit_drawn_by_one_rows_tips_moves_to_the_other_rows_toes, .timeout = 300)
+{
+    frame f;
+    aoi_synth_params p =
+        params_at(70507, 1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET, 10, 90);
+    double e;
+    p.gray = 1;
+    aoi_pose pose = read_back_registered(&f, "AXT540124", &p, &e);
+    cr_expect_lt(e, 0.5, "pose %.2f px off", e);
+    cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
+    drop(&f);
+}
+
 /* A good 80-pin socket in grey at 20 um/px, 3 deg off (`tools/eval-inspect.sh`'s
  * board `f4saoi synth -p AXT580124 -s 71102 -u 20 -r 270 --gray`), a
  * silkscreen outline 0.4 mm outside each row: at the coarse search's reduced

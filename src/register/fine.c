@@ -1194,17 +1194,26 @@ int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, d
     int a = d1 > TIPS_OUT_PX && fabs(d0) < TIPS_OUT_PX / 2   ? 1
             : d0 > TIPS_OUT_PX && fabs(d1) < TIPS_OUT_PX / 2 ? 0
                                                              : -1;
+    /* Or the fit was drawn toward row a by what stands past its toes and
+     * hides them (terminal tips, overhanging solder: its tips and corners
+     * then disagree), while the other row's toes, tips and corners alike,
+     * stand out by one distance: they are the pads' own ends. */
+    int drawn = 0;
+    for (int g = 0; g < 2 && a < 0; g++)
+        if (mt[1 - g] > TIPS_OUT_PX && mc[1 - g] > TIPS_OUT_PX &&
+            fabs(mt[1 - g] - mc[1 - g]) < TIPS_OUT_PX / 2 && fabs(mt[g] - mc[g]) > TIPS_OUT_PX)
+            a = g, drawn = 1;
     if (getenv("AOI_REGISTER_DEBUG"))
         fprintf(stderr,
                 "tips: row -v tip %.2f corner %.2f (%d/%d), row +v tip %.2f corner %.2f (%d/%d) -> "
-                "%d\n",
-                mt[0], mc[0], nt[0], nc[0], mt[1], mc[1], nt[1], nc[1], a);
+                "%d%s\n",
+                mt[0], mc[0], nt[0], nc[0], mt[1], mc[1], nt[1], nc[1], a, drawn ? " (drawn)" : "");
     if (a < 0)
         return 0;
     /* Move across the rows so that row a's corners and the other row's toes
-     * both sit on the model (least squares of the two), then refit without
-     * row a's tip points. */
-    double sa = a ? 1 : -1, mu = sa * (mc[a] - ma[1 - a]) / 2;
+     * both sit on the model (least squares of the two); drawn, so that the
+     * other row's toes do.  Then refit without row a's tip points. */
+    double sa = a ? 1 : -1, mu = drawn ? -sa * ma[1 - a] : sa * (mc[a] - ma[1 - a]) / 2;
     double phi = (r->rot + c->th) * M_PI / 180, sc2;
     candidate c2 = *c;
     int in2;

@@ -126,7 +126,11 @@ double aoi__register_body_slip(const aoi_registrar *r, const aoi_image *f, const
  * and the fit settles between those tips and the other row's toes.  Checks
  * the toes in line with the terminals against the pads' corners beside
  * them; when one row's tips stand out, refits from the corners and the other
- * row's toes without that row's tip points.  Returns 1 when c was moved. */
+ * row's toes without that row's tip points.  When instead one row's tips and
+ * corners disagree while the other row's all stand out by one distance (the
+ * fit drawn toward the first row by its tips and solder), refits from the
+ * other row's toes without the first row's tip points.  Returns 1 when c was
+ * moved. */
 int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
                        int *inliers);
 /* How far the connector body may sit off its pads across the rows

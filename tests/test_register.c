@@ -531,17 +531,23 @@ static aoi_pose read_back_registered(frame *f, const char *part, const aoi_synth
 
 /* `f4saoi synth -p PART -s SEED -d DEFECTS -u UM -r ROT` read back and
  * registered: found within max_err px of the truth, confidently. */
+static void expect_found_as(const char *part, const aoi_synth_params *p, double max_err)
+{
+    frame f;
+    double e;
+    aoi_pose pose = read_back_registered(&f, part, p, &e);
+    cr_expect_lt(e, max_err, "%s seed %llu: pose %.2f px off", part, (unsigned long long)p->seed,
+                 e);
+    cr_expect_geq(pose.score, 0.6, "%s seed %llu: confidence %.2f", part,
+                  (unsigned long long)p->seed, pose.score);
+    drop(&f);
+}
+
 static void expect_found(const char *part, uint64_t seed, unsigned defects, double um, int rot,
                          double max_err)
 {
-    frame f;
     aoi_synth_params p = params_at(seed, defects, um, rot);
-    double e;
-    aoi_pose pose = read_back_registered(&f, part, &p, &e);
-    cr_expect_lt(e, max_err, "%s seed %llu: pose %.2f px off", part, (unsigned long long)seed, e);
-    cr_expect_geq(pose.score, 0.6, "%s seed %llu: confidence %.2f", part, (unsigned long long)seed,
-                  pose.score);
-    drop(&f);
+    expect_found_as(part, &p, max_err);
 }
 
 /* An 80-pin socket in grey under ring light at 20 um/px (`f4saoi synth -p
@@ -676,15 +682,10 @@ Test(register, second_look_at_the_same_place, .timeout = 300)
  * row's tips. */
 Test(register, a_fit_drawn_by_one_rows_tips_moves_to_the_other_rows_toes, .timeout = 300)
 {
-    frame f;
     aoi_synth_params p =
         params_at(70507, 1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET, 10, 90);
-    double e;
     p.gray = 1;
-    aoi_pose pose = read_back_registered(&f, "AXT540124", &p, &e);
-    cr_expect_lt(e, 0.5, "pose %.2f px off", e);
-    cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
-    drop(&f);
+    expect_found_as("AXT540124", &p, 0.5);
 }
 
 /* A good 80-pin socket in grey at 20 um/px, 3 deg off (`tools/eval-inspect.sh`'s
@@ -698,14 +699,9 @@ Test(register, a_fit_drawn_by_one_rows_tips_moves_to_the_other_rows_toes, .timeo
  * are one within 0.6 mm now. */
 Test(register, a_place_beside_long_lines_is_not_hidden_by_them, .timeout = 300)
 {
-    frame f;
     aoi_synth_params p = params_at(71102, 0, 20, 270);
-    double e;
     p.gray = 1;
-    aoi_pose pose = read_back_registered(&f, "AXT580124", &p, &e);
-    cr_expect_lt(e, 0.5, "pose %.2f px off", e);
-    cr_expect_geq(pose.score, 0.6, "confidence %.2f", pose.score);
-    drop(&f);
+    expect_found_as("AXT580124", &p, 0.5);
 }
 
 /* An 80-pin socket on black mask under coaxial light, 2.6 deg off (`f4saoi

@@ -1,7 +1,8 @@
 /* dist_avx2.c - AVX2 colour-distance kernel (built with -mavx2).  Packed
- * 3-byte pixels straddle the 128-bit lanes, so they take the SSE4.1 kernel;
- * row tails recompute one overlapping vector at n - width. */
+ * 3-byte pixels are read 16 to a 128-bit lane (rgb_avx2.h); row tails
+ * recompute one overlapping vector at n - width. */
 #include "simd/dist_sse.h"
+#include "simd/rgb_avx2.h"
 
 #include <immintrin.h>
 
@@ -9,8 +10,38 @@ void aoi__distrow_avx2(const uint8_t *src, int n, int bpp, int xoff, const uint8
                        uint16_t *dst)
 {
     int i = 0;
-    if (bpp == 3 || n < 32) {
+    if (n < 32) {
         aoi__distrow_sse41(src, n, bpp, xoff, ref, dst);
+        return;
+    }
+    if (bpp == 3) {
+        /* Each lane holds 48 bytes, a whole number of pixels: the same
+         * reference pattern in both. */
+        const __m256i ra = _mm256_broadcastsi128_si256(ref_pattern(ref, 3, 0)),
+                      rb = _mm256_broadcastsi128_si256(ref_pattern(ref, 3, 16)),
+                      rc = _mm256_broadcastsi128_si256(ref_pattern(ref, 3, 32)),
+                      z = _mm256_setzero_si256();
+        for (;; i += 32) {
+            if (i + 32 > n)
+                i = n - 32;
+            __m256i a, b, c, r, g, bl;
+            load3x32(src + 3 * i, &a, &b, &c);
+            a = _mm256_or_si256(_mm256_subs_epu8(a, ra), _mm256_subs_epu8(ra, a));
+            b = _mm256_or_si256(_mm256_subs_epu8(b, rb), _mm256_subs_epu8(rb, b));
+            c = _mm256_or_si256(_mm256_subs_epu8(c, rc), _mm256_subs_epu8(rc, c));
+            deinterleave3x32(a, b, c, &r, &g, &bl);
+            /* Per lane: lo pixels 0-7 | 16-23, hi 8-15 | 24-31. */
+            __m256i lo = _mm256_add_epi16(
+                _mm256_add_epi16(_mm256_unpacklo_epi8(r, z), _mm256_unpacklo_epi8(g, z)),
+                _mm256_unpacklo_epi8(bl, z));
+            __m256i hi = _mm256_add_epi16(
+                _mm256_add_epi16(_mm256_unpackhi_epi8(r, z), _mm256_unpackhi_epi8(g, z)),
+                _mm256_unpackhi_epi8(bl, z));
+            _mm256_storeu_si256((__m256i *)(dst + i), _mm256_permute2x128_si256(lo, hi, 0x20));
+            _mm256_storeu_si256((__m256i *)(dst + i + 16), _mm256_permute2x128_si256(lo, hi, 0x31));
+            if (i + 32 == n)
+                break;
+        }
         return;
     }
     if (bpp == 1) {

@@ -1,6 +1,7 @@
 /* reduce_avx2.c - AVX2 max-channel reduction kernels (built with -mavx2).
  * Row tails recompute one overlapping vector at n - width. */
 #include "simd/max_sse.h"
+#include "simd/rgb_avx2.h"
 
 #include <immintrin.h>
 #include <string.h>
@@ -25,15 +26,27 @@ static inline __m256i max4x32(const uint8_t *p, __m256i keep)
     return _mm256_permutevar8x32_epi32(r, order);
 }
 
+/* 32 3-byte pixels -> 32 maxima (reads 96 bytes). */
+static inline __m256i max3x32(const uint8_t *p)
+{
+    __m256i a, b, c, r, g, bl;
+    load3x32(p, &a, &b, &c);
+    deinterleave3x32(a, b, c, &r, &g, &bl);
+    return _mm256_max_epu8(_mm256_max_epu8(r, g), bl);
+}
+
 void aoi__maxrow_avx2(const uint8_t *src, int n, int bpp, int xoff, uint8_t *dst)
 {
     int i = 0;
-    if (bpp == 3) {
-        aoi__maxrow_sse41(src, n, bpp, xoff, dst);
+    if (n < 32 || bpp == 1) {
+        aoi__maxrow_sse41(src, n, bpp, xoff, dst); /* 16-31 pixels still in SIMD */
         return;
     }
-    if (n < 32 || bpp == 1) {
-        aoi__maxrow_scalar(src, n, bpp, xoff, dst);
+    if (bpp == 3) {
+        for (; i + 32 <= n; i += 32)
+            _mm256_storeu_si256((__m256i *)(dst + i), max3x32(src + 3 * i));
+        if (i < n)
+            _mm256_storeu_si256((__m256i *)(dst + n - 32), max3x32(src + 3 * (n - 32)));
         return;
     }
     const __m256i keep = xoff == 0 ? _mm256_set1_epi32((int)0xFFFFFF00) : _mm256_set1_epi32(0x00FFFFFF);

@@ -245,6 +245,26 @@ static size_t pick(const aoi_registrar *r, int along, double umin, double umax, 
     return n;
 }
 
+/* Which way an outline point's normal points: +u, -u, +v, -v. */
+static int normal_group(const mpoint *m)
+{
+    return m->nu > 0 ? 0 : m->nu < 0 ? 1 : m->nv > 0 ? 2 : 3;
+}
+
+/* Keeps every k-th point of idx[0..n) in place, counted per direction of
+ * the normal (the model interleaves a pad's two sides, and its toe with its
+ * inner end); returns how many are kept. */
+static size_t thin(const aoi_registrar *r, int *idx, size_t n, int k)
+{
+    size_t m = 0;
+    int seen[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (seen[normal_group(&r->pts[idx[i]])]++ % k == 0)
+            idx[m++] = idx[i];
+    }
+    return m;
+}
+
 /* Sum over the outline points idx[0..n) of the step from far-from-mask
  * inside to mask outside, with the pose moved by (du, dv) px along and
  * across the rows (at absent pads beyond the row ends, an edge counts
@@ -351,6 +371,9 @@ static double best_shift(const aoi_registrar *r, const sampler *s, const candida
 /* The rest of the outline, evaluated at every shift, is thinned to about
  * this many points when it has more than twice as many. */
 #define REST_POINTS 160
+/* The share of the first column's edge points the pitch check reads, 1 in
+ * this many. */
+#define PITCH_COLUMN_EVERY 3
 /* Most whole pitches to search either way (the longest row has 40 pads). */
 #define PITCH_RANGE_MAX 64
 
@@ -389,6 +412,11 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
         if (m->pad >= 0 && m->pad <= 1 && m->visible)
             idx[n0++] = (int)i;
     }
+    /* Every column repeats the first's evidence: a third of its points
+     * (per normal direction) still sums thousands over a row. */
+    size_t nall = n0;
+    n0 = thin(r, idx, n0, PITCH_COLUMN_EVERY);
+    double cw = n0 ? (double)nall / (double)n0 : 1; /* the column's weight kept */
     int *rest = idx + n0;
     for (size_t i = 0, seen = 0; i < r->npts; i++) {
         const mpoint *m = &r->pts[i];
@@ -397,7 +425,7 @@ int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candid
     }
     make_sampler(r, f, c, &s);
     for (int m = 0; m < ncols + 2 * range; m++)
-        col[m] = steps(r, &s, c, scale, (m - range) * step, 0, idx, n0);
+        col[m] = steps(r, &s, c, scale, (m - range) * step, 0, idx, n0) * cw;
     for (int k = -range; k <= range; k++) {
         double e = steps(r, &s, c, scale, k * step, 0, rest, nrest) * (double)every;
         for (int q = 0; q < ncols; q++)
@@ -446,6 +474,9 @@ static double best_du(const aoi_registrar *r, const sampler *s, const candidate 
  * pixels across the rows). */
 #define PHASE_ANGLES_MAX 6
 #define PHASE_THIN_POINTS 80
+/* Long rows (no angles tried): the share of the edge points the phase's
+ * searches read, 1 in PHASE_EVERY (the searches sum hundreds of points). */
+#define PHASE_EVERY 3
 /* Second local maximum of an across-row profile (sampled every 0.5 px from
  * -reach): returns its value (0 if none qualifies) and its shift in *dv. */
 static double runner_up(const double *prof, int np, double bv, double reach, double best, double *dv)
@@ -491,6 +522,13 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     size_t ntoe = (size_t)(side - toe), nside = (size_t)(ql0 - side), nql0 = (size_t)(qr0 - ql0);
     size_t nqr0 = (size_t)(ql1 - qr0), nql1 = (size_t)(qr1 - ql1), nqr1 = pick(r, 1, q, 1e9, qr1);
     int *spare = qr1 + nqr1;
+    if (!na) {
+        /* Long rows have edge points to spare: each search reads every
+         * PHASE_EVERY-th of each direction. */
+        ntoe = thin(r, toe, ntoe, PHASE_EVERY), nside = thin(r, side, nside, PHASE_EVERY);
+        nql0 = thin(r, ql0, nql0, PHASE_EVERY), nqr0 = thin(r, qr0, nqr0, PHASE_EVERY);
+        nql1 = thin(r, ql1, nql1, PHASE_EVERY), nqr1 = thin(r, qr1, nqr1, PHASE_EVERY);
+    }
     make_sampler(r, f, c, &s);
     if (!na) {
         /* Long rows: the angle from the toe edges of the two outer quarters,
@@ -936,12 +974,6 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
         }
     *strict = st;
     return choose;
-}
-
-/* Which way an outline point's normal points: +u, -u, +v, -v. */
-static int normal_group(const mpoint *m)
-{
-    return m->nu > 0 ? 0 : m->nu < 0 ? 1 : m->nv > 0 ? 2 : 3;
 }
 
 static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,

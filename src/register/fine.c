@@ -6,6 +6,7 @@
 #include "core/error_internal.h"
 #include "core/select.h"
 #include "register/register_internal.h"
+#include "simd/dline.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -87,17 +88,8 @@ AOI_HOT static int sample_line(const sampler *s, double x, double y, double nx, 
     double xlo = fmin(xa, xb), xhi = fmax(xa, xb), ylo = fmin(ya, yb), yhi = fmax(ya, yb);
     if (s->map && xlo >= s->mx0 && ylo >= s->my0 && xhi < 1e9 && yhi < 1e9 &&
         (int)xhi + 1 < s->mx1 && (int)yhi + 1 < s->my1) {
-        const uint16_t *map = s->map;
-        const size_t mw = s->mw;
-        for (int i = 0; i < n; i++) {
-            double t = t0 + i * step, xi = x + t * nx, yi = y + t * ny;
-            int ix = (int)xi, iy = (int)yi;
-            double fx = xi - ix, fy = yi - iy;
-            const uint16_t *q = map + (size_t)(iy - s->my0) * mw + (size_t)(ix - s->mx0);
-            v[i] = ((q[0] * (1 - fx) + q[1] * fx) * (1 - fy) +
-                    (q[mw] * (1 - fx) + q[mw + 1] * fx) * fy) *
-                   s->unit;
-        }
+        const aoi__dmap m = {s->map, s->mw, s->mx0, s->my0, s->unit};
+        aoi__dline(&m, x, y, nx, ny, t0, step, n, v); /* sample()'s operations (SIMD kernel) */
         return 0;
     }
     for (int i = 0; i < n; i++) {

@@ -1,8 +1,9 @@
 /* dispatch.c - picks the SIMD path once (CPU features narrowed by AOI_SIMD)
- * and runs the row kernels of aoi_reduce_max(), aoi_colour_dist() and the
- * strip sampler on it. */
+ * and runs the row kernels of aoi_reduce_max(), aoi_colour_dist(), the
+ * strip sampler and the registration's line sampler on it. */
 #include "aoi/simd.h"
 #include "core/error_internal.h"
+#include "simd/dline.h"
 #include "simd/sample.h"
 #include "simd/simd_internal.h"
 #include "simd/wet.h"
@@ -217,4 +218,27 @@ int aoi_edge_energy_isa(aoi_isa isa, const uint8_t *src, int w, int h, size_t st
 int aoi_edge_energy(const uint8_t *src, int w, int h, size_t stride, uint8_t *dst, size_t dstride)
 {
     return aoi_edge_energy_isa(aoi_simd_isa(), src, w, h, stride, dst, dstride);
+}
+
+int aoi__dline_isa(aoi_isa isa, const aoi__dmap *m, double x, double y, double nx, double ny,
+                   double t0, double step, int n, double *v)
+{
+    if (!aoi_simd_supported(isa))
+        return -1;
+    switch (isa) {
+    case AOI_ISA_AVX2: aoi__dline_avx2(m, x, y, nx, ny, t0, step, n, v); break;
+    case AOI_ISA_SSE41: aoi__dline_sse41(m, x, y, nx, ny, t0, step, n, v); break;
+    default: aoi__dline_scalar(m, x, y, nx, ny, t0, step, n, v); break;
+    }
+    return 0;
+}
+
+void aoi__dline(const aoi__dmap *m, double x, double y, double nx, double ny, double t0,
+                double step, int n, double *v)
+{
+    switch (aoi_simd_isa()) {
+    case AOI_ISA_AVX2: aoi__dline_avx2(m, x, y, nx, ny, t0, step, n, v); break;
+    case AOI_ISA_SSE41: aoi__dline_sse41(m, x, y, nx, ny, t0, step, n, v); break;
+    default: aoi__dline_scalar(m, x, y, nx, ny, t0, step, n, v); break;
+    }
 }

@@ -228,7 +228,8 @@ static aoi_image guarded(const aoi_image *src, double yc, double reach_px, void 
  * unreadable (the whole-frame search reads them all) is found at the
  * whole-frame search's pose, with the hint anywhere within its radius; a
  * hint 3 mm from the part finds nothing outside its radius; an unusable
- * hint searches the whole frame. */
+ * hint searches the whole frame; across the rows the region is about the
+ * footprint's width, not its diagonal. */
 Test(register, hinted_search_reads_only_its_region, .timeout = 300)
 {
     frame f;
@@ -271,6 +272,30 @@ Test(register, hinted_search_reads_only_its_region, .timeout = 300)
     aoi_register_hint bad = {NAN, ref.y_px, 1.0};
     cr_expect_eq(aoi_register(r, &f.img, &bad, &pose, NULL), 0, "%s", aoi_errmsg());
     cr_expect(hypot(pose.x_px - ref.x_px, pose.y_px - ref.y_px) < 0.02);
+    aoi_registrar_free(r);
+    drop(&f);
+
+    /* Rows along x: across them the region is the footprint's half-width
+     * (and what a turn of a few degrees adds) beyond the radius, not its
+     * half-diagonal: rows farther than 1.8 mm beyond both are unreadable. */
+    p.rotation = 0;
+    render(&f, "AXT610124", &p);
+    r = aoi_registrar_new(f.part, f.um, f.rot);
+    cr_assert_not_null(r, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_register(r, &f.img, NULL, &ref, NULL), 0, "%s", aoi_errmsg());
+    double half_wid = fmax(-e.y0, e.y1);
+    for (size_t i = 0; i < sizeof off / sizeof *off; i++) {
+        aoi_register_hint hint = {ref.x_px + off[i][0] * 1000 / f.um,
+                                  ref.y_px + off[i][1] * 1000 / f.um, 1.0};
+        void *map;
+        size_t len;
+        aoi_image g = guarded(&f.img, hint.y_px, (1.0 + half_wid + 1.8) * 1000 / f.um, &map, &len);
+        cr_expect_eq(aoi_register(r, &g, &hint, &pose, NULL), 0, "%s", aoi_errmsg());
+        cr_expect(hypot(pose.x_px - ref.x_px, pose.y_px - ref.y_px) < 0.02,
+                  "rotation 0, hint %zu: (%.3f, %.3f) vs (%.3f, %.3f)", i, pose.x_px, pose.y_px,
+                  ref.x_px, ref.y_px);
+        munmap(map, len);
+    }
     aoi_registrar_free(r);
     drop(&f);
 }

@@ -199,6 +199,10 @@ static void insert_candidate(candidate *c, int *n, int max, candidate nc, double
     }
 }
 
+/* The largest residual angle the search tries (deg): stage B's 3 and its
+ * last refinement's 0.25, with room to spare. */
+#define COARSE_ANGLE_MAX_DEG 3.5
+
 int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                          double spacing, int along_rows, candidate *out, int max_out, int *nout)
 {
@@ -215,20 +219,25 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     if (frame->width < 4 * f2 * f || frame->height < 4 * f2 * f)
         return aoi__error("frame %dx%d is too small to search", frame->width, frame->height);
     /* A hinted search reads only the region any footprint within the hint's
-     * radius can reach (its half-diagonal, the context boxes' 0.45 mm and a
-     * margin), cut on the levels' grid so that every reduced pixel is the
-     * one a whole-frame search would compute (the edge energy differs only
-     * on the region's border, which no box of an allowed origin reaches). */
+     * radius can reach (its half-extent along x and y at the nominal
+     * rotation, turned by up to the search's angle, the context boxes'
+     * 0.45 mm and a margin), cut on the levels' grid so that every reduced
+     * pixel is the one a whole-frame search would compute (the edge energy
+     * differs only on the region's border, which no box of an allowed
+     * origin reaches). */
     int gx0 = 0, gy0 = 0, gx1 = frame->width, gy1 = frame->height, cell = f * f2;
+    int swap = r->rot == 90 || r->rot == 270;
     if (aoi__hint_usable(hint)) {
         /* 4 cells: the first level's origins reach a cell past the radius,
          * the second's five pixels past those, and the border's energy is 0. */
-        double m =
-            (hint->radius_mm + hypot(r->half_len, r->half_wid) + 0.7) * 1000 / r->um + 4.0 * cell;
-        int ax0 = (int)floor((hint->x_px - m) / cell) * cell,
-            ay0 = (int)floor((hint->y_px - m) / cell) * cell;
-        int ax1 = (int)ceil((hint->x_px + m) / cell) * cell,
-            ay1 = (int)ceil((hint->y_px + m) / cell) * cell;
+        double ex = swap ? r->half_wid : r->half_len, ey = swap ? r->half_len : r->half_wid;
+        double sa = sin(COARSE_ANGLE_MAX_DEG * M_PI / 180);
+        double mx = (hint->radius_mm + ex + sa * ey + 0.7) * 1000 / r->um + 4.0 * cell;
+        double my = (hint->radius_mm + ey + sa * ex + 0.7) * 1000 / r->um + 4.0 * cell;
+        int ax0 = (int)floor((hint->x_px - mx) / cell) * cell,
+            ay0 = (int)floor((hint->y_px - my) / cell) * cell;
+        int ax1 = (int)ceil((hint->x_px + mx) / cell) * cell,
+            ay1 = (int)ceil((hint->y_px + my) / cell) * cell;
         gx0 = ax0 > 0 ? ax0 : 0, gy0 = ay0 > 0 ? ay0 : 0;
         /* The far edges stay on the whole frame's grid too: whole cells, or
          * the frame's edge. */
@@ -270,7 +279,6 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     /* The whole footprint lies inside the frame (imaging.md), so only origins
      * that keep it inside are tried (inside the region: the region holds
      * every origin the hint allows with the footprint around it). */
-    int swap = r->rot == 90 || r->rot == 270;
     {
         double hx = (swap ? r->half_wid : r->half_len) * k2, hy = (swap ? r->half_len : r->half_wid) * k2;
         x0 = (int)floor(hx * 0.9), y0 = (int)floor(hy * 0.9);

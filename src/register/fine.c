@@ -466,9 +466,6 @@ static double best_du(const aoi_registrar *r, const sampler *s, const candidate 
  * pixels across the rows). */
 #define PHASE_ANGLES_MAX 6
 #define PHASE_THIN_POINTS 80
-/* Long rows (no angles tried): the share of the edge points the phase's
- * searches read, 1 in PHASE_EVERY (the searches sum hundreds of points). */
-#define PHASE_EVERY 3
 /* Second local maximum of an across-row profile (sampled every 0.5 px from
  * -reach): returns its value (0 if none qualifies) and its shift in *dv. */
 static double runner_up(const double *prof, int np, double bv, double reach, double best, double *dv)
@@ -514,13 +511,6 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
     size_t ntoe = (size_t)(side - toe), nside = (size_t)(ql0 - side), nql0 = (size_t)(qr0 - ql0);
     size_t nqr0 = (size_t)(ql1 - qr0), nql1 = (size_t)(qr1 - ql1), nqr1 = pick(r, 1, q, 1e9, qr1);
     int *spare = qr1 + nqr1;
-    if (!na) {
-        /* Long rows have edge points to spare: each search reads every
-         * PHASE_EVERY-th of each direction. */
-        ntoe = thin(r, toe, ntoe, PHASE_EVERY), nside = thin(r, side, nside, PHASE_EVERY);
-        nql0 = thin(r, ql0, nql0, PHASE_EVERY), nqr0 = thin(r, qr0, nqr0, PHASE_EVERY);
-        nql1 = thin(r, ql1, nql1, PHASE_EVERY), nqr1 = thin(r, qr1, nqr1, PHASE_EVERY);
-    }
     make_sampler(r, f, c, &s);
     if (!na) {
         /* Long rows: the angle from the toe edges of the two outer quarters,

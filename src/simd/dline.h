@@ -4,7 +4,8 @@
  * Sample i is at (x + t nx, y + t ny), t = t0 + i * step, in frame pixel
  * coordinates (pixel centres at integers), computed in double in that
  * order.  The map holds the frame's pixels [mx0, mx0 + mw) x [my0, ...),
- * row after row, mw to a row.  The caller guarantees that every sample and
+ * row after row, mw to a row, fewer than 2^31 words in all (the AVX2 path
+ * indexes it with 32-bit integers).  The caller guarantees that every sample and
  * the 2 x 2 block right and below its truncated position lie in the map,
  * at coordinates >= 0 (so truncation is floor).  With ix, iy the truncated
  * position, fx = x - ix, fy = y - iy and q the map at (ix, iy):

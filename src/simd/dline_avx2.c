@@ -25,8 +25,8 @@ void aoi__dline_avx2(const aoi__dmap *m, double x, double y, double nx, double n
         const __m128i ix = _mm256_cvttpd_epi32(xi), iy = _mm256_cvttpd_epi32(yi);
         const __m256d fx = _mm256_sub_pd(xi, _mm256_cvtepi32_pd(ix)),
                       fy = _mm256_sub_pd(yi, _mm256_cvtepi32_pd(iy));
-        /* Word index of each sample's top-left value (the map has at most
-         * DMAP_MAX < 2^31 values). */
+        /* Word index of each sample's top-left value (fewer than 2^31:
+         * see simd/dline.h). */
         const __m128i k =
             _mm_add_epi32(_mm_mullo_epi32(_mm_sub_epi32(iy, oy), w), _mm_sub_epi32(ix, ox));
         const __m128i g0 = _mm_i32gather_epi32(base, k, 2),

@@ -312,10 +312,17 @@ AOI_HOT static int shift_sums(const aoi_registrar *r, const sampler *s, const ca
             }
             continue;
         }
-        for (int j = 0; j < ns + off; j++) {
-            double t = -reach - 1.5 + j * step, U = along ? u0 + t : u0, V = along ? v0 : v0 + t;
-            P[j] = sample(s, c->x + U * cs - V * sn, c->y + U * sn + V * cs);
-        }
+        /* The profile is a line from the point's place at t = 0 along the
+         * shift's axis: read as one (SIMD) where it lies in the frame, else
+         * sample by sample (-1 outside). */
+        const double ax = along ? cs : -sn, ay = along ? sn : cs;
+        if (sample_line(s, c->x + u0 * cs - v0 * sn, c->y + u0 * sn + v0 * cs, ax, ay, -reach - 1.5,
+                        step, ns + off, P) < 0)
+            for (int j = 0; j < ns + off; j++) {
+                double t = -reach - 1.5 + j * step, U = along ? u0 + t : u0,
+                       V = along ? v0 : v0 + t;
+                P[j] = sample(s, c->x + U * cs - V * sn, c->y + U * sn + V * cs);
+            }
         const double *in = nn > 0 ? P : P + off, *out = nn > 0 ? P + off : P;
         for (int i = 0; i < ns; i++)
             if (in[i] >= 0 && out[i] >= 0)

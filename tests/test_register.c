@@ -223,6 +223,27 @@ static aoi_image guarded(const aoi_image *src, double yc, double reach_px, void 
     return g;
 }
 
+/* Hints within 1 mm of ref (0 to 0.95 mm off) find ref within 0.02 px in
+ * f's frame whose rows farther than reach_mm from the hint are unreadable. */
+static void expect_hinted_in_rows(aoi_registrar *r, const frame *f, const aoi_pose *ref,
+                                  double reach_mm, const char *what)
+{
+    const double off[][2] = {{0, 0}, {0.7, -0.6}, {-0.6, 0.7}, {0.2, -0.95}};
+    for (size_t i = 0; i < sizeof off / sizeof *off; i++) {
+        aoi_register_hint hint = {ref->x_px + off[i][0] * 1000 / f->um,
+                                  ref->y_px + off[i][1] * 1000 / f->um, 1.0};
+        aoi_pose pose;
+        void *map;
+        size_t len;
+        aoi_image g = guarded(&f->img, hint.y_px, reach_mm * 1000 / f->um, &map, &len);
+        cr_expect_eq(aoi_register(r, &g, &hint, &pose, NULL), 0, "%s", aoi_errmsg());
+        cr_expect(hypot(pose.x_px - ref->x_px, pose.y_px - ref->y_px) < 0.02,
+                  "%s, hint %zu: (%.3f, %.3f) vs (%.3f, %.3f)", what, i, pose.x_px, pose.y_px,
+                  ref->x_px, ref->y_px);
+        munmap(map, len);
+    }
+}
+
 /* A hinted search reads only what the footprints within the hint's radius
  * can reach: a 10-pin part in a station frame whose rows beyond that are
  * unreadable (the whole-frame search reads them all) is found at the
@@ -248,21 +269,9 @@ Test(register, hinted_search_reads_only_its_region, .timeout = 300)
     cr_assert(hypot(ref.x_px - f.truth.pose.x_px, ref.y_px - f.truth.pose.y_px) < 0.5);
     aoi_rect e = aoi_part_extent(f.part);
     double half_diag = hypot(fmax(-e.x0, e.x1), fmax(-e.y0, e.y1));
-    const double off[][2] = {{0, 0}, {0.7, -0.6}, {-0.6, 0.7}, {0.2, -0.95}};
-    for (size_t i = 0; i < sizeof off / sizeof *off; i++) {
-        aoi_register_hint hint = {ref.x_px + off[i][0] * 1000 / f.um,
-                                  ref.y_px + off[i][1] * 1000 / f.um, 1.0};
-        void *map;
-        size_t len;
-        /* Beyond the radius, the footprint's half-diagonal and 3 mm (the
-         * body-slip check looks 6 pitches past the body's ends). */
-        aoi_image g = guarded(&f.img, hint.y_px, (1.0 + half_diag + 3.0) * 1000 / f.um, &map, &len);
-        cr_expect_eq(aoi_register(r, &g, &hint, &pose, NULL), 0, "%s", aoi_errmsg());
-        cr_expect(hypot(pose.x_px - ref.x_px, pose.y_px - ref.y_px) < 0.02,
-                  "hint %zu: (%.3f, %.3f) vs (%.3f, %.3f)", i, pose.x_px, pose.y_px, ref.x_px,
-                  ref.y_px);
-        munmap(map, len);
-    }
+    /* Beyond the radius, the footprint's half-diagonal and 3 mm (the
+     * body-slip check looks 6 pitches past the body's ends). */
+    expect_hinted_in_rows(r, &f, &ref, 1.0 + half_diag + 3.0, "rotation 90");
     /* The part 3 mm from the hint, searched within 1 mm of it. */
     aoi_register_hint away = {ref.x_px + 3000 / f.um, ref.y_px, 1.0};
     if (aoi_register(r, &f.img, &away, &pose, NULL) == 0)
@@ -283,19 +292,7 @@ Test(register, hinted_search_reads_only_its_region, .timeout = 300)
     r = aoi_registrar_new(f.part, f.um, f.rot);
     cr_assert_not_null(r, "%s", aoi_errmsg());
     cr_assert_eq(aoi_register(r, &f.img, NULL, &ref, NULL), 0, "%s", aoi_errmsg());
-    double half_wid = fmax(-e.y0, e.y1);
-    for (size_t i = 0; i < sizeof off / sizeof *off; i++) {
-        aoi_register_hint hint = {ref.x_px + off[i][0] * 1000 / f.um,
-                                  ref.y_px + off[i][1] * 1000 / f.um, 1.0};
-        void *map;
-        size_t len;
-        aoi_image g = guarded(&f.img, hint.y_px, (1.0 + half_wid + 1.8) * 1000 / f.um, &map, &len);
-        cr_expect_eq(aoi_register(r, &g, &hint, &pose, NULL), 0, "%s", aoi_errmsg());
-        cr_expect(hypot(pose.x_px - ref.x_px, pose.y_px - ref.y_px) < 0.02,
-                  "rotation 0, hint %zu: (%.3f, %.3f) vs (%.3f, %.3f)", i, pose.x_px, pose.y_px,
-                  ref.x_px, ref.y_px);
-        munmap(map, len);
-    }
+    expect_hinted_in_rows(r, &f, &ref, 1.0 + fmax(-e.y0, e.y1) + 1.8, "rotation 0");
     aoi_registrar_free(r);
     drop(&f);
 }

@@ -40,6 +40,8 @@ typedef struct {
     double offset_across_mm;   /* terminal centre off the pad centre across the pad */
     double offset_along_mm;    /* ... along the pad */
     double min_score;          /* registration confidence below which the verdict is error */
+    double squeezed_land_mm;   /* body offset toward a row leaving less land than this: the
+                                  joints' solder is within rise_mm of the body */
 } aoi_thresholds;
 
 /* Loads thresholds from a JSON file ({"thresholds": {name: {"value": v,

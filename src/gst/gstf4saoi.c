@@ -29,7 +29,7 @@ GST_DEBUG_CATEGORY_STATIC(f4saoi_debug);
 G_DECLARE_FINAL_TYPE(GstF4saoi, gst_f4saoi, GST, F4SAOI, GstVideoFilter)
 
 #define RESULT_META "F4saoiResultMeta"
-#define N_THRESHOLDS 14
+#define N_THRESHOLDS 15
 
 struct _GstF4saoi {
     GstVideoFilter parent;
@@ -88,6 +88,8 @@ static const char *const th_blurb[N_THRESHOLDS] = {
     "Offset: terminal off the pad centre across the pad (mm)",
     "Offset: terminal off the pad centre along the pad (mm)",
     "Registration confidence below which a frame is an error",
+    "Excess solder: on a row the connector sits toward, land beyond the body edge shorter than "
+    "this puts the joint's solder within the rise limit (mm)",
 };
 
 static aoi_format aoi_format_of(GstVideoFormat f)

@@ -1133,9 +1133,21 @@ static const feat *ttpl_get(aoi_inspector *in, int j, int i)
     return isnan(f->L) ? NULL : f;
 }
 
-/* Nearest solder on the terminal to the body edge (mm; 0.24 when none before
- * the fillet): samples unlike the other terminals at that place and closer
- * to solder than to them, over at least half the terminal width. */
+/* On a row the connector sits toward (offset along the pads beyond
+ * offset_along_mm), a land - body edge to the pad's outer end - shorter
+ * than squeezed_land_mm leaves no room for a toe fillet wholly beyond
+ * rise_mm: whatever solder the joint has lies within land - (squeezed_land
+ * - rise) of the body, the fillet's least length short of the land's end,
+ * even where it is too small to be seen (a 0.06 mm fillet on a 0.1 mm land
+ * under coaxial light shows as pad).  INFINITY elsewhere. */
+static double squeezed_bound(const aoi_inspector *in, int k, double toward)
+{
+    double land = in->toe - in->edge[k];
+    if (!(toward > in->th.offset_along_mm && land < in->th.squeezed_land_mm))
+        return INFINITY;
+    return fmax(0, land - (in->th.squeezed_land_mm - in->th.rise_mm));
+}
+
 /* A squeezed fillet beside the terminal: a third of the samples across
  * the pad at w solder-like (the terminal's top, in the middle, is bare). */
 static int solder_across(const aoi_inspector *in, int k, double w)
@@ -1153,11 +1165,16 @@ static int solder_across(const aoi_inspector *in, int k, double w)
     return n && sol * 3 >= n;
 }
 
+/* Nearest solder on the terminal to the body edge (mm; 0.24 when none before
+ * the fillet): samples unlike the other terminals at that place and closer
+ * to solder than to them, over at least half the terminal width; at most
+ * squeezed_bound() on a squeezed row. */
 static double solder_to_body(aoi_inspector *in, int k)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
     double h = s->h, c = p->cx + in->joints[k].offset_x_mm, toward = p->row * in->joints[k].offset_y_mm;
+    double d = squeezed_bound(in, k, toward);
     int jb = (int)floor(0.045 / h);
     /* From 0.02 mm and a sample: the edge itself is a blend of body and
      * terminal, and where it lies within a sample is uncertain. */
@@ -1186,13 +1203,13 @@ static double solder_to_body(aoi_inspector *in, int k)
          * begins there). */
         int squeezed = toward > in->th.offset_along_mm && i * h < in->th.rise_mm;
         if (n && squeezed && (xsol * 2 >= n || solder_across(in, k, in->edge[k] + i * h)))
-            return i * h;
+            return fmin(i * h, d);
         if (n && tsol * 2 >= n && !squeezed)
             break;
         if (n && sol * 2 >= n)
-            return i * h;
+            return fmin(i * h, d);
     }
-    return 0.24;
+    return fmin(0.24, d);
 }
 
 /* The flux score of sample x against the row's terminals there (t):
@@ -1894,7 +1911,11 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             no_toe = in->toe - tip_w(in, (int)i) >= TOE_ROOM;
         int starved = ratio < in->th.insufficient_ratio &&
                       !(j->toe_ratio >= in->th.area_confirm_ratio);
+        /* Not on a squeezed land (squeezed_bound()): it holds no toe
+         * fillet to judge, a starved joint looks as a squeezed good one,
+         * and the joint is excess solder already. */
         if ((int)i < in->n && (no_toe || starved) &&
+            !isfinite(squeezed_bound(in, (int)i, p->row * j->offset_y_mm)) &&
             add(res, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
         if ((fabs(j->offset_x_mm) > in->th.offset_across_mm ||

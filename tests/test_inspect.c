@@ -374,6 +374,31 @@ Test(inspect, fillets_squeezed_by_the_body_are_solder_rise, .timeout = 300)
     }
 }
 
+/* Connectors 0.11-0.15 mm off along their rows (the offset set): the
+ * terminals stand past one side of every pad, registration follows them
+ * part of the way (10.7-16.4 px off at 6 um/px), and the pads' uncovered
+ * sides put the reported pose back on the pads (within 0.9 px). */
+Test(inspect, pose_on_the_pads_under_terminals_off_along, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+    } boards[] = {{"AXT580124", 30157}, {"AXT610124", 30184}, {"AXT610124", 30187}};
+    const look lk = {-1, -1, 0, 6, 90};
+    for (size_t b = 0; b < sizeof boards / sizeof boards[0]; b++) {
+        frame f;
+        aoi_result res;
+        make_stored(&f, boards[b].part, boards[b].seed,
+                    1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET, &lk);
+        cr_assert(f.truth.has_pose);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        double e = hypot(res.pose.x_px - f.truth.pose.x_px, res.pose.y_px - f.truth.pose.y_px);
+        cr_expect_lt(e, 1.0, "seed %d: pose %.2f px off", (int)boards[b].seed, e);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
 /* Connectors 0.12-0.14 mm off along their rows and turned a little, with
  * bridges (the offset set of tools/eval-offset.sh, as its generator stores
  * them): every terminal stands past its pad's side, and where the row's

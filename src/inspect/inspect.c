@@ -1150,7 +1150,8 @@ static double squeezed_bound(const aoi_inspector *in, int k, double toward)
     double land = in->toe - in->edge[k];
     if (!(toward > in->th.offset_along_mm && land < in->th.squeezed_land_mm))
         return INFINITY;
-    return fmax(0, land - (in->th.squeezed_land_mm - in->th.rise_mm));
+    /* (A limit set below rise_mm leaves the fillet no least length.) */
+    return fmax(0, land - fmax(0, in->th.squeezed_land_mm - in->th.rise_mm));
 }
 
 /* A squeezed fillet beside the terminal: a third of the samples across

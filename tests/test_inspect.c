@@ -97,16 +97,23 @@ static aoi_thresholds thresholds(void)
     return t;
 }
 
-/* Inspects a frame with its own job settings. */
-static int inspect(const frame *f, const aoi_station *st, aoi_result *res)
+/* Inspects a frame with its own job settings and thresholds t. */
+static int inspect_with(const frame *f, const aoi_thresholds *t, const aoi_station *st,
+                        aoi_result *res)
 {
-    aoi_thresholds t = thresholds();
-    aoi_inspector *in = aoi_inspector_new(f->part, f->um, f->rot, &t, st);
+    aoi_inspector *in = aoi_inspector_new(f->part, f->um, f->rot, t, st);
     cr_assert_not_null(in, "%s", aoi_errmsg());
     aoi_result_init(res);
     int rc = aoi_inspect(in, &f->img, res, NULL);
     aoi_inspector_free(in);
     return rc;
+}
+
+/* ... with the default thresholds. */
+static int inspect(const frame *f, const aoi_station *st, aoi_result *res)
+{
+    aoi_thresholds t = thresholds();
+    return inspect_with(f, &t, st, res);
 }
 
 static int has(const aoi_result *r, const aoi_defect *d)
@@ -358,17 +365,13 @@ Test(inspect, fillets_squeezed_by_the_body_are_solder_rise, .timeout = 300)
             /* The same board without the land rule. */
             aoi_thresholds t = thresholds();
             t.squeezed_land_mm = 0;
-            aoi_inspector *in = aoi_inspector_new(f.part, f.um, f.rot, &t, NULL);
-            cr_assert_not_null(in, "%s", aoi_errmsg());
-            aoi_result_init(&res);
-            cr_assert_eq(aoi_inspect(in, &f.img, &res, NULL), 0, "%s", aoi_errmsg());
+            cr_assert_eq(inspect_with(&f, &t, NULL, &res), 0, "%s", aoi_errmsg());
             int seen = 0;
             for (size_t t2 = 0; t2 < f.truth.ndefects; t2++)
                 seen += f.truth.defects[t2].type == AOI_DEFECT_EXCESS_SOLDER &&
                         has(&res, &f.truth.defects[t2]);
             cr_expect_lt(seen * 2, truth, "seen without the land rule: %d of %d", seen, truth);
             aoi_result_clear(&res);
-            aoi_inspector_free(in);
         }
         drop(&f);
     }

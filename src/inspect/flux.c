@@ -1,0 +1,148 @@
+/* flux.c - flux residue on the terminals: the band from the body edge
+ * outward, each sample darker and more amber than the row's terminals
+ * there (in grey frames: darker than its neighbours beyond the row's
+ * noise). */
+#include "core/error_internal.h"
+#include "inspect/inspector_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#define FLUX_SCORE 0.10    /* darkening + amber shift of a flux-covered terminal sample */
+#define FLUX_GREY_MIN 0.04 /* grey frames: least darkening of a flux-covered sample ... */
+#define FLUX_NOISE_K 3.0   /* ... and this many times the row's band noise */
+
+/* The flux score of sample x against the row's terminals there (t):
+ * darkening plus a shift toward amber (red up, blue down). */
+static float flux_score(const feat *x, const feat *t)
+{
+    float cb_x = 1 - x->cr - x->cg, cb_r = 1 - t->cr - t->cg;
+    return (t->L - x->L) + 2 * ((x->cr - t->cr) - (cb_x - cb_r));
+}
+
+/* How many samples a flux band holds at most, h apart: 0.04 mm either side
+ * of the terminal's centre, from 0.015 mm to band (mm) out from the body
+ * edge (band_scores()). */
+static size_t band_size(double h, double band)
+{
+    size_t rows = 0;
+    /* The rows as band_scores() steps through them. */
+    for (int i = (int)ceil(0.015 / h); i * h <= band + 1e-9; i++)
+        rows++;
+    return rows * (size_t)(2 * (int)floor(0.04 / h) + 1);
+}
+
+/* The flux scores of those samples (at most band_size()) into v, against the
+ * row's terminals there; -INFINITY for a sample that looks like solder where
+ * colour tells them apart (not grey frames).  Returns how many. */
+static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, c = p->cx + in->joints[k].offset_x_mm;
+    int jb = (int)floor(0.04 / h);
+    size_t n = 0;
+    for (int i = (int)ceil(0.015 / h); i * h <= band + 1e-9; i++)
+        for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
+            const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
+            const feat *q = aoi__ttpl_get(in, j, i);
+            if (x && q)
+                v[n++] = in->grey_metal || !solder_like(in, x) ? flux_score(x, q) : -INFINITY;
+        }
+    return n;
+}
+
+/* Most pins either side of a pin whose bands, with its own, give its
+ * grey-frame baseline. */
+#define FLUX_NEIGHBOURS 4
+
+/* The least score of a flux-covered sample in row r, and each pin's
+ * baseline.  In colour frames FLUX_SCORE over a baseline of 0: flux darkens
+ * the terminal and turns it amber.  In grey frames only the darkening is
+ * left, and a thin film darkens a lit terminal by less than that (0.06 to
+ * 0.1 in log intensity) - but evenly over the band, where clean terminals
+ * match their row's within the noise.  There each pin's baseline is the
+ * median band score of it and up to FLUX_NEIGHBOURS pins either side (light
+ * falls off toward a long row's ends: against the whole row's terminals the
+ * last pins look filmed), and a sample must pass its baseline by
+ * FLUX_GREY_MIN and by FLUX_NOISE_K times the row's noise (1.4826 times the
+ * median absolute difference of every band sample of the row from its pin's
+ * baseline; flux on a few pins moves that median little).  -1: out of
+ * memory. */
+int aoi__flux_threshold(aoi_inspector *in, int r)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    double med[512];
+    int at[512], np = 0;
+    size_t n = 0, cap, from[513];
+    float *v, *tmp;
+    in->flux_thr = FLUX_SCORE;
+    for (size_t k = 0; k < in->npads; k++)
+        in->flux_base[k] = 0;
+    if (!in->grey_metal)
+        return 0;
+    /* Every band sample of the row (v), and as much room for a copy (tmp). */
+    cap = (size_t)in->n * band_size(strip_of(in, r)->h, in->th.flux_band_mm);
+    if (!(v = (float *)aoi__inspect_scratch(in, 2 * cap / 3 + 1)))
+        return aoi__error("inspect: out of memory");
+    tmp = v + cap;
+    /* Each pin's band scores, and their median. */
+    for (int k = 0; k < in->n && np < 512; k++) {
+        if (pads[k].row != r || !isfinite(in->edge[k]))
+            continue;
+        size_t first = n;
+        n += band_scores(in, k, in->th.flux_band_mm, v + n);
+        if (n - first < 4) {
+            n = first;
+            continue;
+        }
+        memcpy(tmp, v + first, (n - first) * sizeof *tmp);
+        from[np] = first;
+        med[np] = aoi__select_k(tmp, n - first, (n - first) / 2);
+        at[np++] = k;
+    }
+    from[np] = n;
+    if (np < 3)
+        return 0;
+    /* Baselines from the neighbours (a row's pins in order along it), and
+     * the noise: every sample against its pin's baseline. */
+    for (int q = 0; q < np; q++) {
+        double nb[2 * FLUX_NEIGHBOURS + 1];
+        int m = 0;
+        for (int d = -FLUX_NEIGHBOURS; d <= FLUX_NEIGHBOURS; d++)
+            if (q + d >= 0 && q + d < np)
+                nb[m++] = med[q + d];
+        in->flux_base[at[q]] = aoi__median(nb, m);
+        for (size_t i = from[q]; i < from[q + 1]; i++)
+            tmp[i] = fabsf(v[i] - (float)in->flux_base[at[q]]);
+    }
+    in->flux_thr = fmax(FLUX_GREY_MIN, FLUX_NOISE_K * 1.4826 * aoi__select_k(tmp, n, n / 2));
+    return 0;
+}
+
+/* Fraction of the flux band on the terminal that looks flux-covered:
+ * darker and more amber than the same place on the row's other terminals
+ * (in grey frames, darker than its neighbours beyond the row's noise: see
+ * aoi__flux_threshold()).
+ * Samples that look like solder count as clean where colour can tell them
+ * from a filmed terminal (solder is grey, flux amber): beside solder risen
+ * near the body, its shaded edge darkens the band.  In grey frames a
+ * filmed terminal is as dark as a solder slope; there the band's end, where
+ * this pin's solder begins (aoi__solder_to_body()), is what keeps solder out.
+ * *cover is NAN when no sample of the band is in the frame; -1: out of
+ * memory. */
+int aoi__flux_cover(aoi_inspector *in, int k, double *cover)
+{
+    double h = strip_of(in, aoi_part_pads(in->part)[k].row)->h;
+    /* Up to where this pin's solder begins, if that is within the band. */
+    double band = fmin(in->th.flux_band_mm, in->joints[k].solder_to_body_mm - h / 2);
+    float *v = (float *)aoi__inspect_scratch(in, band_size(h, in->th.flux_band_mm) / 3 + 1);
+    size_t n, fl = 0;
+    if (!v)
+        return aoi__error("inspect: out of memory");
+    n = band_scores(in, k, band, v);
+    for (size_t i = 0; i < n; i++)
+        fl += v[i] - in->flux_base[k] > in->flux_thr;
+    *cover = n ? (double)fl / (double)n : NAN;
+    return 0;
+}

@@ -1,0 +1,301 @@
+/* joint.c - per-pin solder measures in mm: overhang beyond the pad, the
+ * nearest solder to the body edge, the wetted area on the pad, the toe
+ * fillet zone's relief and wetted share, and the hold-down pads' toe
+ * overhang. */
+#include "core/error_internal.h"
+#include "inspect/inspector_internal.h"
+#include "simd/wet.h"
+
+#include <math.h>
+
+#define TOE_ZONE 0.09 /* least depth of the toe fillet zone, mm */
+
+static double second_largest(const double *v, int n)
+{
+    double a = 0, b = 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i] > a)
+            b = a, a = v[i];
+        else if (v[i] > b)
+            b = v[i];
+    }
+    return n >= 2 ? b : a;
+}
+
+/* Whether x looks like the row's template within 0.012 mm along the pad
+ * of w: a connector turned a little puts the terminal tips of the row's
+ * ends a sample or two from where the row's median shows them, and a tip
+ * standing past the pad's side would read as a side overhang. */
+static int like_nearby(aoi_inspector *in, const feat *x, double a, double w)
+{
+    const double h = strip_of(in, in->tpl_row)->h;
+    const int n = (int)fmax(1, lround(0.012 / h));
+    for (int d = -n; d <= n; d++) {
+        if (d == 0)
+            continue; /* the caller compared with w itself */
+        const feat *t = aoi__tpl_get(in, a, w + d * h);
+        if (t && !isnan(t->L) && feat_dist2(*x, *t) < in->tau_d2)
+            return 1;
+    }
+    return 0;
+}
+
+/* Overhang beyond the toe and beside the pad (mm); the side runs that reach
+ * half the pitch toward a neighbour belong to bridges and are left to the
+ * bridge check (terminals standing past their pads' sides on a connector
+ * off along its rows reach there too), and so is the whole side toward a
+ * neighbour it bridges to (bridged[0] toward -u, bridged[1] toward +u):
+ * where a bridge narrows, its rows stop short of half the pitch.  Beyond a
+ * row's end pin there is no neighbour (neighbour[], the same sides, says
+ * where the row has a pad): a run there is overhang however far
+ * it reaches (a ring-lit side overhang of 0.08 mm blurs past half the
+ * pitch). */
+double aoi__overhang(aoi_inspector *in, int k, const int bridged[2], const int neighbour[2])
+{
+    const aoi_pad *pads = aoi_part_pads(in->part), *p = &pads[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, runs[256], side = 0, toe, pu = in->pad_u;
+    int nr = 0;
+    /* Toe: columns across the pad (where the pads lie, pu along the rows). */
+    for (double a = -in->hw + h; a <= in->hw - h + 1e-9 && nr < 256; a += h) {
+        double last = in->toe;
+        for (double w = in->toe + h / 2; w < in->toe + 0.28; w += h) {
+            const feat *x = aoi__patch_get(s, p->cx + pu + a, w);
+            if (!x || !solder_out(in, x, aoi__tpl_get(in, pu + a, w)))
+                break;
+            last = w;
+        }
+        runs[nr++] = last > in->toe ? last - in->toe + h / 2 : 0;
+    }
+    toe = second_largest(runs, nr);
+    /* Sides: rows from past the body edge to the toe. */
+    for (int dir = -1; dir <= 1; dir += 2) {
+        nr = 0;
+        if (bridged[dir > 0])
+            continue;
+        for (double w = in->edge[k] + 0.05; w <= in->toe - 0.02 && nr < 256; w += h) {
+            double last = in->hw;
+            int bridge = 0;
+            for (double a = in->hw + h / 2; a < in->pitch / 2 + h; a += h) {
+                const feat *x = aoi__patch_get(s, p->cx + pu + dir * a, w);
+                if (!x || !solder_out(in, x, aoi__tpl_get(in, pu + dir * a, w)) ||
+                    like_nearby(in, x, pu + dir * a, w))
+                    break;
+                last = a;
+                if (a >= in->pitch / 2 - h && neighbour[dir > 0])
+                    bridge = 1;
+            }
+            runs[nr++] = bridge || last <= in->hw ? 0 : last - in->hw + h / 2;
+        }
+        double sd = second_largest(runs, nr);
+        if (sd > side)
+            side = sd;
+    }
+    return fmax(toe, side);
+}
+
+/* On a row the connector sits toward (offset along the pads beyond
+ * offset_along_mm), a land - body edge to the pad's outer end - shorter
+ * than squeezed_land_mm leaves no room for a toe fillet wholly beyond
+ * rise_mm: whatever solder the joint has lies within land - (squeezed_land
+ * - rise) of the body, the fillet's least length short of the land's end,
+ * even where it is too small to be seen (a 0.06 mm fillet on a 0.1 mm land
+ * under coaxial light shows as pad).  INFINITY elsewhere. */
+double aoi__squeezed_bound(const aoi_inspector *in, int k, double toward)
+{
+    double land = in->toe - in->edge[k];
+    if (!(toward > in->th.offset_along_mm && land < in->th.squeezed_land_mm))
+        return INFINITY;
+    /* (A limit set below rise_mm leaves the fillet no least length.) */
+    return fmax(0, land - fmax(0, in->th.squeezed_land_mm - in->th.rise_mm));
+}
+
+/* A squeezed fillet beside the terminal: a third of the samples across
+ * the pad at w solder-like (the terminal's top, in the middle, is bare). */
+static int solder_across(const aoi_inspector *in, int k, double w)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    int n = 0, sol = 0;
+    for (double a = -in->hw; a <= in->hw + 1e-9; a += s->h) {
+        const feat *x = aoi__patch_get(s, p->cx + a, w);
+        if (!x || isnan(x->L))
+            continue;
+        n++;
+        sol += solder_like(in, x);
+    }
+    return n && sol * 3 >= n;
+}
+
+/* Nearest solder on the terminal to the body edge (mm; 0.24 when none before
+ * the fillet): samples unlike the other terminals at that place and closer
+ * to solder than to them, over at least half the terminal width; at most
+ * aoi__squeezed_bound() on a squeezed row. */
+double aoi__solder_to_body(aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, c = p->cx + in->joints[k].offset_x_mm,
+           toward = p->row * in->joints[k].offset_y_mm;
+    double d = aoi__squeezed_bound(in, k, toward);
+    int jb = (int)floor(0.045 / h);
+    /* From 0.02 mm and a sample: the edge itself is a blend of body and
+     * terminal, and where it lies within a sample is uncertain. */
+    for (int i = (int)ceil(0.02 / h) + 1; i < in->ttpl_nw; i++) {
+        int n = 0, sol = 0, tsol = 0, xsol = 0;
+        for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
+            const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
+            const feat *q = aoi__ttpl_get(in, j, i);
+            if (!x || !q)
+                continue;
+            n++;
+            tsol += solder_like(in, q);
+            /* Solder, or the template's solder look at this place. */
+            float dq = feat_dist2(*x, *q);
+            xsol += solder_like(in, x) || (solder_like(in, q) && dq < in->tau_t_d2);
+            float ds =
+                minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK]));
+            sol += dq >= in->tau_t_d2 && root_less(ds, dq) &&
+                   root_less(ds, feat_dist2(*x, in->ref[REF_BODY]));
+        }
+        /* The row's fillets begin here: where good fillets begin - unless
+         * the body sits so far toward this row that its pins are offset
+         * along their pads (then the row squeezes every fillet toward the
+         * body, and the row is no reference for where solder should begin:
+         * this pin's own solder within the rise limit counts, wherever it
+         * begins there). */
+        int squeezed = toward > in->th.offset_along_mm && i * h < in->th.rise_mm;
+        if (n && squeezed && (xsol * 2 >= n || solder_across(in, k, in->edge[k] + i * h)))
+            return fmin(i * h, d);
+        if (n && tsol * 2 >= n && !squeezed)
+            break;
+        if (n && sol * 2 >= n)
+            return fmin(i * h, d);
+    }
+    return fmin(0.24, d);
+}
+
+/* Wetted area on the pad past the body edge (mm²): samples whose nearest
+ * reference is solder, or the body's dark look (on a pad past the body edge
+ * that can only be a shaded solder slope) - not metal, not board. */
+double aoi__solder_area(aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h;
+    double cnt = 0;
+    /* The strip columns of the positions across (as aoi__patch_get() rounds
+     * them), once per pin rather than per sample; -1 outside the strip. */
+    int cols[256], nc = 0;
+    for (double a = -in->hw - 0.03; a <= in->hw + 0.03 && nc < 256; a += h) {
+        int j = (int)lround((p->cx + a - s->u0) / h);
+        cols[nc++] = j >= 0 && j < s->nu ? j : -1;
+    }
+    /* Nearest of metal and board against nearest of solder and body, soft
+     * (blends at the fillet's outline count in part): simd/wet.h. */
+    const float(*ref)[3] = (const float(*)[3])in->wet_ref;
+    /* The columns are side by side but where the rounding of a steps twice
+     * or not at all, or they leave the strip: then the row's samples are
+     * copied together first. */
+    int run = nc > 0 && cols[0] >= 0 && cols[nc - 1] == cols[0] + nc - 1;
+    for (int q = 1; q < nc && run; q++)
+        run = cols[q] == cols[q - 1] + 1;
+    for (double w = in->edge[k] + 0.03; w <= in->toe + 0.03; w += h) {
+        int i = (int)lround((w - s->w0) / h), m = 0;
+        if (i < 0 || i >= s->nw)
+            continue;
+        const feat *row = patch_at(s, 0, i);
+        if (run) {
+            cnt += aoi__wet_sum(&row[cols[0]].L, nc, ref, (float)SOFT_WIDTH);
+            continue;
+        }
+        feat tmp[256];
+        for (int q = 0; q < nc; q++)
+            if (cols[q] >= 0)
+                tmp[m++] = row[cols[q]];
+        cnt += aoi__wet_sum(&tmp[0].L, m, ref, (float)SOFT_WIDTH);
+    }
+    return cnt * h * h;
+}
+
+/* Where pin k's terminal tip lies out from the body (w, mm), the body edge
+ * as measured: the connector's shift toward or away from the row moves it. */
+double aoi__tip_w(const aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    return in->edge[k] + (fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0) - in->E);
+}
+
+/* The toe fillet zone's measures.  *relief: its shading, p90 - p10 of log
+ * intensity over the middle of the pad from just past the terminal tip to
+ * the pad's outer end (at least TOE_ZONE deep, reaching back over the tip
+ * where the terminal ends near the pad's end, as on sockets).  A fillet's slopes are shaded by
+ * the light whatever its colour; bare pad metal, or a flat film of solder,
+ * is not.  *wet gets the zone's wetted share (the soft membership of
+ * simd/wet.h, as aoi__solder_area() counts it): bare pad where a fillet should
+ * be shows little.  Both are NAN when the zone is not in the frame. */
+int aoi__toe_measures(aoi_inspector *in, int k, double *relief, double *wet)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    double h = s->h, w1 = in->toe - 0.01, w0 = fmin(aoi__tip_w(in, k) + 0.02, w1 - TOE_ZONE);
+    *relief = NAN;
+    *wet = NAN;
+    if (!isfinite(w0))
+        return 0;
+    int ia = (int)floor(0.8 * in->hw / h), iw0 = (int)ceil((w0 - s->w0) / h),
+        iw1 = (int)floor((w1 - s->w0) / h), j0 = (int)lround((p->cx - s->u0) / h);
+    size_t n = 0;
+    double ws = 0;
+    float *L;
+    const float(*ref)[3] = (const float(*)[3])in->wet_ref;
+    iw0 = iw0 < 0 ? 0 : iw0;
+    iw1 = iw1 >= s->nw ? s->nw - 1 : iw1;
+    if (iw1 < iw0)
+        return 0;
+    /* Three floats per feat of scratch. */
+    if (!(L = (float *)aoi__inspect_scratch(
+              in, ((size_t)(iw1 - iw0 + 1) * (size_t)(2 * ia + 1)) / 3 + 1)))
+        return aoi__error("inspect: out of memory");
+    for (int i = iw0; i <= iw1; i++)
+        for (int j = j0 - ia; j <= j0 + ia; j++) {
+            if (j < 0 || j >= s->nu)
+                continue;
+            const feat *x = patch_at(s, j, i);
+            if (!isnan(x->L)) {
+                L[n++] = x->L;
+                ws += aoi__wet_one(&x->L, ref, (float)SOFT_WIDTH);
+            }
+        }
+    if (n >= 4) {
+        *wet = ws / (double)n;
+        *relief = aoi__select_k(L, n, n * 9 / 10) - aoi__select_k(L, n, n / 10);
+    }
+    return 0;
+}
+
+/* Hold-down pads whose outer end shows beyond the body: toe overhang. */
+double aoi__holddown_overhang(aoi_inspector *in, const aoi_image *f, const aoi_pose *pose, int i,
+                              double dy)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[i];
+    double outer = fabs(p->cy) + p->h / 2, h = in->strip[0].h, runs[256];
+    double edge = in->E + (p->row > 0 ? dy : -dy);
+    int nr = 0;
+    if (outer < edge + 0.03)
+        return NAN;
+    if (aoi__patch_sample(&in->hd, f, pose, in->rot, p->row, p->cx - p->w / 2, p->cx + p->w / 2,
+                          outer, outer + 0.28, h, in->gain) < 0)
+        return NAN;
+    for (int j = 1; j + 1 < in->hd.nu && nr < 256; j++) {
+        double last = 0;
+        for (int ii = 0; ii < in->hd.nw; ii++) {
+            const feat *x = patch_at(&in->hd, j, ii);
+            if (!solder_out(in, x, NULL))
+                break;
+            last = ii * h;
+        }
+        runs[nr++] = last;
+    }
+    return second_largest(runs, nr);
+}

@@ -234,54 +234,66 @@ static void begin_frame(aoi_inspector *in, aoi_inspect_info *info, frame_refs *f
     info->njoints = in->npads;
 }
 
-static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_pose *start,
-                         aoi_result *res, aoi_inspect_info *info, frame_refs *fr)
-{
-    const aoi_pad *pads = aoi_part_pads(in->part);
-    aoi_pose pose;
-    aoi_register_info ri;
-    double t0 = now_ms(), t1, h, at, st, ab, sb, th, dy, dx;
-    int nhd = 0;
+/* What one frame's pass carries from step to step. */
+typedef struct {
+    aoi_pose pose;           /* the registered pose the strips are sampled through */
+    double dx, dy, th;       /* connector offset along and across the rows (mm), turn (rad) */
+    int nhd;                 /* hold-down terminals measured */
+    double nominal;          /* the board's median wetted area (mm²) ... */
+    double row_nom[2];       /* ... and each row's ([0]: -v) */
+    double st_nominal;       /* the taught station's median (NAN: none) */
+    double wmed[2], wmad[2]; /* each row's toe wetted shares: median, spread */
+    signed char bb[512];     /* signal pad k bridged to pad k + 2 ... */
+    double bu[512], bw[512]; /* ... at (u, |v|) */
+} pass;
 
-    begin_frame(in, info, fr);
-    res->verdict = AOI_VERDICT_PASS;
-    /* From a starting pose (found on a reduced or a raw frame), a refinement
-     * is enough unless it fails; otherwise the full search. */
-    int refined = start && aoi_register_refine(in->reg, frame, start, &pose, &ri) == 0;
+/* Registration: refined from a starting pose (found on a reduced or a raw
+ * frame) unless that fails, otherwise the full search; the pose goes into
+ * the record, and a confidence below min_score ends the pass. */
+static int locate(aoi_inspector *in, const aoi_image *frame, const aoi_pose *start, aoi_result *res,
+                  aoi_inspect_info *info, aoi_pose *pose)
+{
+    aoi_register_info ri;
+    double t0 = now_ms();
+    int refined = start && aoi_register_refine(in->reg, frame, start, pose, &ri) == 0;
     in->refined = refined;
     if (start && !refined && getenv("AOI_INSPECT_DEBUG"))
         fprintf(stderr, "refine failed: %s\n", aoi_errmsg());
-    if (!refined && aoi_register(in->reg, frame, NULL, &pose, &ri) < 0) {
+    if (!refined && aoi_register(in->reg, frame, NULL, pose, &ri) < 0) {
         info->register_ms = now_ms() - t0;
-        if (pose.score > 0) {
+        if (pose->score > 0) {
             res->has_pose = 1;
-            res->pose = pose;
+            res->pose = *pose;
         }
         return -1;
     }
     /* A diagnostic: AOI_POSE_NUDGE="dx,dy" (px, read when the inspector is
      * made) measures at the pose moved by that much, to find verdicts that
      * hinge on a hundredth of a pixel (tools/eval-stability.sh). */
-    pose.x_px += in->nudge[0];
-    pose.y_px += in->nudge[1];
+    pose->x_px += in->nudge[0];
+    pose->y_px += in->nudge[1];
     res->has_pose = 1;
-    res->pose = pose;
-    t1 = now_ms();
-    info->register_ms = t1 - t0;
-    if (pose.score < in->th.min_score)
-        return aoi__error("registration confidence %.2f is below min_score %.2f", pose.score,
+    res->pose = *pose;
+    info->register_ms = now_ms() - t0;
+    if (pose->score < in->th.min_score)
+        return aoi__error("registration confidence %.2f is below min_score %.2f", pose->score,
                           in->th.min_score);
+    return 0;
+}
 
-    h = fmax(0.004, pose.um_per_px / 1000);
+/* The strips, the frame's references, the body's edges and whether a
+ * connector is there at all (*present). */
+static int find_body(aoi_inspector *in, const aoi_image *frame, pass *ps, frame_refs *fr,
+                     int *present)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    double h = fmax(0.004, ps->pose.um_per_px / 1000), at, st, ab, sb;
     for (int r = 0; r < 2; r++)
-        if (aoi__patch_sample(&in->strip[r], frame, &pose, in->rot, r ? 1 : -1, in->umin, in->umax,
-                              in->wmin, in->wmax, h, in->gain) < 0)
+        if (aoi__patch_sample(&in->strip[r], frame, &ps->pose, in->rot, r ? 1 : -1, in->umin,
+                              in->umax, in->wmin, in->wmax, h, in->gain) < 0)
             return -1;
-    if (aoi__frame_references(in, fr) < 0)
+    if (aoi__frame_references(in, fr) < 0 || aoi__edge_windows(in) < 0)
         return -1;
-    if (aoi__edge_windows(in) < 0)
-        return -1;
-    /* Body edges, connector placement. */
     double sc[512], dy0 = aoi__body_shift(in);
     if (getenv("AOI_INSPECT_DEBUG"))
         fprintf(stderr, "inspect: body shift %.4f mm\n", dy0);
@@ -296,8 +308,8 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             fprintf(stderr, "  pin %d edge %.4f step %.3f\n", pads[k].pin, in->edge[k], in->escore[k]);
     aoi__body_fit_row(in, -1, &at, &st);
     aoi__body_fit_row(in, 1, &ab, &sb);
-    th = (sb - st) / 2;
-    dy = (ab - at) / 2;
+    ps->th = (sb - st) / 2;
+    ps->dy = (ab - at) / 2;
     /* A connector is there when the band inside the body outline is uniform
      * (no pads showing through) and the two long edges lie a body width
      * apart; bare pads give either pads in the band or edges at the pads'
@@ -306,23 +318,29 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     fr->present = fr->body_uniformity < UNIFORM_MAX &&
                   fabs(fr->body_width_error) < fmax(WIDTH_TOL, WIDTH_TOL_PX * in->um / 1000) &&
                   fr->edge_contrast > EDGE_MIN;
-    info->present = fr->present;
     if (getenv("AOI_INSPECT_DEBUG"))
         fprintf(stderr, "inspect: uniform %.3f width error %.4f edge %.3f body-mask %.3f\n",
                 fr->body_uniformity, fr->body_width_error, fr->edge_contrast, fr->body_to_mask);
-    if (!fr->present) {
-        info->inspect_ms = now_ms() - t1;
-        res->verdict = AOI_VERDICT_FAIL;
-        return add(res, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);
-    }
-    for (int k = 0; k < in->n; k++)
-        in->edge[k] = pads[k].row > 0 ? ab + sb * pads[k].cx : at + st * pads[k].cx;
-    dx = aoi__holddown_dx(in, frame, &pose, dy, th, &nhd);
+    *present = fr->present;
+    if (fr->present)
+        for (int k = 0; k < in->n; k++)
+            in->edge[k] = pads[k].row > 0 ? ab + sb * pads[k].cx : at + st * pads[k].cx;
+    return 0;
+}
+
+/* Where the connector sits on its pads: its shift along the rows, where
+ * the pads themselves lie (the record's pose moves there), each terminal's
+ * offset; then the metal and solder references, which need both. */
+static void place_connector(aoi_inspector *in, const aoi_image *frame, pass *ps, aoi_result *res,
+                            aoi_inspect_info *info, frame_refs *fr)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    ps->dx = aoi__holddown_dx(in, frame, &ps->pose, ps->dy, ps->th, &ps->nhd);
     /* Where the pads really are across the rows, in the strips' frame. */
     double pad_u = 0;
-    if (nhd > 0)
-        pad_u = aoi__pads_shift(in, dx, nhd);
-    else if (aoi__outline_dx(in, &dx, &pad_u) < 0)
+    if (ps->nhd > 0)
+        pad_u = aoi__pads_shift(in, ps->dx, ps->nhd);
+    else if (aoi__outline_dx(in, &ps->dx, &pad_u) < 0)
         pad_u = 0; /* nothing says the connector moved along the rows */
     in->pad_u = pad_u;
     /* Registration follows terminals standing past one side of their
@@ -330,23 +348,29 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
      * the pads' uncovered sides put the footprint where the pads are.  The
      * reported pose moves there when that is more than the measure's own
      * spread (PAD_U_MIN_PX); the strips stay where they were sampled. */
-    if (fabs(pad_u) * 1000 / pose.um_per_px > PAD_U_MIN_PX)
-        aoi_pose_map(&pose, in->rot, pad_u, 0, &res->pose.x_px, &res->pose.y_px);
-    info->connector_dx_mm = dx - pad_u;
-    info->connector_dy_mm = dy;
-    info->connector_rot_deg = th * 180 / M_PI;
+    if (fabs(pad_u) * 1000 / ps->pose.um_per_px > PAD_U_MIN_PX)
+        aoi_pose_map(&ps->pose, in->rot, pad_u, 0, &res->pose.x_px, &res->pose.y_px);
+    info->connector_dx_mm = ps->dx - pad_u;
+    info->connector_dy_mm = ps->dy;
+    info->connector_rot_deg = ps->th * 180 / M_PI;
     for (size_t i = 0; i < in->npads; i++) {
         const aoi_rect *t = &pads[i].terminal;
         double tcx = (t->x0 + t->x1) / 2, tcy = (t->y0 + t->y1) / 2;
-        in->joints[i].offset_x_mm = dx - th * tcy;
-        in->joints[i].offset_y_mm = dy + th * tcx;
+        in->joints[i].offset_x_mm = ps->dx - ps->th * tcy;
+        in->joints[i].offset_y_mm = ps->dy + ps->th * tcx;
     }
     aoi__metal_references(in, fr);
+}
 
-    /* Per-pin measures. */
-    double areas[512], bu[512], bw[512], rarea[2][512], wmed[2] = {NAN, NAN}, wmad[2] = {NAN, NAN};
+/* Every pin's measures, row by row (each against its row's templates), the
+ * rows' and the board's medians, the hold-down pads' overhang; then the
+ * terminals' offsets from the pads rather than the strips. */
+static int measure_pins(aoi_inspector *in, const aoi_image *frame, pass *ps)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    double areas[512], rarea[2][512];
     int na = 0, nra[2] = {0, 0};
-    signed char bb[512] = {0};
+    memset(ps->bb, 0, sizeof ps->bb);
     for (int r = -1; r <= 1; r += 2) {
         if (aoi__row_template(in, r) < 0 || aoi__terminal_template(in, r) < 0 ||
             aoi__flux_threshold(in, r) < 0)
@@ -358,8 +382,8 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
             /* The bridge to the next pad of the row, while the template is
              * this row's. */
             if (k + 2 < in->n && k < 512) {
-                bu[k] = pads[k].cx + in->pitch / 2, bw[k] = in->toe - 0.1;
-                if ((bb[k] = aoi__bridged(in, k, &bu[k], &bw[k])) < 0)
+                ps->bu[k] = pads[k].cx + in->pitch / 2, ps->bw[k] = in->toe - 0.1;
+                if ((ps->bb[k] = (signed char)aoi__bridged(in, k, &ps->bu[k], &ps->bw[k])) < 0)
                     return -1;
             }
             /* The row's pads on either side (none beyond a row's end pin)
@@ -367,7 +391,7 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
              * next pad of the row lies toward +u. */
             int up = k + 2 < in->n ? pads[k + 2].cx > pads[k].cx : k >= 2 ? pads[k - 2].cx < pads[k].cx : 1;
             int hl = k >= 2, hn = k + 2 < in->n;
-            int bl = hl && k - 2 < 512 && bb[k - 2] > 0, bn = hn && k < 512 && bb[k] > 0;
+            int bl = hl && k - 2 < 512 && ps->bb[k - 2] > 0, bn = hn && k < 512 && ps->bb[k] > 0;
             const int sides[2] = {up ? bl : bn, up ? bn : bl},
                       near[2] = {up ? hl : hn, up ? hn : hl};
             j->solder_area_mm2 = aoi__solder_area(in, k);
@@ -398,100 +422,142 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
         for (int k = 0; k < in->n && nr < 512; k++)
             if (pads[k].row == r && isfinite(in->joints[k].toe_wet))
                 rel[nr++] = in->joints[k].toe_wet;
-        wmed[r > 0] = aoi__median(rel, nr);
+        ps->wmed[r > 0] = aoi__median(rel, nr);
         for (int q = 0; q < nr; q++)
-            rel[q] = fabs(rel[q] - wmed[r > 0]);
-        wmad[r > 0] = fmax(aoi__median(rel, nr), WET_MAD_MIN);
+            rel[q] = fabs(rel[q] - ps->wmed[r > 0]);
+        ps->wmad[r > 0] = fmax(aoi__median(rel, nr), WET_MAD_MIN);
     }
-    double nominal = aoi__median(areas, na), st_nominal = NAN;
-    double row_nom[2] = {aoi__median(rarea[0], nra[0]), aoi__median(rarea[1], nra[1])};
+    ps->nominal = aoi__median(areas, na);
+    ps->row_nom[0] = aoi__median(rarea[0], nra[0]);
+    ps->row_nom[1] = aoi__median(rarea[1], nra[1]);
+    ps->st_nominal = NAN;
     if (in->st) {
         double v[512];
         int nv = 0;
         for (size_t i = 0; i < in->st->npads && (int)i < in->n && nv < 512; i++)
             if (isfinite(in->st->nominal_area[i]))
                 v[nv++] = in->st->nominal_area[i];
-        st_nominal = aoi__median(v, nv);
+        ps->st_nominal = aoi__median(v, nv);
     }
     for (size_t i = (size_t)in->n; i < in->npads; i++)
-        in->joints[i].overhang_mm = aoi__holddown_overhang(in, frame, &pose, (int)i, dy);
+        in->joints[i].overhang_mm = aoi__holddown_overhang(in, frame, &ps->pose, (int)i, ps->dy);
 
     dump_strips(in);
 
     /* Terminals were found in the strips' frame; their offsets are from the
      * pads. */
     for (size_t i = 0; i < in->npads; i++)
-        in->joints[i].offset_x_mm -= pad_u;
+        in->joints[i].offset_x_mm -= in->pad_u;
+    return 0;
+}
 
-    /* Verdicts. */
+/* Insufficient solder at signal pin i: no toe fillet, a dry toe or too
+ * little wetted area (j->wet_ratio), as the thresholds say. */
+static int insufficient(const aoi_inspector *in, const pass *ps, int i)
+{
+    const aoi_joint *j = &in->joints[i];
+    const aoi_pad *p = &aoi_part_pads(in->part)[i];
+    double ratio = j->wet_ratio;
+    /* No toe fillet; or too little wetted area, when the toe agrees
+     * (the area alone confuses lit solder with bare metal; a toe that
+     * could not be measured leaves the area to decide). */
+    int no_toe = j->toe_ratio < in->th.toe_relief_ratio;
+    /* Or a dry toe: the zone shows far less solder than the row's
+     * (bare pad where the fillet should be) and less relief too. */
+    double drop = ps->wmed[p->row > 0] - j->toe_wet;
+    no_toe |= drop >= in->th.toe_wet_drop && drop >= in->th.toe_wet_mads * ps->wmad[p->row > 0] &&
+              j->toe_ratio < in->th.dry_toe_relief_ratio;
+    /* Where the terminal's tip, with the body edge measured, comes
+     * within TOE_ROOM of the pad's outer end (a connector sitting
+     * toward this row), it covers the toe zone's middle: a good fillet
+     * tucked under the tip is as flat there as a missing one, so the
+     * area must agree. */
+    if (no_toe && !(ratio < in->th.covered_toe_area_ratio))
+        no_toe = in->toe - aoi__tip_w(in, i) >= TOE_ROOM;
+    int starved = ratio < in->th.insufficient_ratio && !(j->toe_ratio >= in->th.area_confirm_ratio);
+    /* Not on a squeezed land (aoi__squeezed_bound()): it holds no toe
+     * fillet to judge, a starved joint looks as a squeezed good one,
+     * and the joint is excess solder already. */
+    return (no_toe || starved) && !isfinite(aoi__squeezed_bound(in, i, p->row * j->offset_y_mm));
+}
+
+/* The verdicts: every measure against its threshold. */
+static int judge(aoi_inspector *in, const pass *ps, aoi_result *res)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
     for (int k = 0; k + 2 < in->n && k < 512; k++)
-        if (bb[k] && add(res, AOI_DEFECT_BRIDGE, pads[k].pin, pads[k + 2].pin, bu[k], pads[k].row * bw[k]) < 0)
+        if (ps->bb[k] && add(res, AOI_DEFECT_BRIDGE, pads[k].pin, pads[k + 2].pin, ps->bu[k],
+                             pads[k].row * ps->bw[k]) < 0)
             return -1;
     for (size_t i = 0; i < in->npads; i++) {
         aoi_joint *j = &in->joints[i];
         const aoi_pad *p = &pads[i];
+        const int signal = (int)i < in->n;
         /* Nominal: the median joint of this row of this board (robust to
          * the frame's own light, which the two rows face differently, and to
          * a body sitting toward one row, which leaves its fillets less room
          * to show); a taught station's golden median takes over when the
          * whole board is starved, which a board's own median cannot show. */
-        double nom = (int)i < in->n ? row_nom[p->row > 0] : nominal;
-        if (in->st && isfinite(st_nominal) && nominal < STARVED_BOARD * st_nominal)
-            nom = st_nominal;
-        j->nominal_area_mm2 = (int)i < in->n ? nom : NAN;
+        double nom = signal ? ps->row_nom[p->row > 0] : ps->nominal;
+        if (in->st && isfinite(ps->st_nominal) && ps->nominal < STARVED_BOARD * ps->st_nominal)
+            nom = ps->st_nominal;
+        j->nominal_area_mm2 = signal ? nom : NAN;
         if ((j->overhang_mm > in->th.overhang_mm ||
-             ((int)i < in->n && j->solder_to_body_mm < in->th.rise_mm)) &&
+             (signal && j->solder_to_body_mm < in->th.rise_mm)) &&
             add(res, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
         /* More than the share: with the few samples of a coarse scale a
          * band half covered and half clean is a tie, not a cover. */
-        if ((int)i < in->n && j->flux_cover > in->th.flux_cover &&
+        if (signal && j->flux_cover > in->th.flux_cover &&
             add(res, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (in->edge[i] + 0.05)) < 0)
             return -1;
-        double ratio = j->solder_area_mm2 / j->nominal_area_mm2;
-        if ((int)i < in->n)
-            j->wet_ratio = ratio;
-        /* No toe fillet; or too little wetted area, when the toe agrees
-         * (the area alone confuses lit solder with bare metal; a toe that
-         * could not be measured leaves the area to decide). */
-        int no_toe = j->toe_ratio < in->th.toe_relief_ratio;
-        /* Or a dry toe: the zone shows far less solder than the row's
-         * (bare pad where the fillet should be) and less relief too. */
-        if ((int)i < in->n) {
-            double drop = wmed[p->row > 0] - j->toe_wet;
-            no_toe |= drop >= in->th.toe_wet_drop &&
-                      drop >= in->th.toe_wet_mads * wmad[p->row > 0] &&
-                      j->toe_ratio < in->th.dry_toe_relief_ratio;
+        if (signal) {
+            j->wet_ratio = j->solder_area_mm2 / j->nominal_area_mm2;
+            if (insufficient(in, ps, (int)i) &&
+                add(res, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+                return -1;
         }
-        /* Where the terminal's tip, with the body edge measured, comes
-         * within TOE_ROOM of the pad's outer end (a connector sitting
-         * toward this row), it covers the toe zone's middle: a good fillet
-         * tucked under the tip is as flat there as a missing one, so the
-         * area must agree. */
-        if ((int)i < in->n && no_toe && !(ratio < in->th.covered_toe_area_ratio))
-            no_toe = in->toe - aoi__tip_w(in, (int)i) >= TOE_ROOM;
-        int starved = ratio < in->th.insufficient_ratio &&
-                      !(j->toe_ratio >= in->th.area_confirm_ratio);
-        /* Not on a squeezed land (aoi__squeezed_bound()): it holds no toe
-         * fillet to judge, a starved joint looks as a squeezed good one,
-         * and the joint is excess solder already. */
-        if ((int)i < in->n && (no_toe || starved) &&
-            !isfinite(aoi__squeezed_bound(in, (int)i, p->row * j->offset_y_mm)) &&
-            add(res, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
-            return -1;
         if ((fabs(j->offset_x_mm) > in->th.offset_across_mm ||
              fabs(j->offset_y_mm) > in->th.offset_along_mm) &&
             add(res, AOI_DEFECT_OFFSET, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
     }
     res->verdict = res->ndefects ? AOI_VERDICT_FAIL : AOI_VERDICT_PASS;
+    return 0;
+}
+
+/* One frame's pass: registration, the connector on its pads, every pin's
+ * measures, the verdicts. */
+static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_pose *start,
+                         aoi_result *res, aoi_inspect_info *info, frame_refs *fr)
+{
+    pass ps;
+    int present = 0;
+    double t1;
+
+    begin_frame(in, info, fr);
+    res->verdict = AOI_VERDICT_PASS;
+    if (locate(in, frame, start, res, info, &ps.pose) < 0)
+        return -1;
+    t1 = now_ms();
+    if (find_body(in, frame, &ps, fr, &present) < 0)
+        return -1;
+    info->present = present;
+    if (!present) {
+        info->inspect_ms = now_ms() - t1;
+        res->verdict = AOI_VERDICT_FAIL;
+        return add(res, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);
+    }
+    place_connector(in, frame, &ps, res, info, fr);
+    if (measure_pins(in, frame, &ps) < 0 || judge(in, &ps, res) < 0)
+        return -1;
     info->inspect_ms = now_ms() - t1;
     if (getenv("AOI_INSPECT_DEBUG"))
         fprintf(stderr,
                 "inspect: tau %.3f spread %.3f body-mask %.3f uniform %.3f edge %.3f dx %.4f (%d) "
                 "dy %.4f th %.4f nominal %.5f\n",
                 in->tau, fr->mask_spread, fr->body_to_mask, fr->body_uniformity, fr->edge_contrast,
-                dx, nhd, dy, th * 180 / M_PI, nominal);
+                ps.dx, ps.nhd, ps.dy, ps.th * 180 / M_PI, ps.nominal);
     return 0;
 }
 

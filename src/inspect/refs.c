@@ -67,6 +67,27 @@ static size_t gather_mid(const patch *p, double um, double w0, double w1, feat *
     return at;
 }
 
+/* A frame's references are medians over up to a hundred thousand samples
+ * (the body band, the fillet zones); above this many, every k-th of them
+ * (the least k that leaves at most this many, a lattice over the places
+ * gathered).  The median of a lattice moves by a small share of the
+ * samples' spread, and the work of the medians and of the solder
+ * candidates' tests is per sample. */
+#ifndef REF_SAMPLES
+#define REF_SAMPLES 8192
+#endif
+
+/* Keeps every k-th of buf[0..n) as above; returns how many are left. */
+static size_t thin(feat *buf, size_t n)
+{
+    if (n <= REF_SAMPLES)
+        return n;
+    size_t k = (n + REF_SAMPLES - 1) / REF_SAMPLES, m = 0;
+    for (size_t i = 0; i < n; i += k)
+        buf[m++] = buf[i];
+    return m;
+}
+
 int aoi__frame_references(aoi_inspector *in, frame_refs *fr)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
@@ -88,6 +109,7 @@ int aoi__frame_references(aoi_inspector *in, frame_refs *fr)
         }
     if (n < 8)
         return aoi__error("inspect: too little board visible beside the pads");
+    n = thin(buf, n);
     in->ref[REF_MASK] = fr->ref[REF_MASK] = aoi__feat_median(buf, n);
     {
         float *d = malloc(n * sizeof *d);
@@ -110,7 +132,7 @@ int aoi__frame_references(aoi_inspector *in, frame_refs *fr)
             n = gather(&in->strip[r], pads[2 * k].cx - 0.05, pads[2 * k].cx + 0.05, in->E - 0.40,
                        in->E - 0.27, buf, n, cap);
     npad = n;
-    bpad = aoi__feat_median(buf, n);
+    bpad = aoi__feat_median(buf, thin(buf, n));
     n = 0;
     for (int r = 0; r < 2; r++)
         for (int k = 0; k + 1 < in->n / 2; k++) {
@@ -119,13 +141,13 @@ int aoi__frame_references(aoi_inspector *in, frame_refs *fr)
                        cap);
         }
     ngap = n;
-    bgap = aoi__feat_median(buf, n);
+    bgap = aoi__feat_median(buf, thin(buf, n));
     n = 0;
     for (int r = 0; r < 2; r++)
         n = gather(&in->strip[r], -B2, B2, in->E - 0.40, in->E - 0.27, buf, n, cap);
     if (npad < 4 || n < 8)
         return aoi__error("inspect: the body region is outside the frame");
-    in->ref[REF_BODY] = fr->ref[REF_BODY] = aoi__feat_median(buf, n);
+    in->ref[REF_BODY] = fr->ref[REF_BODY] = aoi__feat_median(buf, thin(buf, n));
     fr->body_uniformity = ngap >= 4 ? feat_dist(bpad, bgap) : 0;
     fr->body_to_mask = feat_dist(fr->ref[REF_BODY], fr->ref[REF_MASK]);
     return 0;
@@ -168,6 +190,7 @@ void aoi__metal_references(aoi_inspector *in, frame_refs *fr)
     for (int k = 0; k < in->n; k++)
         n = gather(strip_of(in, pads[k].row), pads[k].cx - in->hw * 0.8, pads[k].cx + in->hw * 0.8,
                    in->edge[k] + 0.12, in->toe - 0.01, buf, n, cap);
+    n = thin(buf, n);
     float msat = minf(feat_saturation(in->ref[REF_TERMINAL]), feat_saturation(in->ref[REF_PAD]));
     float mL = minf(in->ref[REF_TERMINAL].L, in->ref[REF_PAD].L);
     in->grey_metal = msat == 0;

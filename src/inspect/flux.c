@@ -45,7 +45,7 @@ static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
     for (int i = (int)ceil(0.015 / h); i * h <= band + 1e-9; i++)
         for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
             const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
-            const feat *q = aoi__ttpl_get(in, j, i);
+            const feat *q = aoi__ttpl_get(in, j, i, NULL);
             if (x && q)
                 v[n++] = in->grey_metal || !solder_like(in, x) ? flux_score(x, q) : -INFINITY;
         }

@@ -47,7 +47,8 @@ struct aoi_inspector {
     feat *ttpl; /* row template (terminal-relative) */
     size_t ttplcap;
     int ttpl_nu, ttpl_nw, ttpl_half, ttpl_row;
-    unsigned char *ttpl_done; /* per terminal-template position: computed */
+    unsigned char *ttpl_done; /* per terminal-template position: 0 not computed, 1 computed, 2
+                                 computed and solder_like() */
     size_t ttpl_donecap;
     feat *ttpl_col; /* one position over a row's terminals */
     size_t ttpl_colcap;
@@ -192,8 +193,10 @@ int aoi__row_template(aoi_inspector *in, int row);
 const feat *aoi__tpl_get(aoi_inspector *in, double a, double w);
 /* Starts the terminal template of row (terminal-relative); -1: out of memory. */
 int aoi__terminal_template(aoi_inspector *in, int row);
-/* The terminal template at (j, i); NULL outside it or where under 3 show. */
-const feat *aoi__ttpl_get(aoi_inspector *in, int j, int i);
+/* The terminal template at (j, i); NULL outside it or where under 3 show.
+ * *solder (when not NULL): whether it looks like solder (solder_like()),
+ * remembered with it. */
+const feat *aoi__ttpl_get(aoi_inspector *in, int j, int i, int *solder);
 
 /* --- joint.c: per-pin solder measures --------------------------------------- */
 

@@ -143,21 +143,6 @@ double aoi__solder_to_body(aoi_inspector *in, int k)
      * terminal, and where it lies within a sample is uncertain. */
     for (int i = (int)ceil(0.02 / h) + 1; i < in->ttpl_nw; i++) {
         int n = 0, sol = 0, tsol = 0, xsol = 0;
-        for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
-            const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
-            const feat *q = aoi__ttpl_get(in, j, i);
-            if (!x || !q)
-                continue;
-            n++;
-            tsol += solder_like(in, q);
-            /* Solder, or the template's solder look at this place. */
-            float dq = feat_dist2(*x, *q);
-            xsol += solder_like(in, x) || (solder_like(in, q) && dq < in->tau_t_d2);
-            float ds =
-                minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK]));
-            sol += dq >= in->tau_t_d2 && root_less(ds, dq) &&
-                   root_less(ds, feat_dist2(*x, in->ref[REF_BODY]));
-        }
         /* The row's fillets begin here: where good fillets begin - unless
          * the body sits so far toward this row that its pins are offset
          * along their pads (then the row squeezes every fillet toward the
@@ -165,6 +150,23 @@ double aoi__solder_to_body(aoi_inspector *in, int k)
          * this pin's own solder within the rise limit counts, wherever it
          * begins there). */
         int squeezed = toward > in->th.offset_along_mm && i * h < in->th.rise_mm;
+        for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
+            const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
+            int qsol;
+            const feat *q = aoi__ttpl_get(in, j, i, &qsol);
+            if (!x || !q)
+                continue;
+            n++;
+            tsol += qsol;
+            float dq = feat_dist2(*x, *q);
+            /* Solder, or the template's solder look at this place. */
+            if (squeezed)
+                xsol += solder_like(in, x) || (qsol && dq < in->tau_t_d2);
+            float ds =
+                minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK]));
+            sol += dq >= in->tau_t_d2 && root_less(ds, dq) &&
+                   root_less(ds, feat_dist2(*x, in->ref[REF_BODY]));
+        }
         if (n && squeezed && (xsol * 2 >= n || solder_across(in, k, in->edge[k] + i * h)))
             return fmin(i * h, d);
         if (n && tsol * 2 >= n && !squeezed)
@@ -257,16 +259,16 @@ int aoi__toe_measures(aoi_inspector *in, int k, double *relief, double *wet)
     if (!(L = (float *)aoi__inspect_scratch(
               in, ((size_t)(iw1 - iw0 + 1) * (size_t)(2 * ia + 1)) / 3 + 1)))
         return aoi__error("inspect: out of memory");
-    for (int i = iw0; i <= iw1; i++)
-        for (int j = j0 - ia; j <= j0 + ia; j++) {
-            if (j < 0 || j >= s->nu)
-                continue;
-            const feat *x = patch_at(s, j, i);
-            if (!isnan(x->L)) {
-                L[n++] = x->L;
-                ws += aoi__wet_one(&x->L, ref, (float)SOFT_WIDTH);
-            }
-        }
+    /* The zone's columns inside the strip; each row's run of them at once
+     * (the weights' sum is exact in any order: simd/wet.h). */
+    const int ja = j0 - ia < 0 ? 0 : j0 - ia, jb = j0 + ia >= s->nu ? s->nu - 1 : j0 + ia;
+    for (int i = iw0; i <= iw1 && ja <= jb; i++) {
+        const feat *row = patch_at(s, 0, i);
+        ws += aoi__wet_sum(&row[ja].L, jb - ja + 1, ref, (float)SOFT_WIDTH);
+        for (int j = ja; j <= jb; j++)
+            if (!isnan(row[j].L))
+                L[n++] = row[j].L;
+    }
     if (n >= 4) {
         *wet = ws / (double)n;
         *relief = aoi__select_k(L, n, n * 9 / 10) - aoi__select_k(L, n, n / 10);

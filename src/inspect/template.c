@@ -113,7 +113,7 @@ int aoi__terminal_template(aoi_inspector *in, int row)
 
 /* The terminal template at (j, i), computed on first use; NULL outside it
  * or where fewer than 3 terminals show. */
-const feat *aoi__ttpl_get(aoi_inspector *in, int j, int i)
+const feat *aoi__ttpl_get(aoi_inspector *in, int j, int i, int *solder)
 {
     if (j < 0 || i < 0 || j >= in->ttpl_nu || i >= in->ttpl_nw)
         return NULL;
@@ -134,7 +134,9 @@ const feat *aoi__ttpl_get(aoi_inspector *in, int j, int i)
                 in->ttpl_col[m++] = *x;
         }
         *f = m >= 3 ? aoi__feat_median(in->ttpl_col, (size_t)m) : (feat){NAN, 0, 0};
-        in->ttpl_done[at] = 1;
+        in->ttpl_done[at] = isnan(f->L) || !solder_like(in, f) ? 1 : 2;
     }
+    if (solder)
+        *solder = in->ttpl_done[at] == 2;
     return isnan(f->L) ? NULL : f;
 }

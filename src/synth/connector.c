@@ -75,40 +75,63 @@ typedef struct {
     double x0, x1, y_in, y_out, h; /* y_in: end toward the body; y_out: toe */
 } fillet;
 
-int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf, unsigned defects,
-                    int borderline, aoi_result *truth)
+/* One connector's rendering: its part and placement, the scene and truth
+ * it adds to, and what the steps below hand on (in order: they draw from
+ * one random stream). */
+typedef struct {
+    scene *s;
+    rng_t *r;
+    const aoi_part *part;
+    const conn_xf *xf;
+    aoi_result *truth;
+    const aoi_pad *pads;
+    int n, npads;            /* signal pins; all pads (hold-downs last) */
+    double edge;             /* the body's half-width */
+    int borderline;          /* defect magnitudes just past the thresholds */
+    unsigned char used[512]; /* pins given a defect already */
+    fillet f[512];           /* each signal pin's fillet */
+    double pe[512];          /* the moved body's edge at each pin (|v|, mm) */
+    double hd_over[4];       /* toe overhang of each hold-down fillet */
+} build;
+
+/* Pads (exposed metal). */
+static int lay_pads(build *b)
 {
-    const aoi_pad *pads = aoi_part_pads(part);
-    int n = aoi_part_pins(part), npads = (int)aoi_part_pad_count(part);
-    aoi_rect body = aoi_part_body(part);
-    double edge = body.y1; /* body half-width */
-    int missing = (defects >> AOI_DEFECT_MISSING_PART) & 1;
-    unsigned char used[512] = {0};
-    fillet f[512];
-    double pe[512]; /* the moved body's edge at each pin (|v|, mm) */
-    double bu, bv;
-
-    if (npads > 500)
-        return aoi__error("synth: too many pads");
-
-    /* Pads (exposed metal). */
+    scene *s = b->s;
+    const aoi_pad *pads = b->pads;
+    const int npads = b->npads;
     for (int i = 0; i < npads; i++)
         if (add_rect(s, AOI_MAT_PAD, L_PAD, pads[i].cx, pads[i].cy, pads[i].w / 2, pads[i].h / 2, 0) < 0)
             return -1;
+    return 0;
+}
 
-    if (missing) {
-        /* Reflowed paste on bare pads: domes, no terminals, no body. */
-        for (int i = 0; i < npads; i++) {
-            const aoi_pad *p = &pads[i];
-            if (add_blob(s, p->cx + rng_uniform(r, -0.01, 0.01), p->cy + rng_uniform(r, -0.02, 0.02),
-                         p->w / 2 * rng_uniform(r, 0.75, 0.92), p->h / 2 * rng_uniform(r, 0.7, 0.9),
-                         rng_uniform(r, 0.03, 0.06), 3.0) < 0)
-                return -1;
-        }
-        return defect(truth, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);
+/* A missing connector: reflowed paste on bare pads, domes, no terminals,
+ * no body. */
+static int bare_pads(build *b)
+{
+    scene *s = b->s;
+    rng_t *r = b->r;
+    aoi_result *truth = b->truth;
+    const aoi_pad *pads = b->pads;
+    const int npads = b->npads;
+    for (int i = 0; i < npads; i++) {
+        const aoi_pad *p = &pads[i];
+        if (add_blob(s, p->cx + rng_uniform(r, -0.01, 0.01), p->cy + rng_uniform(r, -0.02, 0.02),
+                     p->w / 2 * rng_uniform(r, 0.75, 0.92), p->h / 2 * rng_uniform(r, 0.7, 0.9),
+                     rng_uniform(r, 0.03, 0.06), 3.0) < 0)
+            return -1;
     }
+    return defect(truth, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);
+}
 
-    /* Terminal positions after the connector's rigid offset; offset truth. */
+/* Terminal positions after the connector's rigid offset; offset truth. */
+static int offset_truth(build *b)
+{
+    const conn_xf *xf = b->xf;
+    aoi_result *truth = b->truth;
+    const aoi_pad *pads = b->pads;
+    const int npads = b->npads;
     for (int i = 0; i < npads; i++) {
         const aoi_pad *p = &pads[i];
         double tcx = (p->terminal.x0 + p->terminal.x1) / 2, tcy = (p->terminal.y0 + p->terminal.y1) / 2;
@@ -118,13 +141,33 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
             if (defect(truth, AOI_DEFECT_OFFSET, p->pin, 0, p->cx, p->cy) < 0)
                 return -1;
     }
+    return 0;
+}
 
+/* The moved body's edge at each pin (|v|, mm). */
+static void moved_body_edges(build *b)
+{
+    const conn_xf *xf = b->xf;
+    const aoi_pad *pads = b->pads;
+    const int npads = b->npads;
+    const double edge = b->edge;
+    double *pe = b->pe;
+    double bu, bv;
     for (int i = 0; i < npads; i++) {
         xf_apply(xf, pads[i].cx, pads[i].row * edge, &bu, &bv);
         pe[i] = fabs(bv);
     }
+}
 
-    /* Good fillets, varying pin to pin. */
+/* Good fillets, varying pin to pin. */
+static void good_fillets(build *b)
+{
+    rng_t *r = b->r;
+    const conn_xf *xf = b->xf;
+    const aoi_pad *pads = b->pads;
+    const int n = b->n;
+    fillet *f = b->f;
+    double *pe = b->pe;
     for (int i = 0; i < n; i++) {
         const aoi_pad *p = &pads[i];
         double tx, ty, outer = fabs(p->cy) + p->h / 2, hw = p->w / 2;
@@ -146,81 +189,116 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
             y_in = y_out - 0.06;
         f[i] = (fillet){cx - half, cx + half, y_in, y_out, rng_uniform(r, 0.04, 0.09)};
     }
+}
 
-    /* Defects that reshape fillets. */
-    if (defects & (1u << AOI_DEFECT_INSUFFICIENT_SOLDER)) {
-        int k = 1 + rng_int(r, 2);
-        for (int j = 0; j < k; j++) {
-            int i = pick_pin(r, part, used, 1);
-            if (i < 0)
-                continue;
-            const aoi_pad *p = &pads[i];
-            double hw = p->w / 2, t_abs = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
-            double frac = borderline ? 0.42 : rng_uniform(r, 0.12, 0.3);
-            double len = fmax(0.05, (f[i].y_out - f[i].y_in) * frac * 1.2);
-            /* No toe fillet: a thin line of solder ending before the terminal tip. */
-            f[i].x0 = p->cx - hw * 0.55;
-            f[i].x1 = p->cx + hw * 0.55;
-            f[i].y_out = t_abs - 0.01;
-            f[i].y_in = f[i].y_out - len;
-            if (f[i].y_in < pe[i] + 0.16) {
-                f[i].y_in = pe[i] + 0.16;
-                f[i].y_out = fmax(f[i].y_out, f[i].y_in + 0.04);
-            }
-            f[i].h = 0.02;
-            if (defect(truth, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
-                return -1;
+/* Insufficient solder: fillets reshaped. */
+static int starved_fillets(build *b)
+{
+    rng_t *r = b->r;
+    const aoi_part *part = b->part;
+    aoi_result *truth = b->truth;
+    const aoi_pad *pads = b->pads;
+    const int borderline = b->borderline;
+    unsigned char *used = b->used;
+    fillet *f = b->f;
+    double *pe = b->pe;
+    int k = 1 + rng_int(r, 2);
+    for (int j = 0; j < k; j++) {
+        int i = pick_pin(r, part, used, 1);
+        if (i < 0)
+            continue;
+        const aoi_pad *p = &pads[i];
+        double hw = p->w / 2, t_abs = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
+        double frac = borderline ? 0.42 : rng_uniform(r, 0.12, 0.3);
+        double len = fmax(0.05, (f[i].y_out - f[i].y_in) * frac * 1.2);
+        /* No toe fillet: a thin line of solder ending before the terminal tip. */
+        f[i].x0 = p->cx - hw * 0.55;
+        f[i].x1 = p->cx + hw * 0.55;
+        f[i].y_out = t_abs - 0.01;
+        f[i].y_in = f[i].y_out - len;
+        if (f[i].y_in < pe[i] + 0.16) {
+            f[i].y_in = pe[i] + 0.16;
+            f[i].y_out = fmax(f[i].y_out, f[i].y_in + 0.04);
         }
+        f[i].h = 0.02;
+        if (defect(truth, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+            return -1;
     }
-    double hd_over[4] = {0, 0, 0, 0}; /* toe overhang of each hold-down fillet */
-    if (defects & (1u << AOI_DEFECT_EXCESS_SOLDER)) {
-        int k = 1 + rng_int(r, 2);
-        /* Sometimes on a hold-down pad, where its outer end shows beyond the body. */
-        if (rng_int(r, 3) == 0) {
-            int h = rng_int(r, 4);
-            const aoi_pad *p = &pads[n + h];
-            if (fabs(p->cy) + p->h / 2 > pe[n + h] + 0.05) {
-                hd_over[h] = borderline ? rng_uniform(r, 0.065, 0.08) : rng_uniform(r, 0.09, 0.14);
-                if (defect(truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
-                    return -1;
-                k--;
-            }
-        }
-        for (int j = 0; j < k; j++) {
-            int i = pick_pin(r, part, used, 1);
-            if (i < 0)
-                continue;
-            const aoi_pad *p = &pads[i];
-            int mode = rng_int(r, 3);
-            double over = borderline ? rng_uniform(r, 0.065, 0.08) : rng_uniform(r, 0.09, 0.14);
-            double outer = fabs(p->cy) + p->h / 2;
-            if (mode == 0) {            /* toe overhang */
-                f[i].y_out = outer + over;
-                f[i].h = 0.1;
-            } else if (mode == 1) {     /* side overhang, less than half the gap */
-                over = borderline ? over : rng_uniform(r, 0.068, 0.08);
-                if (rng_int(r, 2))
-                    f[i].x1 = p->cx + p->w / 2 + over;
-                else
-                    f[i].x0 = p->cx - p->w / 2 - over;
-                f[i].h = 0.1;
-            } else {                     /* solder rising along the terminal to the body */
-                double gap = borderline ? rng_uniform(r, 0.07, 0.085) : rng_uniform(r, 0.0, 0.05);
-                double tx0 = p->terminal.x0, tx1 = p->terminal.x1, txc, tyc;
-                xf_apply(xf, (tx0 + tx1) / 2, p->cy, &txc, &tyc);
-                double y0 = pe[i] + gap, y1 = f[i].y_in + 0.05;
-                if (blob_box(s, txc - (tx1 - tx0) / 2 - 0.01, txc + (tx1 - tx0) / 2 + 0.01,
-                             p->row > 0 ? y0 : -y1, p->row > 0 ? y1 : -y0, 0.08) < 0)
-                    return -1;
-            }
+    return 0;
+}
+
+/* Excess solder: toe or side overhang, solder rising to the body, or a
+ * hold-down fillet past its pad's end (hd_over). */
+static int excess_solder(build *b)
+{
+    scene *s = b->s;
+    rng_t *r = b->r;
+    const aoi_part *part = b->part;
+    const conn_xf *xf = b->xf;
+    aoi_result *truth = b->truth;
+    const aoi_pad *pads = b->pads;
+    const int n = b->n;
+    const int borderline = b->borderline;
+    unsigned char *used = b->used;
+    fillet *f = b->f;
+    double *pe = b->pe;
+    double *hd_over = b->hd_over;
+    int k = 1 + rng_int(r, 2);
+    /* Sometimes on a hold-down pad, where its outer end shows beyond the body. */
+    if (rng_int(r, 3) == 0) {
+        int h = rng_int(r, 4);
+        const aoi_pad *p = &pads[n + h];
+        if (fabs(p->cy) + p->h / 2 > pe[n + h] + 0.05) {
+            hd_over[h] = borderline ? rng_uniform(r, 0.065, 0.08) : rng_uniform(r, 0.09, 0.14);
             if (defect(truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
                 return -1;
+            k--;
         }
     }
+    for (int j = 0; j < k; j++) {
+        int i = pick_pin(r, part, used, 1);
+        if (i < 0)
+            continue;
+        const aoi_pad *p = &pads[i];
+        int mode = rng_int(r, 3);
+        double over = borderline ? rng_uniform(r, 0.065, 0.08) : rng_uniform(r, 0.09, 0.14);
+        double outer = fabs(p->cy) + p->h / 2;
+        if (mode == 0) { /* toe overhang */
+            f[i].y_out = outer + over;
+            f[i].h = 0.1;
+        } else if (mode == 1) { /* side overhang, less than half the gap */
+            over = borderline ? over : rng_uniform(r, 0.068, 0.08);
+            if (rng_int(r, 2))
+                f[i].x1 = p->cx + p->w / 2 + over;
+            else
+                f[i].x0 = p->cx - p->w / 2 - over;
+            f[i].h = 0.1;
+        } else { /* solder rising along the terminal to the body */
+            double gap = borderline ? rng_uniform(r, 0.07, 0.085) : rng_uniform(r, 0.0, 0.05);
+            double tx0 = p->terminal.x0, tx1 = p->terminal.x1, txc, tyc;
+            xf_apply(xf, (tx0 + tx1) / 2, p->cy, &txc, &tyc);
+            double y0 = pe[i] + gap, y1 = f[i].y_in + 0.05;
+            if (blob_box(s, txc - (tx1 - tx0) / 2 - 0.01, txc + (tx1 - tx0) / 2 + 0.01,
+                         p->row > 0 ? y0 : -y1, p->row > 0 ? y1 : -y0, 0.08) < 0)
+                return -1;
+        }
+        if (defect(truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+            return -1;
+    }
+    return 0;
+}
 
-    /* A body shifted out over its pads leaves the fillet no room: solder the
-     * layout itself puts on the terminal within RISE_T of the body edge is
-     * excess solder by defects.md, whatever was asked for. */
+/* A body shifted out over its pads leaves the fillet no room: solder the
+ * layout itself puts on the terminal within RISE_T of the body edge is
+ * excess solder by defects.md, whatever was asked for. */
+static int squeezed_excess(build *b)
+{
+    const conn_xf *xf = b->xf;
+    aoi_result *truth = b->truth;
+    const aoi_pad *pads = b->pads;
+    const int n = b->n;
+    fillet *f = b->f;
+    double *pe = b->pe;
     for (int i = 0; i < n; i++) {
         const aoi_pad *p = &pads[i];
         double tx, ty, thw = (p->terminal.x1 - p->terminal.x0) / 2;
@@ -233,15 +311,35 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
             defect(truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
     }
+    return 0;
+}
 
-    /* Signal fillets. */
+/* Signal fillets. */
+static int signal_fillets(build *b)
+{
+    scene *s = b->s;
+    const aoi_pad *pads = b->pads;
+    const int n = b->n;
+    fillet *f = b->f;
     for (int i = 0; i < n; i++) {
         double y0 = pads[i].row > 0 ? f[i].y_in : -f[i].y_out;
         double y1 = pads[i].row > 0 ? f[i].y_out : -f[i].y_in;
         if (blob_box(s, f[i].x0, f[i].x1, y0, y1, f[i].h) < 0)
             return -1;
     }
-    /* Hold-down fillets: on the visible part of the land, outside the body. */
+    return 0;
+}
+
+/* Hold-down fillets: on the visible part of the land, outside the body. */
+static int holddown_fillets(build *b)
+{
+    scene *s = b->s;
+    rng_t *r = b->r;
+    const aoi_pad *pads = b->pads;
+    const int n = b->n;
+    const int npads = b->npads;
+    const double edge = b->edge;
+    double *hd_over = b->hd_over;
     for (int i = n; i < npads; i++) {
         const aoi_pad *p = &pads[i];
         double outer = fabs(p->cy) + p->h / 2;
@@ -253,31 +351,50 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
                 return -1;
         }
     }
+    return 0;
+}
 
-    /* Bridges between neighbours on one row. */
-    if (defects & (1u << AOI_DEFECT_BRIDGE)) {
-        int k = 1 + rng_int(r, 2);
-        for (int j = 0; j < k; j++) {
-            int i = rng_int(r, n - 2), a = i, b = i + 2;
-            if (used[a] || used[b])
-                continue;
-            used[a] = used[b] = 1;
-            double ylo = fmax(f[a].y_in, f[b].y_in), yhi = fmin(f[a].y_out, f[b].y_out);
-            double w = borderline ? 0.03 : rng_uniform(r, 0.05, 0.16);
-            if (yhi - ylo < w)
-                w = yhi - ylo;
-            double mid = (ylo + yhi) / 2, span = (yhi - ylo) * 0.3;
-            double yc = rng_uniform(r, mid - fmax(0, span - w / 2), mid + fmax(0, span - w / 2));
-            double xa = pads[a].cx, xb = pads[b].cx;
-            double yy = pads[a].row > 0 ? yc : -yc;
-            if (blob_box(s, xa, xb, yy - w / 2 - 0.005, yy + w / 2 + 0.005, 0.045) < 0)
-                return -1;
-            if (defect(truth, AOI_DEFECT_BRIDGE, pads[a].pin, pads[b].pin, (xa + xb) / 2, yy) < 0)
-                return -1;
-        }
+/* Bridges between neighbours on one row. */
+static int bridges(build *bd)
+{
+    scene *s = bd->s;
+    rng_t *r = bd->r;
+    aoi_result *truth = bd->truth;
+    const aoi_pad *pads = bd->pads;
+    const int n = bd->n;
+    const int borderline = bd->borderline;
+    unsigned char *used = bd->used;
+    fillet *f = bd->f;
+    int k = 1 + rng_int(r, 2);
+    for (int j = 0; j < k; j++) {
+        int i = rng_int(r, n - 2), a = i, b = i + 2;
+        if (used[a] || used[b])
+            continue;
+        used[a] = used[b] = 1;
+        double ylo = fmax(f[a].y_in, f[b].y_in), yhi = fmin(f[a].y_out, f[b].y_out);
+        double w = borderline ? 0.03 : rng_uniform(r, 0.05, 0.16);
+        if (yhi - ylo < w)
+            w = yhi - ylo;
+        double mid = (ylo + yhi) / 2, span = (yhi - ylo) * 0.3;
+        double yc = rng_uniform(r, mid - fmax(0, span - w / 2), mid + fmax(0, span - w / 2));
+        double xa = pads[a].cx, xb = pads[b].cx;
+        double yy = pads[a].row > 0 ? yc : -yc;
+        if (blob_box(s, xa, xb, yy - w / 2 - 0.005, yy + w / 2 + 0.005, 0.045) < 0)
+            return -1;
+        if (defect(truth, AOI_DEFECT_BRIDGE, pads[a].pin, pads[b].pin, (xa + xb) / 2, yy) < 0)
+            return -1;
     }
+    return 0;
+}
 
-    /* Terminals (gold strips on their pads), moved with the connector. */
+/* Terminals (gold strips on their pads), moved with the connector. */
+static int terminals(build *b)
+{
+    scene *s = b->s;
+    const conn_xf *xf = b->xf;
+    const aoi_pad *pads = b->pads;
+    const int n = b->n;
+    double bu, bv;
     for (int i = 0; i < n; i++) {
         const aoi_pad *p = &pads[i];
         /* Reaches 0.05 mm under the body so no seam shows at its edge. */
@@ -288,8 +405,16 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
                      (p->terminal.y1 - p->terminal.y0) / 2 + 0.025, xf->th) < 0)
             return -1;
     }
+    return 0;
+}
 
-    /* Flux: benign residue beyond the toes, and flux rising up terminals. */
+/* Flux: benign residue beyond the toes. */
+static int benign_flux(build *b)
+{
+    scene *s = b->s;
+    rng_t *r = b->r;
+    const aoi_pad *pads = b->pads;
+    const double edge = b->edge;
     if (rng_int(r, 3) == 0) {
         int row = rng_int(r, 2) ? 1 : -1;
         double outer = fabs(pads[0].cy) + pads[0].h / 2;
@@ -299,27 +424,50 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
                      rng_uniform(r, 0.3, 0.7)) < 0)
             return -1;
     }
-    if (defects & (1u << AOI_DEFECT_FLUX_RISE)) {
-        int k = 1 + rng_int(r, 2);
-        unsigned char fused[512] = {0};
-        for (int j = 0; j < k; j++) {
-            int i = pick_pin(r, part, fused, 1);
-            if (i < 0)
-                continue;
-            const aoi_pad *p = &pads[i];
-            double txc, tyc, reach = borderline ? 0.12 : rng_uniform(r, 0.16, 0.3);
-            xf_apply(xf, p->cx, p->cy, &txc, &tyc);
-            double y0 = pe[i] - 0.06, y1 = pe[i] + reach;
-            double half = (p->terminal.x1 - p->terminal.x0) / 2 + rng_uniform(r, 0.03, 0.06);
-            if (add_film(s, txc, p->row * (y0 + y1) / 2, half, (y1 - y0) / 2,
-                         rng_uniform(r, 0.55, 0.85)) < 0)
-                return -1;
-            if (defect(truth, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (pe[i] + 0.05)) < 0)
-                return -1;
-        }
-    }
+    return 0;
+}
 
-    /* Body, then the hold-down metal visible on top of it. */
+/* Flux rising up terminals. */
+static int flux_rise(build *b)
+{
+    scene *s = b->s;
+    rng_t *r = b->r;
+    const aoi_part *part = b->part;
+    const conn_xf *xf = b->xf;
+    aoi_result *truth = b->truth;
+    const aoi_pad *pads = b->pads;
+    const int borderline = b->borderline;
+    double *pe = b->pe;
+    int k = 1 + rng_int(r, 2);
+    unsigned char fused[512] = {0};
+    for (int j = 0; j < k; j++) {
+        int i = pick_pin(r, part, fused, 1);
+        if (i < 0)
+            continue;
+        const aoi_pad *p = &pads[i];
+        double txc, tyc, reach = borderline ? 0.12 : rng_uniform(r, 0.16, 0.3);
+        xf_apply(xf, p->cx, p->cy, &txc, &tyc);
+        double y0 = pe[i] - 0.06, y1 = pe[i] + reach;
+        double half = (p->terminal.x1 - p->terminal.x0) / 2 + rng_uniform(r, 0.03, 0.06);
+        if (add_film(s, txc, p->row * (y0 + y1) / 2, half, (y1 - y0) / 2,
+                     rng_uniform(r, 0.55, 0.85)) < 0)
+            return -1;
+        if (defect(truth, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (pe[i] + 0.05)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Body, then the hold-down metal visible on top of it. */
+static int body_and_holddowns(build *b)
+{
+    scene *s = b->s;
+    const conn_xf *xf = b->xf;
+    const aoi_pad *pads = b->pads;
+    const int n = b->n;
+    const int npads = b->npads;
+    const aoi_rect body = aoi_part_body(b->part);
+    double bu, bv;
     xf_apply(xf, 0, 0, &bu, &bv);
     if (add_rect(s, AOI_MAT_BODY, L_BODY, bu, bv, (body.x1 - body.x0) / 2, (body.y1 - body.y0) / 2,
                  xf->th) < 0)
@@ -332,6 +480,40 @@ int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf,
             return -1;
     }
     return 0;
+}
+
+int synth_connector(scene *s, rng_t *r, const aoi_part *part, const conn_xf *xf, unsigned defects,
+                    int borderline, aoi_result *truth)
+{
+    build b = {.s = s,
+               .r = r,
+               .part = part,
+               .xf = xf,
+               .truth = truth,
+               .pads = aoi_part_pads(part),
+               .n = aoi_part_pins(part),
+               .npads = (int)aoi_part_pad_count(part),
+               .edge = aoi_part_body(part).y1,
+               .borderline = borderline};
+    if (b.npads > 500)
+        return aoi__error("synth: too many pads");
+    if (lay_pads(&b) < 0)
+        return -1;
+    if (defects & (1u << AOI_DEFECT_MISSING_PART))
+        return bare_pads(&b);
+    if (offset_truth(&b) < 0)
+        return -1;
+    moved_body_edges(&b);
+    good_fillets(&b);
+    /* Defects that reshape fillets, then the fillets; bridges, terminals,
+     * flux, the body. */
+    if (((defects & (1u << AOI_DEFECT_INSUFFICIENT_SOLDER)) && starved_fillets(&b) < 0) ||
+        ((defects & (1u << AOI_DEFECT_EXCESS_SOLDER)) && excess_solder(&b) < 0) ||
+        squeezed_excess(&b) < 0 || signal_fillets(&b) < 0 || holddown_fillets(&b) < 0 ||
+        ((defects & (1u << AOI_DEFECT_BRIDGE)) && bridges(&b) < 0) || terminals(&b) < 0 ||
+        benign_flux(&b) < 0 || ((defects & (1u << AOI_DEFECT_FLUX_RISE)) && flux_rise(&b) < 0))
+        return -1;
+    return body_and_holddowns(&b);
 }
 
 /* Sorts defects by type then first pin, so truth reads in a stable order. */

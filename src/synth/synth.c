@@ -112,6 +112,137 @@ int synth_blur(float *img, int w, int h, double sigma)
     return 0;
 }
 
+/* Where the footprint lies in the frame: the frame's size (the
+ * parameters' or drawn to hold the whole footprint with a 0.3 mm margin)
+ * and the footprint origin's pixel (drawn inside it).  The footprint frame
+ * turns by (cs, sn) and k pixels per mm. */
+static int frame_layout(const aoi_part *part, const aoi_synth_params *prm, rng_t *r, double cs,
+                        double sn, double k, double scale, int *w, int *h, double *ox, double *oy)
+{
+    aoi_rect ext = aoi_part_extent(part);
+    double cu[4] = {ext.x0, ext.x1, ext.x1, ext.x0}, cv[4] = {ext.y0, ext.y0, ext.y1, ext.y1};
+    double bx0 = 1e9, bx1 = -1e9, by0 = 1e9, by1 = -1e9, m = 0.3 * k + 2;
+    for (int i = 0; i < 4; i++) {
+        double px = (cu[i] * cs - cv[i] * sn) * k, py = (cu[i] * sn + cv[i] * cs) * k;
+        bx0 = fmin(bx0, px), bx1 = fmax(bx1, px), by0 = fmin(by0, py), by1 = fmax(by1, py);
+    }
+    *w = prm->width > 0 ? prm->width : (int)((bx1 - bx0 + 2 * m) * rng_uniform(r, 1.1, 1.5));
+    *h = prm->height > 0 ? prm->height : (int)((by1 - by0 + 2 * m) * rng_uniform(r, 1.1, 1.6));
+    if ((double)*w * *h > MAX_PIXELS || *w < 16 || *h < 16)
+        return aoi__error("synth: frame %dx%d outside 16x16 .. 25 Mpx", *w, *h);
+    if (prm->lens && aoi_lens_check(prm->lens, *w, *h) < 0) {
+        aoi__error_prefix("synth");
+        return -1;
+    }
+    if (bx1 - bx0 + 2 * m > *w || by1 - by0 + 2 * m > *h)
+        return aoi__error("synth: a %dx%d frame cannot hold %s at %.2f um/px", *w, *h,
+                          aoi_part_number(part), scale);
+    *ox = rng_uniform(r, m - bx0, *w - 1 - m - bx1);
+    *oy = rng_uniform(r, m - by0, *h - 1 - m - by1);
+    return 0;
+}
+
+/* The connector's placement on its pads: within the placement tolerance,
+ * or off by an offset defect's amount. */
+static void connector_placement(const aoi_synth_params *prm, rng_t *r, conn_xf *xf)
+{
+    if (prm->defects & (1u << AOI_DEFECT_OFFSET)) {
+        double mag = prm->borderline ? rng_uniform(r, 0.065, 0.08) : rng_uniform(r, 0.10, 0.15);
+        if (rng_int(r, 3))
+            xf->dx = rng_int(r, 2) ? mag : -mag;
+        else
+            xf->dy =
+                (rng_int(r, 2) ? 1 : -1) * (prm->borderline ? 0.16 : rng_uniform(r, 0.19, 0.2));
+        xf->th = rng_uniform(r, -0.1, 0.1) * M_PI / 180;
+    } else {
+        xf->dx = rng_uniform(r, -0.02, 0.02);
+        xf->dy = rng_uniform(r, -0.06, 0.06);
+        xf->th = rng_uniform(r, -0.1, 0.1) * M_PI / 180;
+    }
+}
+
+/* The scene's linear light at every pixel (w x h x 3 floats into lin): ss x
+ * ss samples per pixel through the exact pose (footprint origin at (ox,
+ * oy), turned by (cs, sn), scale um per pixel), through the lens if any;
+ * labels (may be NULL) get each pixel centre's material. */
+static void shade_frame(const scene *s, const aoi_synth_params *prm, int w, int h, int ss,
+                        double ox, double oy, double cs, double sn, double scale, float *lin,
+                        aoi_image *labels)
+{
+    double kinv = scale / 1000.0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float acc[3] = {0, 0, 0}, rgb[3];
+            uint8_t lab;
+            double ux = x, uy = y;
+            /* Through a lens: the pixel centre's ideal position; samples
+             * keep their offsets (the lens scales them by under 1 %). */
+            if (prm->lens)
+                aoi_lens_undistort_point(prm->lens, x, y, &ux, &uy);
+            for (int j = 0; j < ss; j++)
+                for (int i = 0; i < ss; i++) {
+                    double sx = ux + (i + 0.5) / ss - 0.5, sy = uy + (j + 0.5) / ss - 0.5;
+                    double dx = sx - ox, dy = sy - oy;
+                    scene_shade(s, (dx * cs + dy * sn) * kinv, (-dx * sn + dy * cs) * kinv, rgb,
+                                &lab);
+                    acc[0] += rgb[0], acc[1] += rgb[1], acc[2] += rgb[2];
+                }
+            if (labels) {
+                double dx = ux - ox, dy = uy - oy;
+                scene_shade(s, (dx * cs + dy * sn) * kinv, (-dx * sn + dy * cs) * kinv, rgb, &lab);
+                labels->data[(size_t)y * labels->stride + x] = lab;
+            }
+            for (int q = 0; q < 3; q++)
+                lin[((size_t)y * w + x) * 3 + q] = acc[q] / (float)(ss * ss);
+        }
+}
+
+/* What the camera does to the light: blur, vignetting, exposure and gain,
+ * gamma, offset, noise. */
+typedef struct {
+    double blur_px, noise, vign, gamma, gain[3], offset[3];
+} camera;
+
+static void draw_camera(const aoi_synth_params *prm, rng_t *r, camera *cam)
+{
+    cam->blur_px = prm->clean ? 0 : rng_uniform(r, 0, 1.0);
+    cam->noise = prm->clean ? 0 : rng_uniform(r, 0, 5);
+    cam->vign = prm->clean ? 0 : rng_uniform(r, 0, 0.25);
+    cam->gamma = prm->clean ? 2.2 : rng_uniform(r, 1.8, 2.4);
+    for (int q = 0; q < 3; q++) {
+        cam->gain[q] = prm->clean ? 1 : rng_uniform(r, 0.7, 1.3);
+        cam->offset[q] = prm->clean ? 0 : rng_uniform(r, -10, 10);
+    }
+}
+
+/* The blurred linear light lin to 8-bit pixels of out (grey: the luma of
+ * the three channels). */
+static void expose(const camera *cam, rng_t *r, const float *lin, aoi_image *out, int gray)
+{
+    const int w = out->width, h = out->height;
+    double exposure = rng_uniform(r, 0.6, 0.9), cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+    double rmax2 = cx * cx + cy * cy;
+    for (int y = 0; y < h; y++) {
+        uint8_t *row = out->data + (size_t)y * out->stride;
+        for (int x = 0; x < w; x++) {
+            double vg = 1 - cam->vign * ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / rmax2;
+            double dn[3];
+            for (int q = 0; q < 3; q++) {
+                double e = lin[((size_t)y * w + x) * 3 + q] * exposure * vg * cam->gain[q];
+                dn[q] = 255 * pow(e > 0 ? e : 0, 1 / cam->gamma) + cam->offset[q] +
+                        cam->noise * rng_gauss(r);
+            }
+            if (gray) {
+                double g = 0.299 * dn[0] + 0.587 * dn[1] + 0.114 * dn[2];
+                row[x] = (uint8_t)(g < 0 ? 0 : g > 255 ? 255 : lrint(g));
+            } else {
+                for (int q = 0; q < 3; q++)
+                    row[3 * x + q] = (uint8_t)(dn[q] < 0 ? 0 : dn[q] > 255 ? 255 : lrint(dn[q]));
+            }
+        }
+    }
+}
+
 int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_image *out,
                      aoi_result *truth, aoi_image *labels, aoi_synth_file *file)
 {
@@ -120,8 +251,8 @@ int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_imag
     aoi_rect ext = aoi_part_extent(part);
     float *lin = NULL;
     int mask, finish, lighting, rot, w, h, ss, ret = -1, gray;
-    double stated, scale, resid, th, c, sn, k, ox, oy;
-    double gain[3], offset[3], gamma, vign, noise, blur_px;
+    double stated, scale, resid, th, c, sn, k, ox = 0, oy = 0;
+    camera cam;
     conn_xf xf = {0};
     char extra[1024];
     aoi_synth_file fl;
@@ -148,47 +279,9 @@ int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_imag
     c = cos(th);
     sn = sin(th);
     k = 1000.0 / scale;
-
-    /* Frame size and footprint position (whole footprint + 0.3 mm margin inside). */
-    {
-        double cu[4] = {ext.x0, ext.x1, ext.x1, ext.x0}, cv[4] = {ext.y0, ext.y0, ext.y1, ext.y1};
-        double bx0 = 1e9, bx1 = -1e9, by0 = 1e9, by1 = -1e9, m = 0.3 * k + 2;
-        for (int i = 0; i < 4; i++) {
-            double px = (cu[i] * c - cv[i] * sn) * k, py = (cu[i] * sn + cv[i] * c) * k;
-            bx0 = fmin(bx0, px), bx1 = fmax(bx1, px), by0 = fmin(by0, py), by1 = fmax(by1, py);
-        }
-        w = prm->width > 0 ? prm->width : (int)((bx1 - bx0 + 2 * m) * rng_uniform(&r, 1.1, 1.5));
-        h = prm->height > 0 ? prm->height : (int)((by1 - by0 + 2 * m) * rng_uniform(&r, 1.1, 1.6));
-        if ((double)w * h > MAX_PIXELS || w < 16 || h < 16) {
-            aoi__error("synth: frame %dx%d outside 16x16 .. 25 Mpx", w, h);
-            goto bailout;
-        }
-        if (prm->lens && aoi_lens_check(prm->lens, w, h) < 0) {
-            aoi__error_prefix("synth");
-            goto bailout;
-        }
-        if (bx1 - bx0 + 2 * m > w || by1 - by0 + 2 * m > h) {
-            aoi__error("synth: a %dx%d frame cannot hold %s at %.2f um/px", w, h,
-                       aoi_part_number(part), scale);
-            goto bailout;
-        }
-        ox = rng_uniform(&r, m - bx0, w - 1 - m - bx1);
-        oy = rng_uniform(&r, m - by0, h - 1 - m - by1);
-    }
-
-    /* Connector placement on its pads. */
-    if (prm->defects & (1u << AOI_DEFECT_OFFSET)) {
-        double mag = prm->borderline ? rng_uniform(&r, 0.065, 0.08) : rng_uniform(&r, 0.10, 0.15);
-        if (rng_int(&r, 3))
-            xf.dx = rng_int(&r, 2) ? mag : -mag;
-        else
-            xf.dy = (rng_int(&r, 2) ? 1 : -1) * (prm->borderline ? 0.16 : rng_uniform(&r, 0.19, 0.2));
-        xf.th = rng_uniform(&r, -0.1, 0.1) * M_PI / 180;
-    } else {
-        xf.dx = rng_uniform(&r, -0.02, 0.02);
-        xf.dy = rng_uniform(&r, -0.06, 0.06);
-        xf.th = rng_uniform(&r, -0.1, 0.1) * M_PI / 180;
-    }
+    if (frame_layout(part, prm, &r, c, sn, k, scale, &w, &h, &ox, &oy) < 0)
+        goto bailout;
+    connector_placement(prm, &r, &xf);
 
     set_looks(&s, &r, mask, finish, rng_int(&r, 3));
     s.lighting = lighting;
@@ -220,67 +313,13 @@ int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_imag
             aoi__error("out of memory");
         goto bailout;
     }
-    {
-        double kinv = scale / 1000.0;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                float acc[3] = {0, 0, 0}, rgb[3];
-                uint8_t lab;
-                double ux = x, uy = y;
-                /* Through a lens: the pixel centre's ideal position; samples
-                 * keep their offsets (the lens scales them by under 1 %). */
-                if (prm->lens)
-                    aoi_lens_undistort_point(prm->lens, x, y, &ux, &uy);
-                for (int j = 0; j < ss; j++)
-                    for (int i = 0; i < ss; i++) {
-                        double sx = ux + (i + 0.5) / ss - 0.5, sy = uy + (j + 0.5) / ss - 0.5;
-                        double dx = sx - ox, dy = sy - oy;
-                        scene_shade(&s, (dx * c + dy * sn) * kinv, (-dx * sn + dy * c) * kinv, rgb, &lab);
-                        acc[0] += rgb[0], acc[1] += rgb[1], acc[2] += rgb[2];
-                    }
-                if (labels) {
-                    double dx = ux - ox, dy = uy - oy;
-                    scene_shade(&s, (dx * c + dy * sn) * kinv, (-dx * sn + dy * c) * kinv, rgb, &lab);
-                    labels->data[(size_t)y * labels->stride + x] = lab;
-                }
-                for (int q = 0; q < 3; q++)
-                    lin[((size_t)y * w + x) * 3 + q] = acc[q] / (float)(ss * ss);
-            }
-    }
+    shade_frame(&s, prm, w, h, ss, ox, oy, c, sn, scale, lin, labels);
 
     /* Camera. */
-    blur_px = prm->clean ? 0 : rng_uniform(&r, 0, 1.0);
-    noise = prm->clean ? 0 : rng_uniform(&r, 0, 5);
-    vign = prm->clean ? 0 : rng_uniform(&r, 0, 0.25);
-    gamma = prm->clean ? 2.2 : rng_uniform(&r, 1.8, 2.4);
-    for (int q = 0; q < 3; q++) {
-        gain[q] = prm->clean ? 1 : rng_uniform(&r, 0.7, 1.3);
-        offset[q] = prm->clean ? 0 : rng_uniform(&r, -10, 10);
-    }
-    if (synth_blur(lin, w, h, blur_px) < 0)
+    draw_camera(prm, &r, &cam);
+    if (synth_blur(lin, w, h, cam.blur_px) < 0)
         goto bailout;
-    {
-        double exposure = rng_uniform(&r, 0.6, 0.9), cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
-        double rmax2 = cx * cx + cy * cy;
-        for (int y = 0; y < h; y++) {
-            uint8_t *row = out->data + (size_t)y * out->stride;
-            for (int x = 0; x < w; x++) {
-                double vg = 1 - vign * ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / rmax2;
-                double dn[3];
-                for (int q = 0; q < 3; q++) {
-                    double e = lin[((size_t)y * w + x) * 3 + q] * exposure * vg * gain[q];
-                    dn[q] = 255 * pow(e > 0 ? e : 0, 1 / gamma) + offset[q] + noise * rng_gauss(&r);
-                }
-                if (gray) {
-                    double g = 0.299 * dn[0] + 0.587 * dn[1] + 0.114 * dn[2];
-                    row[x] = (uint8_t)(g < 0 ? 0 : g > 255 ? 255 : lrint(g));
-                } else {
-                    for (int q = 0; q < 3; q++)
-                        row[3 * x + q] = (uint8_t)(dn[q] < 0 ? 0 : dn[q] > 255 ? 255 : lrint(dn[q]));
-                }
-            }
-        }
-    }
+    expose(&cam, &r, lin, out, gray);
 
     fl.jpeg = prm->file_format >= 0 ? prm->file_format : rng_int(&r, 2);
     fl.quality = 70 + rng_int(&r, 29);
@@ -303,10 +342,10 @@ int aoi_synth_render(const aoi_part *part, const aoi_synth_params *prm, aoi_imag
              "\"file\":\"%s\",\"jpeg_quality\":%d,\"chroma\":\"%s\","
              "\"connector_offset_mm\":[%.4f,%.4f],\"connector_rot_deg\":%.4f,\"size\":[%d,%d]}}",
              rot, stated, mask_names[mask], finish_names[finish], light_names[lighting],
-             gray ? "true" : "false", prm->borderline ? "true" : "false", blur_px, noise, vign,
-             gamma, gain[0], gain[1], gain[2], offset[0], offset[1], offset[2],
-             fl.jpeg ? "jpeg" : "png", fl.jpeg ? fl.quality : 0, fl.subsamp444 ? "444" : "420",
-             xf.dx, xf.dy, xf.th * 180 / M_PI, w, h);
+             gray ? "true" : "false", prm->borderline ? "true" : "false", cam.blur_px, cam.noise,
+             cam.vign, cam.gamma, cam.gain[0], cam.gain[1], cam.gain[2], cam.offset[0],
+             cam.offset[1], cam.offset[2], fl.jpeg ? "jpeg" : "png", fl.jpeg ? fl.quality : 0,
+             fl.subsamp444 ? "444" : "420", xf.dx, xf.dy, xf.th * 180 / M_PI, w, h);
     if (aoi_result_set_extra(truth, extra) < 0)
         goto bailout;
     ret = 0;

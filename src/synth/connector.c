@@ -97,11 +97,10 @@ typedef struct {
 /* Pads (exposed metal). */
 static int lay_pads(build *b)
 {
-    scene *s = b->s;
     const aoi_pad *pads = b->pads;
-    const int npads = b->npads;
-    for (int i = 0; i < npads; i++)
-        if (add_rect(s, AOI_MAT_PAD, L_PAD, pads[i].cx, pads[i].cy, pads[i].w / 2, pads[i].h / 2, 0) < 0)
+    for (int i = 0; i < b->npads; i++)
+        if (add_rect(b->s, AOI_MAT_PAD, L_PAD, pads[i].cx, pads[i].cy, pads[i].w / 2, pads[i].h / 2,
+                     0) < 0)
             return -1;
     return 0;
 }
@@ -110,35 +109,27 @@ static int lay_pads(build *b)
  * no body. */
 static int bare_pads(build *b)
 {
-    scene *s = b->s;
     rng_t *r = b->r;
-    aoi_result *truth = b->truth;
-    const aoi_pad *pads = b->pads;
-    const int npads = b->npads;
-    for (int i = 0; i < npads; i++) {
-        const aoi_pad *p = &pads[i];
-        if (add_blob(s, p->cx + rng_uniform(r, -0.01, 0.01), p->cy + rng_uniform(r, -0.02, 0.02),
+    for (int i = 0; i < b->npads; i++) {
+        const aoi_pad *p = &b->pads[i];
+        if (add_blob(b->s, p->cx + rng_uniform(r, -0.01, 0.01), p->cy + rng_uniform(r, -0.02, 0.02),
                      p->w / 2 * rng_uniform(r, 0.75, 0.92), p->h / 2 * rng_uniform(r, 0.7, 0.9),
                      rng_uniform(r, 0.03, 0.06), 3.0) < 0)
             return -1;
     }
-    return defect(truth, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);
+    return defect(b->truth, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);
 }
 
 /* Terminal positions after the connector's rigid offset; offset truth. */
 static int offset_truth(build *b)
 {
-    const conn_xf *xf = b->xf;
-    aoi_result *truth = b->truth;
-    const aoi_pad *pads = b->pads;
-    const int npads = b->npads;
-    for (int i = 0; i < npads; i++) {
-        const aoi_pad *p = &pads[i];
+    for (int i = 0; i < b->npads; i++) {
+        const aoi_pad *p = &b->pads[i];
         double tcx = (p->terminal.x0 + p->terminal.x1) / 2, tcy = (p->terminal.y0 + p->terminal.y1) / 2;
         double ox, oy;
-        xf_apply(xf, tcx, tcy, &ox, &oy);
+        xf_apply(b->xf, tcx, tcy, &ox, &oy);
         if (fabs(ox - tcx) > OFFSET_ACROSS_T || fabs(oy - tcy) > OFFSET_ALONG_T)
-            if (defect(truth, AOI_DEFECT_OFFSET, p->pin, 0, p->cx, p->cy) < 0)
+            if (defect(b->truth, AOI_DEFECT_OFFSET, p->pin, 0, p->cx, p->cy) < 0)
                 return -1;
     }
     return 0;
@@ -147,15 +138,10 @@ static int offset_truth(build *b)
 /* The moved body's edge at each pin (|v|, mm). */
 static void moved_body_edges(build *b)
 {
-    const conn_xf *xf = b->xf;
-    const aoi_pad *pads = b->pads;
-    const int npads = b->npads;
-    const double edge = b->edge;
-    double *pe = b->pe;
     double bu, bv;
-    for (int i = 0; i < npads; i++) {
-        xf_apply(xf, pads[i].cx, pads[i].row * edge, &bu, &bv);
-        pe[i] = fabs(bv);
+    for (int i = 0; i < b->npads; i++) {
+        xf_apply(b->xf, b->pads[i].cx, b->pads[i].row * b->edge, &bu, &bv);
+        b->pe[i] = fabs(bv);
     }
 }
 
@@ -163,21 +149,17 @@ static void moved_body_edges(build *b)
 static void good_fillets(build *b)
 {
     rng_t *r = b->r;
-    const conn_xf *xf = b->xf;
-    const aoi_pad *pads = b->pads;
-    const int n = b->n;
-    fillet *f = b->f;
-    double *pe = b->pe;
-    for (int i = 0; i < n; i++) {
-        const aoi_pad *p = &pads[i];
+    for (int i = 0; i < b->n; i++) {
+        const aoi_pad *p = &b->pads[i];
         double tx, ty, outer = fabs(p->cy) + p->h / 2, hw = p->w / 2;
         double tipy = p->row > 0 ? p->terminal.y1 : p->terminal.y0;
-        xf_apply(xf, p->cx, tipy, &tx, &ty);
+        xf_apply(b->xf, p->cx, tipy, &tx, &ty);
         double t_abs = fabs(ty);
         /* The toe end retreats by at most 15 % of the fillet's length, so a
          * good joint keeps well over half the nominal area (defects.md). */
         double retreat = rng_uniform(r, 0.0, 0.15), over = rng_uniform(r, 0, 0.015);
-        double y_in = fmax(t_abs - rng_uniform(r, 0.12, 0.28), pe[i] + 0.16 + rng_uniform(r, 0, 0.04));
+        double y_in =
+            fmax(t_abs - rng_uniform(r, 0.12, 0.28), b->pe[i] + 0.16 + rng_uniform(r, 0, 0.04));
         double y_out = outer - retreat * (outer - y_in) + over;
         double half = hw * rng_uniform(r, 0.78, 0.97);
         double cx = p->cx + 0.5 * (tx - p->cx);
@@ -187,7 +169,7 @@ static void good_fillets(build *b)
             cx = p->cx + hw + 0.015 - half;
         if (y_in > y_out - 0.06)
             y_in = y_out - 0.06;
-        f[i] = (fillet){cx - half, cx + half, y_in, y_out, rng_uniform(r, 0.04, 0.09)};
+        b->f[i] = (fillet){cx - half, cx + half, y_in, y_out, rng_uniform(r, 0.04, 0.09)};
     }
 }
 
@@ -195,33 +177,28 @@ static void good_fillets(build *b)
 static int starved_fillets(build *b)
 {
     rng_t *r = b->r;
-    const aoi_part *part = b->part;
-    aoi_result *truth = b->truth;
-    const aoi_pad *pads = b->pads;
-    const int borderline = b->borderline;
-    unsigned char *used = b->used;
     fillet *f = b->f;
-    double *pe = b->pe;
+    unsigned char *used = b->used;
     int k = 1 + rng_int(r, 2);
     for (int j = 0; j < k; j++) {
-        int i = pick_pin(r, part, used, 1);
+        int i = pick_pin(r, b->part, used, 1);
         if (i < 0)
             continue;
-        const aoi_pad *p = &pads[i];
+        const aoi_pad *p = &b->pads[i];
         double hw = p->w / 2, t_abs = fabs(p->row > 0 ? p->terminal.y1 : p->terminal.y0);
-        double frac = borderline ? 0.42 : rng_uniform(r, 0.12, 0.3);
+        double frac = b->borderline ? 0.42 : rng_uniform(r, 0.12, 0.3);
         double len = fmax(0.05, (f[i].y_out - f[i].y_in) * frac * 1.2);
         /* No toe fillet: a thin line of solder ending before the terminal tip. */
         f[i].x0 = p->cx - hw * 0.55;
         f[i].x1 = p->cx + hw * 0.55;
         f[i].y_out = t_abs - 0.01;
         f[i].y_in = f[i].y_out - len;
-        if (f[i].y_in < pe[i] + 0.16) {
-            f[i].y_in = pe[i] + 0.16;
+        if (f[i].y_in < b->pe[i] + 0.16) {
+            f[i].y_in = b->pe[i] + 0.16;
             f[i].y_out = fmax(f[i].y_out, f[i].y_in + 0.04);
         }
         f[i].h = 0.02;
-        if (defect(truth, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+        if (defect(b->truth, AOI_DEFECT_INSUFFICIENT_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
     }
     return 0;
@@ -231,35 +208,27 @@ static int starved_fillets(build *b)
  * hold-down fillet past its pad's end (hd_over). */
 static int excess_solder(build *b)
 {
-    scene *s = b->s;
     rng_t *r = b->r;
-    const aoi_part *part = b->part;
-    const conn_xf *xf = b->xf;
-    aoi_result *truth = b->truth;
-    const aoi_pad *pads = b->pads;
-    const int n = b->n;
     const int borderline = b->borderline;
-    unsigned char *used = b->used;
     fillet *f = b->f;
-    double *pe = b->pe;
-    double *hd_over = b->hd_over;
+    unsigned char *used = b->used;
     int k = 1 + rng_int(r, 2);
     /* Sometimes on a hold-down pad, where its outer end shows beyond the body. */
     if (rng_int(r, 3) == 0) {
         int h = rng_int(r, 4);
-        const aoi_pad *p = &pads[n + h];
-        if (fabs(p->cy) + p->h / 2 > pe[n + h] + 0.05) {
-            hd_over[h] = borderline ? rng_uniform(r, 0.065, 0.08) : rng_uniform(r, 0.09, 0.14);
-            if (defect(truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+        const aoi_pad *p = &b->pads[b->n + h];
+        if (fabs(p->cy) + p->h / 2 > b->pe[b->n + h] + 0.05) {
+            b->hd_over[h] = borderline ? rng_uniform(r, 0.065, 0.08) : rng_uniform(r, 0.09, 0.14);
+            if (defect(b->truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
                 return -1;
             k--;
         }
     }
     for (int j = 0; j < k; j++) {
-        int i = pick_pin(r, part, used, 1);
+        int i = pick_pin(r, b->part, used, 1);
         if (i < 0)
             continue;
-        const aoi_pad *p = &pads[i];
+        const aoi_pad *p = &b->pads[i];
         int mode = rng_int(r, 3);
         double over = borderline ? rng_uniform(r, 0.065, 0.08) : rng_uniform(r, 0.09, 0.14);
         double outer = fabs(p->cy) + p->h / 2;
@@ -276,13 +245,13 @@ static int excess_solder(build *b)
         } else { /* solder rising along the terminal to the body */
             double gap = borderline ? rng_uniform(r, 0.07, 0.085) : rng_uniform(r, 0.0, 0.05);
             double tx0 = p->terminal.x0, tx1 = p->terminal.x1, txc, tyc;
-            xf_apply(xf, (tx0 + tx1) / 2, p->cy, &txc, &tyc);
-            double y0 = pe[i] + gap, y1 = f[i].y_in + 0.05;
-            if (blob_box(s, txc - (tx1 - tx0) / 2 - 0.01, txc + (tx1 - tx0) / 2 + 0.01,
+            xf_apply(b->xf, (tx0 + tx1) / 2, p->cy, &txc, &tyc);
+            double y0 = b->pe[i] + gap, y1 = f[i].y_in + 0.05;
+            if (blob_box(b->s, txc - (tx1 - tx0) / 2 - 0.01, txc + (tx1 - tx0) / 2 + 0.01,
                          p->row > 0 ? y0 : -y1, p->row > 0 ? y1 : -y0, 0.08) < 0)
                 return -1;
         }
-        if (defect(truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
+        if (defect(b->truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
     }
     return 0;
@@ -293,21 +262,18 @@ static int excess_solder(build *b)
  * excess solder by defects.md, whatever was asked for. */
 static int squeezed_excess(build *b)
 {
-    const conn_xf *xf = b->xf;
     aoi_result *truth = b->truth;
-    const aoi_pad *pads = b->pads;
-    const int n = b->n;
     fillet *f = b->f;
-    double *pe = b->pe;
-    for (int i = 0; i < n; i++) {
-        const aoi_pad *p = &pads[i];
+    for (int i = 0; i < b->n; i++) {
+        const aoi_pad *p = &b->pads[i];
         double tx, ty, thw = (p->terminal.x1 - p->terminal.x0) / 2;
         int labelled = 0;
-        xf_apply(xf, (p->terminal.x0 + p->terminal.x1) / 2, p->cy, &tx, &ty);
+        xf_apply(b->xf, (p->terminal.x0 + p->terminal.x1) / 2, p->cy, &tx, &ty);
         for (size_t q = 0; q < truth->ndefects; q++)
             labelled |= truth->defects[q].type == AOI_DEFECT_EXCESS_SOLDER &&
                         truth->defects[q].pins[0] == p->pin;
-        if (!labelled && f[i].y_in < pe[i] + RISE_T && f[i].x1 > tx - thw && f[i].x0 < tx + thw &&
+        if (!labelled && f[i].y_in < b->pe[i] + RISE_T && f[i].x1 > tx - thw &&
+            f[i].x0 < tx + thw &&
             defect(truth, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
     }
@@ -317,14 +283,11 @@ static int squeezed_excess(build *b)
 /* Signal fillets. */
 static int signal_fillets(build *b)
 {
-    scene *s = b->s;
-    const aoi_pad *pads = b->pads;
-    const int n = b->n;
     fillet *f = b->f;
-    for (int i = 0; i < n; i++) {
-        double y0 = pads[i].row > 0 ? f[i].y_in : -f[i].y_out;
-        double y1 = pads[i].row > 0 ? f[i].y_out : -f[i].y_in;
-        if (blob_box(s, f[i].x0, f[i].x1, y0, y1, f[i].h) < 0)
+    for (int i = 0; i < b->n; i++) {
+        double y0 = b->pads[i].row > 0 ? f[i].y_in : -f[i].y_out;
+        double y1 = b->pads[i].row > 0 ? f[i].y_out : -f[i].y_in;
+        if (blob_box(b->s, f[i].x0, f[i].x1, y0, y1, f[i].h) < 0)
             return -1;
     }
     return 0;
@@ -333,21 +296,15 @@ static int signal_fillets(build *b)
 /* Hold-down fillets: on the visible part of the land, outside the body. */
 static int holddown_fillets(build *b)
 {
-    scene *s = b->s;
-    rng_t *r = b->r;
-    const aoi_pad *pads = b->pads;
-    const int n = b->n;
-    const int npads = b->npads;
-    const double edge = b->edge;
-    double *hd_over = b->hd_over;
-    for (int i = n; i < npads; i++) {
-        const aoi_pad *p = &pads[i];
+    for (int i = b->n; i < b->npads; i++) {
+        const aoi_pad *p = &b->pads[i];
         double outer = fabs(p->cy) + p->h / 2;
-        if (outer > edge + 0.03) {
-            double y_in = edge - 0.02, y_out = outer - rng_uniform(r, 0, 0.02) + hd_over[i - n];
-            if (blob_box(s, p->cx - p->w / 2 * 0.95, p->cx + p->w / 2 * 0.95,
+        if (outer > b->edge + 0.03) {
+            double y_in = b->edge - 0.02,
+                   y_out = outer - rng_uniform(b->r, 0, 0.02) + b->hd_over[i - b->n];
+            if (blob_box(b->s, p->cx - p->w / 2 * 0.95, p->cx + p->w / 2 * 0.95,
                          p->row > 0 ? y_in : -y_out, p->row > 0 ? y_out : -y_in,
-                         rng_uniform(r, 0.04, 0.08)) < 0)
+                         rng_uniform(b->r, 0.04, 0.08)) < 0)
                 return -1;
         }
     }
@@ -357,31 +314,27 @@ static int holddown_fillets(build *b)
 /* Bridges between neighbours on one row. */
 static int bridges(build *bd)
 {
-    scene *s = bd->s;
     rng_t *r = bd->r;
-    aoi_result *truth = bd->truth;
     const aoi_pad *pads = bd->pads;
-    const int n = bd->n;
-    const int borderline = bd->borderline;
-    unsigned char *used = bd->used;
     fillet *f = bd->f;
+    unsigned char *used = bd->used;
     int k = 1 + rng_int(r, 2);
     for (int j = 0; j < k; j++) {
-        int i = rng_int(r, n - 2), a = i, b = i + 2;
+        int i = rng_int(r, bd->n - 2), a = i, b = i + 2;
         if (used[a] || used[b])
             continue;
         used[a] = used[b] = 1;
         double ylo = fmax(f[a].y_in, f[b].y_in), yhi = fmin(f[a].y_out, f[b].y_out);
-        double w = borderline ? 0.03 : rng_uniform(r, 0.05, 0.16);
+        double w = bd->borderline ? 0.03 : rng_uniform(r, 0.05, 0.16);
         if (yhi - ylo < w)
             w = yhi - ylo;
         double mid = (ylo + yhi) / 2, span = (yhi - ylo) * 0.3;
         double yc = rng_uniform(r, mid - fmax(0, span - w / 2), mid + fmax(0, span - w / 2));
         double xa = pads[a].cx, xb = pads[b].cx;
         double yy = pads[a].row > 0 ? yc : -yc;
-        if (blob_box(s, xa, xb, yy - w / 2 - 0.005, yy + w / 2 + 0.005, 0.045) < 0)
+        if (blob_box(bd->s, xa, xb, yy - w / 2 - 0.005, yy + w / 2 + 0.005, 0.045) < 0)
             return -1;
-        if (defect(truth, AOI_DEFECT_BRIDGE, pads[a].pin, pads[b].pin, (xa + xb) / 2, yy) < 0)
+        if (defect(bd->truth, AOI_DEFECT_BRIDGE, pads[a].pin, pads[b].pin, (xa + xb) / 2, yy) < 0)
             return -1;
     }
     return 0;
@@ -390,19 +343,16 @@ static int bridges(build *bd)
 /* Terminals (gold strips on their pads), moved with the connector. */
 static int terminals(build *b)
 {
-    scene *s = b->s;
-    const conn_xf *xf = b->xf;
-    const aoi_pad *pads = b->pads;
-    const int n = b->n;
     double bu, bv;
-    for (int i = 0; i < n; i++) {
-        const aoi_pad *p = &pads[i];
+    for (int i = 0; i < b->n; i++) {
+        const aoi_pad *p = &b->pads[i];
         /* Reaches 0.05 mm under the body so no seam shows at its edge. */
         double cx = (p->terminal.x0 + p->terminal.x1) / 2;
         double cy = (p->terminal.y0 + p->terminal.y1) / 2 - p->row * 0.025;
-        xf_apply(xf, cx, cy, &bu, &bv);
-        if (add_rect(s, AOI_MAT_TERMINAL, L_TERMINAL, bu, bv, (p->terminal.x1 - p->terminal.x0) / 2,
-                     (p->terminal.y1 - p->terminal.y0) / 2 + 0.025, xf->th) < 0)
+        xf_apply(b->xf, cx, cy, &bu, &bv);
+        if (add_rect(b->s, AOI_MAT_TERMINAL, L_TERMINAL, bu, bv,
+                     (p->terminal.x1 - p->terminal.x0) / 2,
+                     (p->terminal.y1 - p->terminal.y0) / 2 + 0.025, b->xf->th) < 0)
             return -1;
     }
     return 0;
@@ -411,16 +361,13 @@ static int terminals(build *b)
 /* Flux: benign residue beyond the toes. */
 static int benign_flux(build *b)
 {
-    scene *s = b->s;
     rng_t *r = b->r;
-    const aoi_pad *pads = b->pads;
-    const double edge = b->edge;
     if (rng_int(r, 3) == 0) {
         int row = rng_int(r, 2) ? 1 : -1;
-        double outer = fabs(pads[0].cy) + pads[0].h / 2;
+        double outer = fabs(b->pads[0].cy) + b->pads[0].h / 2;
         double y = outer + rng_uniform(r, 0.1, 0.25);
-        if (y - 0.08 > edge + 0.25 &&
-            add_film(s, rng_uniform(r, -1, 1), row * y, rng_uniform(r, 0.5, 2.0), 0.08,
+        if (y - 0.08 > b->edge + 0.25 &&
+            add_film(b->s, rng_uniform(r, -1, 1), row * y, rng_uniform(r, 0.5, 2.0), 0.08,
                      rng_uniform(r, 0.3, 0.7)) < 0)
             return -1;
     }
@@ -430,29 +377,23 @@ static int benign_flux(build *b)
 /* Flux rising up terminals. */
 static int flux_rise(build *b)
 {
-    scene *s = b->s;
     rng_t *r = b->r;
-    const aoi_part *part = b->part;
-    const conn_xf *xf = b->xf;
-    aoi_result *truth = b->truth;
-    const aoi_pad *pads = b->pads;
-    const int borderline = b->borderline;
     double *pe = b->pe;
     int k = 1 + rng_int(r, 2);
     unsigned char fused[512] = {0};
     for (int j = 0; j < k; j++) {
-        int i = pick_pin(r, part, fused, 1);
+        int i = pick_pin(r, b->part, fused, 1);
         if (i < 0)
             continue;
-        const aoi_pad *p = &pads[i];
-        double txc, tyc, reach = borderline ? 0.12 : rng_uniform(r, 0.16, 0.3);
-        xf_apply(xf, p->cx, p->cy, &txc, &tyc);
+        const aoi_pad *p = &b->pads[i];
+        double txc, tyc, reach = b->borderline ? 0.12 : rng_uniform(r, 0.16, 0.3);
+        xf_apply(b->xf, p->cx, p->cy, &txc, &tyc);
         double y0 = pe[i] - 0.06, y1 = pe[i] + reach;
         double half = (p->terminal.x1 - p->terminal.x0) / 2 + rng_uniform(r, 0.03, 0.06);
-        if (add_film(s, txc, p->row * (y0 + y1) / 2, half, (y1 - y0) / 2,
+        if (add_film(b->s, txc, p->row * (y0 + y1) / 2, half, (y1 - y0) / 2,
                      rng_uniform(r, 0.55, 0.85)) < 0)
             return -1;
-        if (defect(truth, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (pe[i] + 0.05)) < 0)
+        if (defect(b->truth, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (pe[i] + 0.05)) < 0)
             return -1;
     }
     return 0;
@@ -461,22 +402,18 @@ static int flux_rise(build *b)
 /* Body, then the hold-down metal visible on top of it. */
 static int body_and_holddowns(build *b)
 {
-    scene *s = b->s;
     const conn_xf *xf = b->xf;
-    const aoi_pad *pads = b->pads;
-    const int n = b->n;
-    const int npads = b->npads;
     const aoi_rect body = aoi_part_body(b->part);
     double bu, bv;
     xf_apply(xf, 0, 0, &bu, &bv);
-    if (add_rect(s, AOI_MAT_BODY, L_BODY, bu, bv, (body.x1 - body.x0) / 2, (body.y1 - body.y0) / 2,
-                 xf->th) < 0)
+    if (add_rect(b->s, AOI_MAT_BODY, L_BODY, bu, bv, (body.x1 - body.x0) / 2,
+                 (body.y1 - body.y0) / 2, xf->th) < 0)
         return -1;
-    for (int i = n; i < npads; i++) {
-        const aoi_rect *t = &pads[i].terminal;
+    for (int i = b->n; i < b->npads; i++) {
+        const aoi_rect *t = &b->pads[i].terminal;
         xf_apply(xf, (t->x0 + t->x1) / 2, (t->y0 + t->y1) / 2, &bu, &bv);
-        if (add_rect(s, AOI_MAT_TERMINAL, L_ONBODY, bu, bv, (t->x1 - t->x0) / 2, (t->y1 - t->y0) / 2,
-                     xf->th) < 0)
+        if (add_rect(b->s, AOI_MAT_TERMINAL, L_ONBODY, bu, bv, (t->x1 - t->x0) / 2,
+                     (t->y1 - t->y0) / 2, xf->th) < 0)
             return -1;
     }
     return 0;

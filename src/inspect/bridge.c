@@ -13,6 +13,23 @@
  * optics (blur up to 1 px) do not resolve less. */
 #define BRIDGE_SEAM 0.01
 
+/* For the bridge search: unlike the board by distance, or nearer to any
+ * other reference than to the mask while well outside the mask's core (a
+ * fillet's shaded rim can lie within the mask's spread yet belong to the
+ * solder). */
+static inline int off_board(const aoi_inspector *in, const feat *x)
+{
+    float dm = feat_dist(*x, in->ref[REF_MASK]);
+    if (dm > in->tau)
+        return 1;
+    if (dm < 0.5f * in->tau || dm < NB_MIN)
+        return 0;
+    for (int q = 0; q < REF_COUNT; q++)
+        if (q != REF_MASK && feat_dist(*x, in->ref[q]) < dm)
+            return 1;
+    return 0;
+}
+
 /* A bridge's sample between two pads' sides: clearly unlike the mask, and
  * further from it (by half the mask's tolerance) than the row's other gaps
  * are there (the row template at pad-relative (a, w), read for the row the

@@ -15,8 +15,7 @@
 
 /* Appearance constants shared by the modules (dimensionless distances in
  * feat space). */
-#define NB_MIN 0.25   /* minimal distance from the mask reference for "not board" */
-#define BRIGHTER 0.30 /* log-intensity step that marks solder regardless of colour */
+#define NB_MIN 0.25 /* minimal distance from the mask reference for "not board" */
 /* Feature distance over which wet membership goes 0 -> 1 (simd/wet.h). */
 #define SOFT_WIDTH 0.3
 
@@ -120,37 +119,6 @@ static inline int solder_like(const aoi_inspector *in, const feat *x)
            root_less(ds, feat_dist2(*x, in->ref[REF_MASK])) &&
            root_less(ds, feat_dist2(*x, in->ref[REF_BODY])) &&
            root_less(ds, feat_dist2(*x, in->ref[REF_PAD]));
-}
-
-/* For the bridge search: unlike the board by distance, or nearer to any
- * other reference than to the mask while well outside the mask's core (a
- * fillet's shaded rim can lie within the mask's spread yet belong to the
- * solder). */
-static inline int off_board(const aoi_inspector *in, const feat *x)
-{
-    float dm = feat_dist(*x, in->ref[REF_MASK]);
-    if (dm > in->tau)
-        return 1;
-    if (dm < 0.5f * in->tau || dm < NB_MIN)
-        return 0;
-    for (int q = 0; q < REF_COUNT; q++)
-        if (q != REF_MASK && feat_dist(*x, in->ref[q]) < dm)
-            return 1;
-    return 0;
-}
-
-/* Solder outside the pad: unlike the board, unlike what this position shows
- * on the other pins of the row, and solder-coloured or much brighter. */
-static inline int solder_out(const aoi_inspector *in, const feat *x, const feat *pos)
-{
-    if (isnan(x->L) || !not_board(in, x))
-        return 0;
-    if (pos && !isnan(pos->L) && feat_dist2(*x, *pos) < in->tau_d2)
-        return 0;
-    /* Flux films tint the board but keep it saturated; solder is grey. */
-    return solder_like(in, x) || x->L - in->ref[REF_MASK].L > BRIGHTER * 2 ||
-           (pos && !isnan(pos->L) && x->L - pos->L > BRIGHTER) ||
-           feat_saturation(*x) < 0.5f * feat_saturation(in->ref[REF_MASK]);
 }
 
 /* --- refs.c: the frame's appearance references ------------------------------- */

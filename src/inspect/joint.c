@@ -9,6 +9,21 @@
 #include <math.h>
 
 #define TOE_ZONE 0.09 /* least depth of the toe fillet zone, mm */
+#define BRIGHTER 0.30 /* log-intensity step that marks solder regardless of colour */
+
+/* Solder outside the pad: unlike the board, unlike what this position shows
+ * on the other pins of the row, and solder-coloured or much brighter. */
+static inline int solder_out(const aoi_inspector *in, const feat *x, const feat *pos)
+{
+    if (isnan(x->L) || !not_board(in, x))
+        return 0;
+    if (pos && !isnan(pos->L) && feat_dist2(*x, *pos) < in->tau_d2)
+        return 0;
+    /* Flux films tint the board but keep it saturated; solder is grey. */
+    return solder_like(in, x) || x->L - in->ref[REF_MASK].L > BRIGHTER * 2 ||
+           (pos && !isnan(pos->L) && x->L - pos->L > BRIGHTER) ||
+           feat_saturation(*x) < 0.5f * feat_saturation(in->ref[REF_MASK]);
+}
 
 static double second_largest(const double *v, int n)
 {

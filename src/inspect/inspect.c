@@ -282,9 +282,8 @@ static int locate(aoi_inspector *in, const aoi_image *frame, const aoi_pose *sta
 }
 
 /* The strips, the frame's references, the body's edges and whether a
- * connector is there at all (*present). */
-static int find_body(aoi_inspector *in, const aoi_image *frame, pass *ps, frame_refs *fr,
-                     int *present)
+ * connector is there at all (fr->present). */
+static int find_body(aoi_inspector *in, const aoi_image *frame, pass *ps, frame_refs *fr)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
     double h = fmax(0.004, ps->pose.um_per_px / 1000), at, st, ab, sb;
@@ -321,7 +320,6 @@ static int find_body(aoi_inspector *in, const aoi_image *frame, pass *ps, frame_
     if (getenv("AOI_INSPECT_DEBUG"))
         fprintf(stderr, "inspect: uniform %.3f width error %.4f edge %.3f body-mask %.3f\n",
                 fr->body_uniformity, fr->body_width_error, fr->edge_contrast, fr->body_to_mask);
-    *present = fr->present;
     if (fr->present)
         for (int k = 0; k < in->n; k++)
             in->edge[k] = pads[k].row > 0 ? ab + sb * pads[k].cx : at + st * pads[k].cx;
@@ -532,7 +530,6 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
                          aoi_result *res, aoi_inspect_info *info, frame_refs *fr)
 {
     pass ps;
-    int present = 0;
     double t1;
 
     begin_frame(in, info, fr);
@@ -540,10 +537,10 @@ static int measure_frame(aoi_inspector *in, const aoi_image *frame, const aoi_po
     if (locate(in, frame, start, res, info, &ps.pose) < 0)
         return -1;
     t1 = now_ms();
-    if (find_body(in, frame, &ps, fr, &present) < 0)
+    if (find_body(in, frame, &ps, fr) < 0)
         return -1;
-    info->present = present;
-    if (!present) {
+    info->present = fr->present;
+    if (!fr->present) {
         info->inspect_ms = now_ms() - t1;
         res->verdict = AOI_VERDICT_FAIL;
         return add(res, AOI_DEFECT_MISSING_PART, 0, 0, 0, 0);

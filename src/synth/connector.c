@@ -312,29 +312,29 @@ static int holddown_fillets(build *b)
 }
 
 /* Bridges between neighbours on one row. */
-static int bridges(build *bd)
+static int bridges(build *b)
 {
-    rng_t *r = bd->r;
-    const aoi_pad *pads = bd->pads;
-    fillet *f = bd->f;
-    unsigned char *used = bd->used;
+    rng_t *r = b->r;
+    const aoi_pad *pads = b->pads;
+    fillet *f = b->f;
+    unsigned char *used = b->used;
     int k = 1 + rng_int(r, 2);
     for (int j = 0; j < k; j++) {
-        int i = rng_int(r, bd->n - 2), a = i, b = i + 2;
-        if (used[a] || used[b])
+        int i = rng_int(r, b->n - 2), pa = i, pb = i + 2;
+        if (used[pa] || used[pb])
             continue;
-        used[a] = used[b] = 1;
-        double ylo = fmax(f[a].y_in, f[b].y_in), yhi = fmin(f[a].y_out, f[b].y_out);
-        double w = bd->borderline ? 0.03 : rng_uniform(r, 0.05, 0.16);
+        used[pa] = used[pb] = 1;
+        double ylo = fmax(f[pa].y_in, f[pb].y_in), yhi = fmin(f[pa].y_out, f[pb].y_out);
+        double w = b->borderline ? 0.03 : rng_uniform(r, 0.05, 0.16);
         if (yhi - ylo < w)
             w = yhi - ylo;
         double mid = (ylo + yhi) / 2, span = (yhi - ylo) * 0.3;
         double yc = rng_uniform(r, mid - fmax(0, span - w / 2), mid + fmax(0, span - w / 2));
-        double xa = pads[a].cx, xb = pads[b].cx;
-        double yy = pads[a].row > 0 ? yc : -yc;
-        if (blob_box(bd->s, xa, xb, yy - w / 2 - 0.005, yy + w / 2 + 0.005, 0.045) < 0)
+        double xa = pads[pa].cx, xb = pads[pb].cx;
+        double yy = pads[pa].row > 0 ? yc : -yc;
+        if (blob_box(b->s, xa, xb, yy - w / 2 - 0.005, yy + w / 2 + 0.005, 0.045) < 0)
             return -1;
-        if (defect(bd->truth, AOI_DEFECT_BRIDGE, pads[a].pin, pads[b].pin, (xa + xb) / 2, yy) < 0)
+        if (defect(b->truth, AOI_DEFECT_BRIDGE, pads[pa].pin, pads[pb].pin, (xa + xb) / 2, yy) < 0)
             return -1;
     }
     return 0;

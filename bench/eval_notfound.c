@@ -1,5 +1,7 @@
 /* eval_notfound.c - registration must not be confident where the part is not:
- * bare boards, another part, a wrong scale.  Prints the score distribution. */
+ * bare boards, another part, a wrong scale, and the part's mate (a header
+ * where the job says socket, and the other way: the same pins, the closest
+ * foot pattern there is).  Prints the score distribution. */
 #include "aoi/error.h"
 #include "aoi/image.h"
 #include "aoi/part.h"
@@ -11,12 +13,18 @@
 
 int main(int argc, char **argv)
 {
-    int n = argc > 1 ? atoi(argv[1]) : 20, confident = 0;
+    /* eval_notfound [N [FIRST]]: seeds FIRST .. FIRST + N - 1 (5000 + i). */
+    int n = argc > 1 ? atoi(argv[1]) : 20, first = argc > 2 ? atoi(argv[2]) : 0, confident = 0;
     const char *parts[] = {"AXT640124", "AXT540124", "AXT610124", "AXT680124"};
-    for (int i = 0; i < n; i++) {
-        for (int mode = 0; mode < 3; mode++) {
+    for (int i = first; i < first + n; i++) {
+        for (int mode = 0; mode < 4; mode++) {
             aoi_part *part = aoi_part_load(parts[i % 4], NULL);
-            aoi_part *other = aoi_part_load(parts[(i + 1) % 4], NULL);
+            aoi_part *other =
+                mode == 3 ? aoi_part_load_mate(part) : aoi_part_load(parts[(i + 1) % 4], NULL);
+            if (!part || !other) {
+                fprintf(stderr, "eval_notfound: %s\n", aoi_errmsg());
+                return 1;
+            }
             aoi_synth_params p;
             aoi_image img;
             aoi_result truth;
@@ -29,12 +37,16 @@ int main(int argc, char **argv)
             if (aoi_synth_render(part, &p, &img, &truth, NULL, NULL) < 0)
                 return 1;
             double um = mode == 2 ? p.um_per_px * 1.35 : p.um_per_px;
-            aoi_registrar *r = aoi_registrar_new(mode == 1 ? other : part, um, p.rotation);
+            aoi_registrar *r =
+                aoi_registrar_new(mode == 1 || mode == 3 ? other : part, um, p.rotation);
             int rc = aoi_register(r, &img, NULL, &pose, NULL);
             printf("%-6s %s as %s: rc %d score %.2f %s\n",
-                   mode == 0 ? "bare" : mode == 1 ? "other" : "scale", parts[i % 4],
-                   mode == 1 ? parts[(i + 1) % 4] : parts[i % 4], rc, pose.score,
-                   rc < 0 ? aoi_errmsg() : "CONFIDENT");
+                   mode == 0   ? "bare"
+                   : mode == 1 ? "other"
+                   : mode == 2 ? "scale"
+                               : "mate",
+                   parts[i % 4], mode == 1 || mode == 3 ? aoi_part_number(other) : parts[i % 4], rc,
+                   pose.score, rc < 0 ? aoi_errmsg() : "CONFIDENT");
             confident += rc == 0;
             /* EVAL_NOTFOUND_DUMP=DIR: the confident frames as PNG, to look at. */
             if (rc == 0 && getenv("EVAL_NOTFOUND_DUMP")) {
@@ -51,6 +63,6 @@ int main(int argc, char **argv)
             aoi_part_free(other);
         }
     }
-    printf("confident poses where the part is not: %d of %d\n", confident, 3 * n);
+    printf("confident poses where the part is not: %d of %d\n", confident, 4 * n);
     return 0;
 }

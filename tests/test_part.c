@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const int PINS[13] = {10, 16, 20, 24, 26, 30, 34, 40, 42, 48, 50, 60, 80};
 
@@ -181,6 +182,43 @@ Test(part, lookup_is_case_insensitive_and_by_path)
     cr_expect_str_eq(aoi_part_number(p), "AXT6E2426");
     aoi_part_free(p);
     g_free(path);
+}
+
+Test(part, mate_is_the_other_side_with_the_same_pins)
+{
+    static const char *pairs[][2] = {{"AXT540124", "AXT640124"},
+                                     {"AXT680124", "AXT580124"},
+                                     {"AXT5E1026", "AXT6E1026"},
+                                     {"AXT6E8026", "AXT5E8026"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        aoi_part *p = load_ok(pairs[i][0]);
+        aoi_part *m = aoi_part_load_mate(p);
+        cr_assert_not_null(m, "%s: %s", pairs[i][0], aoi_errmsg());
+        cr_expect_str_eq(aoi_part_number(m), pairs[i][1]);
+        cr_expect_eq(aoi_part_pins(m), aoi_part_pins(p));
+        cr_expect_neq(aoi_part_side(m), aoi_part_side(p));
+        aoi_part_free(m);
+        aoi_part_free(p);
+    }
+    /* A model file alone in its directory has no mate there. */
+    aoi_part *p = load_ok("AXT524124");
+    char *text = NULL, dir[] = "/tmp/f4saoi-mate-XXXXXX", *path;
+    gsize len;
+    cr_assert(g_file_get_contents(aoi_part_path(p), &text, &len, NULL));
+    cr_assert_not_null(mkdtemp(dir));
+    path = g_build_filename(dir, "AXT524124.json", NULL);
+    cr_assert(g_file_set_contents(path, text, (gssize)len, NULL));
+    aoi_part *alone = aoi_part_load(path, NULL);
+    cr_assert_not_null(alone, "%s", aoi_errmsg());
+    cr_expect_null(aoi_part_load_mate(alone));
+    cr_expect(strstr(aoi_errmsg(), "mate AXT624124 of AXT524124: no model file") != NULL, "%s",
+              aoi_errmsg());
+    aoi_part_free(alone);
+    aoi_part_free(p);
+    unlink(path);
+    rmdir(dir);
+    g_free(path);
+    g_free(text);
 }
 
 Test(part, unknown_number_suggests_closest)

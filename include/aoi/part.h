@@ -51,6 +51,12 @@ typedef enum {
  * known number suggested.  Returns NULL on failure (see aoi_errmsg()). */
 AOI_API aoi_part *aoi_part_load(const char *name_or_path, const char *models_dir);
 
+/* Loads the part's mate: the other side of the mated pair with the same
+ * pins (the header AXT6... of a socket AXT5..., and back), from the
+ * directory the part's own file is in.  NULL when the part has none there
+ * (see aoi_errmsg()).  Registration uses it to tell the two apart. */
+AOI_API aoi_part *aoi_part_load_mate(const aoi_part *part);
+
 /* Loads and validates one model file.  Messages name the file and field. */
 AOI_API aoi_part *aoi_part_load_file(const char *path);
 

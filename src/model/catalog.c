@@ -185,3 +185,30 @@ aoi_part *aoi_part_load(const char *name, const char *models_dir)
     }
     return aoi_part_load_file(path);
 }
+
+aoi_part *aoi_part_load_mate(const aoi_part *part)
+{
+    const char *number = part ? aoi_part_number(part) : NULL, *path, *slash;
+    char mate[NUMBER_MAX + 1], file[4096];
+    struct stat st;
+    int n;
+
+    if (!number || strlen(number) > NUMBER_MAX || strncmp(number, "AXT", 3) != 0 ||
+        (number[3] != '5' && number[3] != '6')) {
+        aoi__error("part '%s' has no mate (a socket AXT5... or a header AXT6...)",
+                   number ? number : "(none)");
+        return NULL;
+    }
+    strcpy(mate, number);
+    mate[3] = number[3] == '5' ? '6' : '5';
+    path = aoi_part_path(part);
+    slash = path ? strrchr(path, '/') : NULL;
+    n = slash ? snprintf(file, sizeof file, "%.*s/%s.json", (int)(slash - path), path, mate)
+              : snprintf(file, sizeof file, "%s.json", mate);
+    if (n < 0 || (size_t)n >= sizeof file || stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+        aoi__error("mate %s of %s: no model file %s", mate, number,
+                   n < 0 || (size_t)n >= sizeof file ? "(path too long)" : file);
+        return NULL;
+    }
+    return aoi_part_load_file(file);
+}

@@ -73,6 +73,12 @@ struct aoi_registrar {
     int skip_tips;       /* the row (-1, +1) whose tip points the fit and its
                             score leave out (terminal tips past the toes); 0 */
     int fits;            /* aoi__register_fine() calls for this frame */
+    /* The mate (the other side of the mated pair, same pins) and its
+     * registrar, made at the first weak fit (see mate_check()); mate_state
+     * 0 not yet, 1 made, -1 none (no model, or this is a mate's registrar). */
+    aoi_part *mate;
+    aoi_registrar *mate_reg;
+    int mate_state;
 };
 
 typedef struct {

@@ -53,7 +53,10 @@ typedef struct {
 /* Registers a frame (any aoi_format, any stride).  Returns 0 and the pose
  * when found with score >= AOI_REGISTER_MIN_SCORE; -1 otherwise, with the
  * reason in aoi_errmsg() and the best pose so far (score < min) in *pose
- * when there was one.  hint and info may be NULL. */
+ * when there was one.  A weak fit (score under 0.85) is also refused when
+ * the part's mate (aoi_part_load_mate(), if its model is there) explains
+ * the frame clearly better; the reason then names the mate.  hint and info
+ * may be NULL. */
 AOI_API int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                          aoi_pose *pose, aoi_register_info *info);
 

@@ -185,6 +185,29 @@ Test(register, mate_of_the_part_is_told_apart, .timeout = 300)
     }
 }
 
+/* A shorter part's foot pattern laid on a longer one (the 40-pin header on
+ * an 80-pin header's board, eval_notfound seed 35): one row on the first 20
+ * pads of a row, the other on the fan-out traces, explaining 61 % of the
+ * pad edges.  The pads continuing beyond that row's end give it away,
+ * though over both rows (the traces' row shows none) they stay under the
+ * share that says so. */
+Test(register, pads_continuing_beyond_one_rows_end_refuse_the_fit, .timeout = 300)
+{
+    frame f;
+    aoi_pose pose;
+    make_at(&f, "AXT680124", 5035, 0, 13, 270);
+    aoi_part *job = aoi_part_load("AXT640124", NULL);
+    aoi_registrar *r = aoi_registrar_new(job, f.um, f.rot);
+    cr_assert_not_null(r, "%s", aoi_errmsg());
+    cr_expect_eq(aoi_register(r, &f.img, NULL, &pose, NULL), -1, "found, score %.2f", pose.score);
+    cr_expect(pose.score < AOI_REGISTER_MIN_SCORE, "score %.2f", pose.score);
+    aoi_registrar_free(r);
+    /* The board's own part is found. */
+    (void)registered(&f);
+    aoi_part_free(job);
+    drop(&f);
+}
+
 /* Repacks an RGB frame into another format with a padded, odd stride. */
 static aoi_image repack(const aoi_image *src, aoi_format fmt, uint8_t **buf)
 {

@@ -54,6 +54,12 @@ static inline int skipped(const aoi_registrar *r, const mpoint *m)
 /* Pads continue beyond a row end when the absent pads' sides show edges at
  * this share of the rate at which the pads' own sides do. */
 #define ABSENT_SHARE 0.6
+/* Or when one row's absent pads show them at this share: a fit with one
+ * row on a longer part's pads and the other on its traces (an 80-pin
+ * header read as the 40-pin one: 0.79 on that row, under ABSENT_SHARE over
+ * both).  On right fits the most one row showed was 0.58 (the four
+ * inspection sets' 784 frames) and 0.13 (eval_register's 240). */
+#define ROW_ABSENT_SHARE 0.7
 /* A side covered by terminals: most of its edges lie at one distance. */
 #define DISP_SHARE 0.6
 #define HIT_MAX 8192
@@ -64,7 +70,7 @@ typedef struct {
     int hit;
 } unc_pt;
 typedef struct {
-    int end;
+    int end, row;
     double st;
 } absent_pt;
 
@@ -149,7 +155,7 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
                            double scale, int polarity, int body_across_too, double *strict)
 {
     sampler s;
-    int in = 0, n = 0, absent[2] = {0, 0}, absent_hit[2] = {0, 0}, unc_n = 0, unc_in = 0;
+    int in = 0, n = 0, unc_n = 0, unc_in = 0;
     /* Edges of pad sides a terminal may cover, found beyond the side by up
      * to TERMINAL_REACH_MM: their displacements, per side (-u, +u). */
     static _Thread_local double disp[2][2048];
@@ -170,7 +176,7 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
             project(&fx, c, &r->pts[i], &p);
             if (na < ABSENT_MAX)
                 astr[na++] = (absent_pt){
-                    end,
+                    end, r->pts[i].v > 0,
                     find_edge(&s, p.x, p.y, p.nx, p.ny, 1.5, 0, STRONGEST, &t, &st) == 0 ? st : 0};
             continue;
         }
@@ -251,16 +257,22 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
      * An edge there counts when it is like the pads' own (half their median
      * step): a noisy mask's texture shows steps of a few DN everywhere. */
     double like = nh ? 0.5 * aoi__select_double(hst, (size_t)nh, (size_t)nh / 2) : 0;
+    int absent[2][2] = {{0, 0}, {0, 0}}, hits[2][2] = {{0, 0}, {0, 0}}; /* [end][row] */
     for (int q = 0; q < na; q++) {
-        absent[astr[q].end]++;
-        absent_hit[astr[q].end] += astr[q].st >= fmax(MIN_STRENGTH * 2, like);
+        absent[astr[q].end][astr[q].row]++;
+        hits[astr[q].end][astr[q].row] += astr[q].st >= fmax(MIN_STRENGTH * 2, like);
     }
     double side_rate = side_n ? (double)side_in / side_n : 0;
-    for (int e = 0; e < 2; e++)
-        if (absent[e] && absent_hit[e] > absent[e] * ABSENT_SHARE * side_rate) {
+    for (int e = 0; e < 2; e++) {
+        int na_e = absent[e][0] + absent[e][1],
+            more = na_e && hits[e][0] + hits[e][1] > na_e * ABSENT_SHARE * side_rate;
+        for (int w = 0; w < 2; w++)
+            more |= absent[e][w] && hits[e][w] > absent[e][w] * ROW_ABSENT_SHARE * side_rate;
+        if (more) {
             choose *= 0.5;
             st *= 0.5;
         }
+    }
     *strict = st;
     return choose;
 }
@@ -287,10 +299,10 @@ static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, doub
     for (size_t it = 0; it < sizeof windows / sizeof *windows; it++) {
         double A[4][4] = {{0}}, b[4] = {0}, x[4] = {0}, win = windows[it];
         int n = 0;
-        /* Residuals by the direction of their normal (+u, -u, +v, -v).  Each group's median is its consensus shift; a
-         * point is weighted by how far it strays from its own group's
-         * consensus, so that a group that is wholly off (the toes, when the
-         * coarse stage missed across the rows) still pulls the fit. */
+        /* Residuals by the direction of their normal (+u, -u, +v, -v).  Each group's median is its
+         * consensus shift; a point is weighted by how far it strays from its own group's consensus,
+         * so that a group that is wholly off (the toes, when the coarse stage missed across the
+         * rows) still pulls the fit. */
         static _Thread_local double grp[4][4096];
         int ng[4] = {0, 0, 0, 0};
         double med[4] = {0, 0, 0, 0}, cthr[4] = {win, win, win, win};

@@ -189,7 +189,7 @@ Test(register, mate_of_the_part_is_told_apart, .timeout = 300)
  * an 80-pin header's board, eval_notfound seed 35): one row on the first 20
  * pads of a row, the other on the fan-out traces, explaining 61 % of the
  * pad edges.  The pads continuing beyond that row's end give it away,
- * though over both rows (the traces' row shows none) they stay under the
+ * though over both rows (the traces' row shows few) they stay under the
  * share that says so. */
 Test(register, pads_continuing_beyond_one_rows_end_refuse_the_fit, .timeout = 300)
 {

@@ -139,10 +139,8 @@ double aoi__register_body_slip(const aoi_registrar *r, const aoi_image *f, const
  * row's toes without that row's tip points.  When instead one row's tips and
  * corners disagree while the other row's all stand out by one distance (the
  * fit drawn toward the first row by its tips and solder), refits from the
- * other row's toes without the first row's tip points.  And when both rows'
- * toes stand off one way by one distance (a fit simply off across the rows,
- * its pad sides explaining it), moves it by that distance and refits.
- * Returns 1 when c was moved. */
+ * other row's toes without the first row's tip points.  Returns 1 when c was
+ * moved. */
 int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
                        int *inliers);
 /* How far the connector body may sit off its pads across the rows

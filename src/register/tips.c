@@ -143,27 +143,6 @@ int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, d
                 "tips: row -v tip %.2f corner %.2f (%d/%d), row +v tip %.2f corner %.2f (%d/%d) -> "
                 "%d%s\n",
                 mt[0], mc[0], nt[0], nc[0], mt[1], mc[1], nt[1], nc[1], a, drawn ? " (drawn)" : "");
-    /* Or the fit is simply off across the rows: both rows' toes, tips and
-     * corners alike, stand off the model one way by one distance (an
-     * 80-pin socket at 6 um/px, 5.3 px off: the pad sides, most of the
-     * outline, explain it at 0.97).  Moved by that distance and refitted. */
-    if (a < 0 && fabs(mt[0] - mc[0]) < TIPS_OUT_PX / 2 && fabs(mt[1] - mc[1]) < TIPS_OUT_PX / 2 &&
-        fabs(ma[1]) > TIPS_OUT_PX && fabs(ma[1] + ma[0]) < TIPS_OUT_PX / 2) {
-        double mu = (ma[1] - ma[0]) / 2, phi = (r->rot + c->th) * M_PI / 180, sc2;
-        candidate c2 = *c;
-        int in2;
-        c2.x += -sin(phi) * mu;
-        c2.y += cos(phi) * mu;
-        if (getenv("AOI_REGISTER_DEBUG"))
-            fprintf(stderr, "tips: both rows' toes %.2f px off across\n", mu);
-        if (aoi__register_fine(r, frame, &c2, &sc2, &in2) < 0 ||
-            c2.strict < AOI_REGISTER_MIN_SCORE || c2.score < c->score)
-            return 0;
-        *c = c2;
-        *scale = sc2;
-        *inliers = in2;
-        return 1;
-    }
     if (a < 0)
         return 0;
     /* Move across the rows so that row a's corners and the other row's toes

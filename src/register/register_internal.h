@@ -16,11 +16,7 @@ typedef struct {
     int tside;           /* a pad side a terminal covers when the connector sits
                             off along the rows that way (-1, +1; 0: none) */
     int tip;             /* a toe point in line with the terminal, whose tip
-                            stands over it when the body sits off across;
-                            2: the tip stands so near the toe that the point
-                            is never fitted (model.c, TIP_NEAR_MM) */
-    int keep;            /* kept when the first fit iterations use a third of
-                            the points: the toe corners beside never-fitted tips */
+                            stands over it when the body sits off across */
 } mpoint;
 /* Besides the pads, the model holds "absent pad" points one pitch beyond each
  * row end, where the board must show mask: the pitch check counts edges there

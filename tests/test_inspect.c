@@ -278,6 +278,32 @@ Test(inspect, shifted_terminals_make_no_bridges, .timeout = 300)
     cr_expect_geq(inspected, 7, "%d of 8 boards inspected", inspected);
 }
 
+/* Board 509 of those (red mask, RGB light, JPEG 4:2:0 at quality 78): at
+ * a chroma block's edge the terminal's colour bleeds into the gap between
+ * pins 32 and 34 for two samples' height, 0.25-0.3 further from the mask
+ * than the row's other gaps there but in chroma alone.  With the pose
+ * moved 0.05-0.1 px (AOI_POSE_NUDGE, as tools/eval-stability.sh moves it)
+ * the gap's side column let a path through it: a false bridge, until a
+ * bridge's samples had to lie nearer a metal look than the mask's. */
+Test(inspect, chroma_bleed_in_a_gap_is_no_bridge, .timeout = 300)
+{
+    static const look any_20um = {-1, -1, 0, 20, 0};
+    static const char *nudges[] = {"0,0", "-0.05,0", "0,-0.05", "0,0.1", "-0.1,0", "0,-0.2"};
+    frame f;
+    make_stored(&f, "AXT540124", 509, 1u << AOI_DEFECT_OFFSET, &any_20um);
+    for (size_t q = 0; q < sizeof nudges / sizeof *nudges; q++) {
+        aoi_result res;
+        cr_assert_eq(setenv("AOI_POSE_NUDGE", nudges[q], 1), 0);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        for (size_t k = 0; k < res.ndefects; k++)
+            cr_expect_neq(res.defects[k].type, AOI_DEFECT_BRIDGE, "pose moved %s px: false bridge %d-%d",
+                          nudges[q], res.defects[k].pins[0], res.defects[k].pins[1]);
+        aoi_result_clear(&res);
+    }
+    unsetenv("AOI_POSE_NUDGE");
+    drop(&f);
+}
+
 /* An 80-pin socket 0.11 mm off along its rows in grey under ring light
  * on black mask at 20 um/px (the 192-board set of tools/eval-inspect.sh),
  * read as `f4saoi inspect` reads files (RGB): the body's edge is a weak

@@ -37,7 +37,14 @@ static inline int off_board(const aoi_inspector *in, const feat *x)
  * or pad look than the mask's: a terminal standing out over its pad's
  * side).  A blurred sliver of mask left between such a terminal and the next
  * pad is not solder, though its mixed colour passes the rim clause of
- * off_board() and, in noise, the mask distance too. */
+ * off_board() and, in noise, the mask distance too.  And, unless twice
+ * the mask's tolerance from it, nearer a metal look (solder, pad, terminal)
+ * than the mask's: where a chroma-subsampled image (a JPEG's 4:2:0, a
+ * camera's) bleeds a terminal's colour a sample or two into the gap, the
+ * mask there shifts in chroma alone, by up to 0.3 of the row's other gaps
+ * at a place (the 40-pin socket of `shifted_terminals_make_no_bridges`,
+ * seed 509: two samples' height at a JPEG block edge), still nearest the
+ * mask; solder across the gap lies nearer its own look. */
 static int in_gap(aoi_inspector *in, const feat *x, double a, double w)
 {
     if (feat_dist2(*x, in->ref[REF_MASK]) < in->tau_d2)
@@ -57,7 +64,15 @@ static int in_gap(aoi_inspector *in, const feat *x, double a, double w)
         if (tn && !isnan(tn->L))
             tm = fmaxf(tm, feat_dist(*tn, in->ref[REF_MASK]));
     }
-    return feat_dist(*x, in->ref[REF_MASK]) - tm > 0.5f * in->tau;
+    float dm = feat_dist(*x, in->ref[REF_MASK]);
+    if (!(dm - tm > 0.5f * in->tau))
+        return 0;
+    if (dm > 2 * in->tau)
+        return 1;
+    for (int q = 0; q < REF_COUNT; q++)
+        if (q != REF_MASK && q != REF_BODY && feat_dist(*x, in->ref[q]) < dm)
+            return 1;
+    return 0;
 }
 
 /* Solder from pin k to pin k+2 across the gap between their pads' sides: a

@@ -304,6 +304,34 @@ Test(inspect, chroma_bleed_in_a_gap_is_no_bridge, .timeout = 300)
     drop(&f);
 }
 
+/* A bare 80-pin header footprint (the part missing) in grey under
+ * coaxial light at 20 um/px (seed 2302 of a generated set, as `f4saoi
+ * synth -p AXT680124 -s 2302 -u 20 -r 270 --gray` stores it, read as RGB):
+ * the body's shift was read as 0.1 mm, and the edge search found the pads'
+ * inner ends on one row and the fillets' inner ends on the other, which
+ * average to the body's width; with the band between the rows uniform
+ * (the mask), the part was taken as present, and eleven pins were called
+ * insufficient and six flux rise against edges that were not a body's.
+ * Between the pads' inner ends and the row whose edges were the fillets',
+ * bare pads stand against the mask where a body would cover both. */
+Test(inspect, bare_header_pads_read_as_two_body_edges, .timeout = 300)
+{
+    static const look grey_20um_270 = {-1, -1, 1, 20, 270};
+    frame f;
+    aoi_result res;
+    make_stored_as(&f, "AXT680124", 2302, 1u << AOI_DEFECT_MISSING_PART, &grey_20um_270,
+                   AOI_FMT_RGB);
+    cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+    const aoi_defect want = {.type = AOI_DEFECT_MISSING_PART, .npins = 0};
+    cr_assert(has(&f.truth, &want), "the truth has no missing part");
+    cr_expect(has(&res, &want), "missing part not found");
+    for (size_t k = 0; k < res.ndefects; k++)
+        cr_expect(has(&f.truth, &res.defects[k]), "false %s on pin %d",
+                  aoi_defect_name(res.defects[k].type), res.defects[k].pins[0]);
+    aoi_result_clear(&res);
+    drop(&f);
+}
+
 /* An 80-pin socket 0.11 mm off along its rows in grey under ring light
  * on black mask at 20 um/px (the 192-board set of tools/eval-inspect.sh),
  * read as `f4saoi inspect` reads files (RGB): the body's edge is a weak

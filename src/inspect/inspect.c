@@ -26,6 +26,15 @@
 #define WIDTH_TOL 0.04     /* measured body width vs the model's, mm (each side) ... */
 #define WIDTH_TOL_PX 2.5   /* ... or this many pixels, at coarse scales (blurred edges) */
 #define EDGE_MIN 0.20      /* median step at the body edges (pad column and gap summed) */
+/* ... and where the fitted edges say the body covers the pads' inner ends,
+ * pad and gap columns alike (feat distance).  A header's pads end 0.09 mm
+ * inside its body's outline, so bare pads give edges at their inner ends -
+ * unless the two rows' edges come from different things (one row's pad
+ * ends, the other's fillet ends) and average to the body's width.  Read
+ * on 909 boards with a connector of the four generated sets: at most 0.071;
+ * bare pads: 0.25 (a header's pads under coaxial light in grey, the least
+ * contrast) to 1.3. */
+#define COVERED_MAX 0.15
 #define STARVED_BOARD 0.6  /* board median below this share of the station's: use the station's */
 #define WET_MAD_MIN 0.02   /* floor of a row's toe wet spread (few samples quantise it) */
 #define TOE_ROOM 0.03   /* pad beyond the terminal's tip, less: the tip covers the toe zone, mm */
@@ -310,16 +319,25 @@ static int find_body(aoi_inspector *in, const aoi_image *frame, pass *ps, frame_
     ps->th = (sb - st) / 2;
     ps->dy = (ab - at) / 2;
     /* A connector is there when the band inside the body outline is uniform
-     * (no pads showing through) and the two long edges lie a body width
-     * apart; bare pads give either pads in the band or edges at the pads'
-     * inner ends. */
+     * (no pads showing through), so are the pads' inner ends where the
+     * fitted edges say the body covers them, and the two long edges lie a
+     * body width apart; bare pads give either pads in the band or edges at
+     * the pads' inner ends. */
     fr->body_width_error = (ab + at) / 2 - in->E;
-    fr->present = fr->body_uniformity < UNIFORM_MAX &&
+    double cu_t = aoi__covered_uniformity(in, -1, at, st),
+           cu_b = aoi__covered_uniformity(in, 1, ab, sb);
+    if (cu_t < 0 || cu_b < 0)
+        return -1;
+    fr->covered_uniformity = fmax(cu_t, cu_b);
+    fr->present = fr->body_uniformity < UNIFORM_MAX && fr->covered_uniformity < COVERED_MAX &&
                   fabs(fr->body_width_error) < fmax(WIDTH_TOL, WIDTH_TOL_PX * in->um / 1000) &&
                   fr->edge_contrast > EDGE_MIN;
     if (getenv("AOI_INSPECT_DEBUG"))
-        fprintf(stderr, "inspect: uniform %.3f width error %.4f edge %.3f body-mask %.3f\n",
-                fr->body_uniformity, fr->body_width_error, fr->edge_contrast, fr->body_to_mask);
+        fprintf(stderr,
+                "inspect: uniform %.3f (under the edges %.3f) width error %.4f edge %.3f "
+                "body-mask %.3f\n",
+                fr->body_uniformity, fr->covered_uniformity, fr->body_width_error,
+                fr->edge_contrast, fr->body_to_mask);
     if (fr->present)
         for (int k = 0; k < in->n; k++)
             in->edge[k] = pads[k].row > 0 ? ab + sb * pads[k].cx : at + st * pads[k].cx;

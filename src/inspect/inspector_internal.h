@@ -129,6 +129,9 @@ feat *aoi__inspect_scratch(aoi_inspector *in, size_t n);
 /* Mask (with its spread and the not-board distance) and body references;
  * -1 when too little of either is in the frame. */
 int aoi__frame_references(aoi_inspector *in, frame_refs *fr);
+/* Pad columns against gap columns between the pads' inner ends and the
+ * body edge a + sl u fitted on a row (0: no such band; -1: out of memory). */
+double aoi__covered_uniformity(aoi_inspector *in, int row, double a, double sl);
 /* Terminal, bare pad and the two solder looks, once the body edges and the
  * terminals' offsets are measured. */
 void aoi__metal_references(aoi_inspector *in, frame_refs *fr);

@@ -153,6 +153,43 @@ int aoi__frame_references(aoi_inspector *in, frame_refs *fr)
     return 0;
 }
 
+/* The pads' inner ends under a body whose edge on this row the fit puts
+ * at a + sl u: pad columns against gap columns over the band from each
+ * pad's inner end to that edge (margins of two samples, at least 0.02 mm,
+ * for blur), as body_uniformity compares them deeper in.  0 where the band
+ * is narrower, -1 when out of memory. */
+double aoi__covered_uniformity(aoi_inspector *in, int row, double a, double sl)
+{
+    const aoi_pad *pads = aoi_part_pads(in->part);
+    const patch *st = strip_of(in, row);
+    double margin = fmax(0.02, 2 * st->h);
+    size_t cap = (size_t)st->nu * (size_t)st->nw, n = 0, npad;
+    feat *buf = aoi__inspect_scratch(in, cap), bpad, bgap;
+    if (!buf)
+        return aoi__error("inspect: out of memory");
+    for (int k = 0; k < in->n; k++) {
+        double inner = fabs(pads[k].cy) - pads[k].h / 2;
+        if (pads[k].row == row)
+            n = gather(st, pads[k].cx - 0.05, pads[k].cx + 0.05, inner + margin,
+                       a + sl * pads[k].cx - margin, buf, n, cap);
+    }
+    npad = n;
+    if (npad < 8)
+        return 0;
+    bpad = aoi__feat_median(buf, thin(buf, n));
+    n = 0;
+    for (int k = 0; k + 2 < in->n; k++) {
+        double inner = fabs(pads[k].cy) - pads[k].h / 2, ug = (pads[k].cx + pads[k + 2].cx) / 2;
+        if (pads[k].row == row && pads[k + 2].row == row)
+            n = gather(st, ug - 0.05, ug + 0.05, inner + margin, a + sl * ug - margin, buf, n,
+                       cap);
+    }
+    if (n < 8)
+        return 0;
+    bgap = aoi__feat_median(buf, thin(buf, n));
+    return feat_dist(bpad, bgap);
+}
+
 #define FEAT_L(f) ((f).L)
 AOI__DEFINE_SELECT_BY(select_by_L, feat, FEAT_L)
 

@@ -768,6 +768,34 @@ Test(inspect, dry_toe_finds_what_relief_misses, .timeout = 600)
                   false_calls[1]);
 }
 
+/* Solder risen toward the body in a grey frame (40-pin socket, coaxial
+ * light, 14 um/px; board 40600 of `tools/eval-inspect.sh BUILD DIR 6 40000
+ * -d flux_rise,excess_solder --gray`): its shaded slope darkens the flux
+ * band of pin 13 by 0.5-0.8 in log intensity, which grey frames cannot tell
+ * from a film by colour; it was called flux rise besides excess solder.
+ * Films darken a terminal by at most 0.3 (FLUX_GREY_MAX).  Pin 14's film
+ * is still found.  (Pin 34's risen solder leaves a band one sample deep,
+ * darkened by 0.11 like a film: still called, not asserted.) */
+Test(inspect, grey_solder_slope_is_no_flux_film, .timeout = 300)
+{
+    static const look grey_14um_180 = {-1, -1, 1, 14, 180};
+    frame f;
+    aoi_result res;
+    make_stored(&f, "AXT540124", 40600,
+                1u << AOI_DEFECT_FLUX_RISE | 1u << AOI_DEFECT_EXCESS_SOLDER, &grey_14um_180);
+    cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+    const aoi_defect excess = {.type = AOI_DEFECT_EXCESS_SOLDER, .npins = 1, .pins = {13}},
+                     slope = {.type = AOI_DEFECT_FLUX_RISE, .npins = 1, .pins = {13}},
+                     film = {.type = AOI_DEFECT_FLUX_RISE, .npins = 1, .pins = {14}};
+    cr_assert(has(&f.truth, &excess) && !has(&f.truth, &slope) && has(&f.truth, &film),
+              "the truth differs from the generated set's");
+    cr_expect(has(&res, &excess), "excess solder on pin 13 not found");
+    cr_expect(!has(&res, &slope), "pin 13's solder slope taken for a flux film");
+    cr_expect(has(&res, &film), "pin 14's flux film not found");
+    aoi_result_clear(&res);
+    drop(&f);
+}
+
 /* Flux films in grey frames: only the darkening tells them, 0.06-0.1 in log
  * intensity on a lit terminal (under the colour frames' FLUX_SCORE), even
  * over the band while clean terminals match their neighbours within the

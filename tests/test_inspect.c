@@ -796,6 +796,30 @@ Test(inspect, grey_solder_slope_is_no_flux_film, .timeout = 300)
     drop(&f);
 }
 
+/* Solder risen along the terminal to the body in a grey frame (10-pin
+ * socket, 10 um/px; board 40101 of the same set): its shaded slope is
+ * nearer the body's look than a solder look, so the solder was found only
+ * 0.24 mm out and the rise (excess solder) escaped.  Darker than a film
+ * makes a terminal (GREY_FILM_MAX), a sample is solder.  The flux band ends
+ * where that solder begins: no flux call on the pin either. */
+Test(inspect, grey_solder_risen_to_the_body, .timeout = 300)
+{
+    static const look grey_10um_90 = {-1, -1, 1, 10, 90};
+    frame f;
+    aoi_result res;
+    make_stored(&f, "AXT510124", 40101,
+                1u << AOI_DEFECT_FLUX_RISE | 1u << AOI_DEFECT_EXCESS_SOLDER, &grey_10um_90);
+    cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+    const aoi_defect excess = {.type = AOI_DEFECT_EXCESS_SOLDER, .npins = 1, .pins = {5}},
+                     flux = {.type = AOI_DEFECT_FLUX_RISE, .npins = 1, .pins = {5}};
+    cr_assert(has(&f.truth, &excess) && !has(&f.truth, &flux),
+              "the truth differs from the generated set's");
+    cr_expect(has(&res, &excess), "pin 5's risen solder not found");
+    cr_expect(!has(&res, &flux), "pin 5's risen solder taken for a flux film");
+    aoi_result_clear(&res);
+    drop(&f);
+}
+
 /* Flux films in grey frames: only the darkening tells them, 0.06-0.1 in log
  * intensity on a lit terminal (under the colour frames' FLUX_SCORE), even
  * over the band while clean terminals match their neighbours within the

@@ -11,14 +11,6 @@
 #define FLUX_SCORE 0.10    /* darkening + amber shift of a flux-covered terminal sample */
 #define FLUX_GREY_MIN 0.04 /* grey frames: least darkening of a flux-covered sample ... */
 #define FLUX_NOISE_K 3.0   /* ... and this many times the row's band noise */
-/* Grey frames: the most a film darkens a terminal sample (log intensity).
- * Darker is the shaded slope of solder risen toward the body, which colour
- * would tell from a film (solder_like()) and grey cannot: on 144 grey
- * boards with flux and excess solder (`tools/eval-inspect.sh BUILD DIR 6
- * 40000 -d flux_rise,excess_solder --gray`) filmed bands darkened by at
- * most 0.30 (row medians), and 7 of the 15 bands called filmed on pins
- * with risen solder alone by 0.43-0.90. */
-#define FLUX_GREY_MAX 0.45
 
 /* The flux score of sample x against the row's terminals there (t):
  * darkening plus a shift toward amber (red up, blue down). */
@@ -43,7 +35,7 @@ static size_t band_size(double h, double band)
 /* The flux scores of those samples (at most band_size()) into v, against the
  * row's terminals there; -INFINITY for a sample that looks like solder where
  * colour tells them apart, or in grey frames is darker than a film makes a
- * terminal (FLUX_GREY_MAX).  Returns how many. */
+ * terminal (GREY_FILM_MAX).  Returns how many. */
 static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
@@ -57,7 +49,7 @@ static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
             const feat *q = aoi__ttpl_get(in, j, i, NULL);
             if (x && q) {
                 float f = flux_score(x, q);
-                v[n++] = in->grey_metal ? (f > FLUX_GREY_MAX ? -INFINITY : f)
+                v[n++] = in->grey_metal ? (f > GREY_FILM_MAX ? -INFINITY : f)
                                         : !solder_like(in, x) ? f : -INFINITY;
             }
         }

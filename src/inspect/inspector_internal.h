@@ -16,6 +16,15 @@
 /* Appearance constants shared by the modules (dimensionless distances in
  * feat space). */
 #define NB_MIN 0.25 /* minimal distance from the mask reference for "not board" */
+/* Grey frames: the most a flux film darkens a terminal sample (log
+ * intensity).  Darker is the shaded slope of solder risen toward the body,
+ * which colour would tell from a film (solder_like()) and grey cannot: on
+ * 144 grey boards with flux and excess solder (`tools/eval-inspect.sh
+ * BUILD DIR 6 40000 -d flux_rise,excess_solder --gray`) filmed bands
+ * darkened by at most 0.30 (row medians), and 7 of the 15 bands called
+ * filmed on pins with risen solder alone by 0.43-0.90.  Such samples are
+ * no film (flux.c) and are solder (aoi__solder_to_body()). */
+#define GREY_FILM_MAX 0.45f
 /* Feature distance over which wet membership goes 0 -> 1 (simd/wet.h). */
 #define SOFT_WIDTH 0.3
 

@@ -179,8 +179,13 @@ double aoi__solder_to_body(aoi_inspector *in, int k)
                 xsol += solder_like(in, x) || (qsol && dq < in->tau_t_d2);
             float ds =
                 minf(feat_dist2(*x, in->ref[REF_SOLDER]), feat_dist2(*x, in->ref[REF_SOLDER_DARK]));
-            sol += dq >= in->tau_t_d2 && root_less(ds, dq) &&
-                   root_less(ds, feat_dist2(*x, in->ref[REF_BODY]));
+            /* Solder: unlike the row's terminals there and nearer a solder
+             * look than theirs or the body's; in grey frames also darker
+             * than a film makes a terminal (a shaded slope, which grey
+             * leaves nearer the body's look). */
+            sol += dq >= in->tau_t_d2 &&
+                   ((root_less(ds, dq) && root_less(ds, feat_dist2(*x, in->ref[REF_BODY]))) ||
+                    (in->grey_metal && q->L - x->L > GREY_FILM_MAX));
         }
         if (n && squeezed && (xsol * 2 >= n || solder_across(in, k, in->edge[k] + i * h)))
             return fmin(i * h, d);

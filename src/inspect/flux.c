@@ -47,11 +47,12 @@ static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
         for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
             const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
             const feat *q = aoi__ttpl_get(in, j, i, NULL);
-            if (x && q) {
-                float f = flux_score(x, q);
-                v[n++] = in->grey_metal ? (f > GREY_FILM_MAX ? -INFINITY : f)
-                                        : !solder_like(in, x) ? f : -INFINITY;
-            }
+            if (!x || !q)
+                continue;
+            float f = flux_score(x, q);
+            if (in->grey_metal ? f > GREY_FILM_MAX : solder_like(in, x))
+                f = -INFINITY;
+            v[n++] = f;
         }
     return n;
 }

@@ -31,9 +31,9 @@
  * inside its body's outline, so bare pads give edges at their inner ends -
  * unless the two rows' edges come from different things (one row's pad
  * ends, the other's fillet ends) and average to the body's width.  Read
- * on 909 boards with a connector of the four generated sets: at most 0.071;
- * bare pads: 0.25 (a header's pads under coaxial light in grey, the least
- * contrast) to 1.3. */
+ * on the 909 boards with a connector of five generated sets (BENCHMARKS.md,
+ * session 27): at most 0.071; bare pads: 0.25 (a header's pads under
+ * coaxial light in grey, the least contrast) to 1.3. */
 #define COVERED_MAX 0.15
 #define STARVED_BOARD 0.6  /* board median below this share of the station's: use the station's */
 #define WET_MAD_MIN 0.02   /* floor of a row's toe wet spread (few samples quantise it) */

@@ -184,11 +184,11 @@ struct aoi_station {
 typedef struct {
     feat ref[REF_COUNT];
     double mask_spread;
-    double body_to_mask;     /* distance of the body band to the mask reference */
-    double body_uniformity;  /* distance between pad and gap columns inside the body band */
+    double body_to_mask;       /* distance of the body band to the mask reference */
+    double body_uniformity;    /* distance between pad and gap columns inside the body band */
     double covered_uniformity; /* the same between the pads' inner ends and the fitted edges */
-    double edge_contrast;    /* median body-edge step */
-    double body_width_error; /* measured half-width minus the model's (mm) */
+    double edge_contrast;      /* median body-edge step */
+    double body_width_error;   /* measured half-width minus the model's (mm) */
     int present;
 } frame_refs;
 

@@ -181,8 +181,7 @@ double aoi__covered_uniformity(aoi_inspector *in, int row, double a, double sl)
     for (int k = 0; k + 2 < in->n; k++) {
         double inner = fabs(pads[k].cy) - pads[k].h / 2, ug = (pads[k].cx + pads[k + 2].cx) / 2;
         if (pads[k].row == row && pads[k + 2].row == row)
-            n = gather(st, ug - 0.05, ug + 0.05, inner + margin, a + sl * ug - margin, buf, n,
-                       cap);
+            n = gather(st, ug - 0.05, ug + 0.05, inner + margin, a + sl * ug - margin, buf, n, cap);
     }
     if (n < 8)
         return 0;

@@ -13,6 +13,17 @@
  * optics (blur up to 1 px) do not resolve less. */
 #define BRIDGE_SEAM 0.01
 
+/* Whether x, at distance dm from the mask reference, lies nearer another
+ * reference (the body's too, unless skip_body). */
+static inline int nearer_than_mask(const aoi_inspector *in, const feat *x, float dm,
+                                   int skip_body)
+{
+    for (int q = 0; q < REF_COUNT; q++)
+        if (q != REF_MASK && !(skip_body && q == REF_BODY) && feat_dist(*x, in->ref[q]) < dm)
+            return 1;
+    return 0;
+}
+
 /* For the bridge search: unlike the board by distance, or nearer to any
  * other reference than to the mask while well outside the mask's core (a
  * fillet's shaded rim can lie within the mask's spread yet belong to the
@@ -24,10 +35,7 @@ static inline int off_board(const aoi_inspector *in, const feat *x)
         return 1;
     if (dm < 0.5f * in->tau || dm < NB_MIN)
         return 0;
-    for (int q = 0; q < REF_COUNT; q++)
-        if (q != REF_MASK && feat_dist(*x, in->ref[q]) < dm)
-            return 1;
-    return 0;
+    return nearer_than_mask(in, x, dm, 0);
 }
 
 /* A bridge's sample between two pads' sides: clearly unlike the mask, and
@@ -67,12 +75,7 @@ static int in_gap(aoi_inspector *in, const feat *x, double a, double w)
     float dm = feat_dist(*x, in->ref[REF_MASK]);
     if (!(dm - tm > 0.5f * in->tau))
         return 0;
-    if (dm > 2 * in->tau)
-        return 1;
-    for (int q = 0; q < REF_COUNT; q++)
-        if (q != REF_MASK && q != REF_BODY && feat_dist(*x, in->ref[q]) < dm)
-            return 1;
-    return 0;
+    return dm > 2 * in->tau || nearer_than_mask(in, x, dm, 1);
 }
 
 /* Solder from pin k to pin k+2 across the gap between their pads' sides: a

@@ -549,6 +549,37 @@ Test(inspect, terminals_covering_the_toe_zone, .timeout = 300)
     }
 }
 
+/* Two good boards on a connector sitting 0.05 mm toward one row
+ * (`tools/eval-inspect.sh` seed 80000: boards 80400, a 40-pin socket under
+ * ring light at 6 um/px, and 80802, an 80-pin socket in grey, as the
+ * generator's CLI stores them): the tips cover the toe zones, and six good
+ * pins whose fillets end under the tips (wetted area 0.28-0.61 of nominal,
+ * toe relief 0.19-0.35 of the row's) were called starved.  Their fillets
+ * show beside the tips, where a starved joint leaves bare pad: there an
+ * insufficient call needs that side zone's wetted share under
+ * covered_side_wet_ratio of its row's. */
+Test(inspect, fillets_beside_covering_tips_are_no_starved_joints, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+        look lk;
+    } boards[] = {{"AXT540124", 80400, {-1, -1, 0, 6, 0}}, {"AXT580124", 80802, {-1, -1, 1, 6, 0}}};
+    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+        frame f;
+        aoi_result res;
+        make_stored(&f, boards[b].part, boards[b].seed, 0, &boards[b].lk);
+        cr_assert_eq(f.truth.ndefects, 0, "seed %d should be a good board", (int)boards[b].seed);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        for (size_t k = 0; k < res.ndefects; k++)
+            cr_expect(res.defects[k].type != AOI_DEFECT_INSUFFICIENT_SOLDER,
+                      "seed %d: false insufficient solder on pin %d", (int)boards[b].seed,
+                      res.defects[k].pins[0]);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

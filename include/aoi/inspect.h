@@ -37,6 +37,8 @@ typedef struct {
     double toe_wet_mads;       /* ... and this many of the row's deviations (MAD) below it ... */
     double dry_toe_relief_ratio; /* ... and its toe relief below this share of the row's */
     double covered_toe_area_ratio; /* toe covered by the terminal: no toe only with area below */
+    double covered_side_wet_ratio; /* ... and any insufficient call only with the pad beside
+                                      the terminal wetted below this share of the row's */
     double offset_across_mm;   /* terminal centre off the pad centre across the pad */
     double offset_along_mm;    /* ... along the pad */
     double min_score;          /* registration confidence below which the verdict is error */
@@ -110,6 +112,7 @@ typedef struct {
     double toe_relief;         /* shading relief of the toe fillet zone (log intensity) */
     double toe_ratio;          /* toe_relief / the median of the pin's row */
     double toe_wet;            /* wetted share of the toe fillet zone (0..1) */
+    double side_wet;           /* wetted share of the pad beside the terminal's tip (0..1) */
 } aoi_joint;
 
 typedef struct {

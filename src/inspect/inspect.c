@@ -229,7 +229,7 @@ static void joints_nan(aoi_inspector *in)
     const aoi_pad *pads = aoi_part_pads(in->part);
     for (size_t i = 0; i < in->npads; i++)
         in->joints[i] =
-            (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+            (aoi_joint){pads[i].pin, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
 /* Cleared measures for a new frame: no joint measured yet. */
@@ -252,6 +252,7 @@ typedef struct {
     double row_nom[2];       /* ... and each row's ([0]: -v) */
     double st_nominal;       /* the taught station's median (NAN: none) */
     double wmed[2], wmad[2]; /* each row's toe wetted shares: median, spread */
+    double smed[2];          /* each row's median wetted share beside the terminals */
     signed char bb[512];     /* signal pad k bridged to pad k + 2 ... */
     double bu[512], bw[512]; /* ... at (u, |v|) */
 } pass;
@@ -411,6 +412,7 @@ static int measure_pins(aoi_inspector *in, const aoi_image *frame, pass *ps)
             const int sides[2] = {up ? bl : bn, up ? bn : bl},
                       near[2] = {up ? hl : hn, up ? hn : hl};
             j->solder_area_mm2 = aoi__solder_area(in, k);
+            j->side_wet = aoi__side_wet(in, k);
             j->overhang_mm = aoi__overhang(in, k, sides, near);
             j->solder_to_body_mm = aoi__solder_to_body(in, k);
             if (aoi__flux_cover(in, k, &j->flux_cover) < 0 ||
@@ -442,6 +444,11 @@ static int measure_pins(aoi_inspector *in, const aoi_image *frame, pass *ps)
         for (int q = 0; q < nr; q++)
             rel[q] = fabs(rel[q] - ps->wmed[r > 0]);
         ps->wmad[r > 0] = fmax(aoi__median(rel, nr), WET_MAD_MIN);
+        nr = 0;
+        for (int k = 0; k < in->n && nr < 512; k++)
+            if (pads[k].row == r && isfinite(in->joints[k].side_wet))
+                rel[nr++] = in->joints[k].side_wet;
+        ps->smed[r > 0] = aoi__median(rel, nr);
     }
     ps->nominal = aoi__median(areas, na);
     ps->row_nom[0] = aoi__median(rarea[0], nra[0]);
@@ -488,9 +495,15 @@ static int insufficient(const aoi_inspector *in, const pass *ps, int i)
      * toward this row), it covers the toe zone's middle: a good fillet
      * tucked under the tip is as flat there as a missing one, so the
      * area must agree. */
+    const int covered = in->toe - aoi__tip_w(in, i) < TOE_ROOM;
     if (no_toe && !(ratio < in->th.covered_toe_area_ratio))
-        no_toe = in->toe - aoi__tip_w(in, i) >= TOE_ROOM;
+        no_toe = !covered;
     int starved = ratio < in->th.insufficient_ratio && !(j->toe_ratio >= in->th.area_confirm_ratio);
+    /* There the toe's relief confirms nothing either way, and the area
+     * alone confuses lit solder with bare metal; a fillet shows beside the
+     * terminal's tip, where a starved joint leaves the pad bare. */
+    if (covered && j->side_wet >= in->th.covered_side_wet_ratio * ps->smed[p->row > 0])
+        return 0;
     /* Not on a squeezed land (aoi__squeezed_bound()): it holds no toe
      * fillet to judge, a starved joint looks as a squeezed good one,
      * and the joint is excess solder already. */

@@ -193,6 +193,8 @@ double aoi__solder_area(aoi_inspector *in, int k);
 double aoi__tip_w(const aoi_inspector *in, int k);
 /* The toe fillet zone's shading relief and wetted share; -1: out of memory. */
 int aoi__toe_measures(aoi_inspector *in, int k, double *relief, double *wet);
+/* The wetted share of the pad beside the terminal's tip; NAN if not in the frame. */
+double aoi__side_wet(const aoi_inspector *in, int k);
 /* Toe overhang of hold-down pad i (mm); NAN where its end is under the body. */
 double aoi__holddown_overhang(aoi_inspector *in, const aoi_image *f, const aoi_pose *pose, int i,
                               double dy);

@@ -296,6 +296,50 @@ int aoi__toe_measures(aoi_inspector *in, int k, double *relief, double *wet)
     return 0;
 }
 
+/* How far inside the terminal's tip the side zone begins (mm): a good
+ * fillet runs at least this far up the terminal's sides (its toe end may
+ * lie under the tip), and the zone stays clear of the body's shadow. */
+#define SIDE_REACH 0.10
+/* Margins of the side zone from the terminal's sides and the pad's sides
+ * (mm): their edges, blurred, are neither fillet nor bare pad. */
+#define SIDE_TERMINAL_MARGIN 0.015
+#define SIDE_PAD_MARGIN 0.01
+
+/* The wetted share of the pad beside pin k's terminal (the soft
+ * membership of simd/wet.h, as aoi__solder_area() counts it), from
+ * SIDE_REACH inside the tip to the pad's outer end: where the tip covers
+ * the toe zone, this is where a fillet shows and a starved joint's bare
+ * pad does.  NAN when fewer than 4 samples lie in the strip. */
+double aoi__side_wet(const aoi_inspector *in, int k)
+{
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
+    const patch *s = strip_of(in, p->row);
+    const double h = s->h, thw = (p->terminal.x1 - p->terminal.x0) / 2;
+    const double c = p->cx + in->joints[k].offset_x_mm, pc = p->cx + in->pad_u;
+    const float(*ref)[3] = (const float(*)[3])in->wet_ref;
+    /* Each side's columns: [pad side + margin, terminal side - margin]. */
+    const int ja[2] = {(int)ceil((pc - in->hw + SIDE_PAD_MARGIN - s->u0) / h),
+                       (int)ceil((c + thw + SIDE_TERMINAL_MARGIN - s->u0) / h)},
+              jb[2] = {(int)floor((c - thw - SIDE_TERMINAL_MARGIN - s->u0) / h),
+                       (int)floor((pc + in->hw - SIDE_PAD_MARGIN - s->u0) / h)};
+    const int i0 = (int)ceil((aoi__tip_w(in, k) - SIDE_REACH - s->w0) / h),
+              i1 = (int)floor((in->toe - 0.01 - s->w0) / h);
+    double ws = 0;
+    long n = 0;
+    for (int i = i0 < 0 ? 0 : i0; i <= i1 && i < s->nw; i++) {
+        const feat *row = patch_at(s, 0, i);
+        for (int q = 0; q < 2; q++) {
+            int a = ja[q] < 0 ? 0 : ja[q], b = jb[q] >= s->nu ? s->nu - 1 : jb[q];
+            for (int j = a; j <= b; j++)
+                if (!isnan(row[j].L)) {
+                    ws += aoi__wet_one(&row[j].L, ref, (float)SOFT_WIDTH);
+                    n++;
+                }
+        }
+    }
+    return n >= 4 ? ws / (double)n : NAN;
+}
+
 /* Hold-down pads whose outer end shows beyond the body: toe overhang. */
 double aoi__holddown_overhang(aoi_inspector *in, const aoi_image *f, const aoi_pose *pose, int i,
                               double dy)

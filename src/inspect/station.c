@@ -358,6 +358,7 @@ char *aoi_inspect_info_json(const aoi_inspect_info *info)
         add_num(o, "toe_relief", j->toe_relief, 1e3);
         add_num(o, "toe_ratio", j->toe_ratio, 1e3);
         add_num(o, "toe_wet", j->toe_wet, 1e3);
+        add_num(o, "side_wet", j->side_wet, 1e3);
         cJSON_AddItemToArray(arr, o);
     }
     s = cJSON_PrintUnformatted(root);

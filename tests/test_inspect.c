@@ -845,6 +845,38 @@ Test(inspect, grey_risen_solder_is_no_flux_film, .timeout = 300)
     }
 }
 
+/* Solder risen to within the flux band, in grey (board 42101 of
+ * `tools/eval-inspect.sh BUILD DIR 6 40000 -d flux_rise,excess_solder
+ * --gray`, an 80-pin header at 10 um/px): pins 23 and 47's solder begins
+ * 0.04 mm from the body, leaving a band of two rows whose samples beside
+ * that solder lie on its shaded edge, and 61-72 % of them read as film:
+ * both were called flux rise as well as excess solder.  Where a pin's
+ * solder begins within the band, flux must cover more than
+ * flux_cover_short_band of it (a film darkens the terminal evenly).  The
+ * board's two films (pins 45, 66) are still found. */
+Test(inspect, a_short_band_beside_risen_solder_is_no_flux_film, .timeout = 300)
+{
+    const look lk = {-1, -1, 1, 10, 90};
+    frame f;
+    aoi_result res;
+    make_stored(&f, "AXT680124", 42101,
+                1u << AOI_DEFECT_FLUX_RISE | 1u << AOI_DEFECT_EXCESS_SOLDER, &lk);
+    cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+    static const int risen[] = {23, 47}, films[] = {45, 66};
+    for (int q = 0; q < 2; q++) {
+        const aoi_defect excess = {.type = AOI_DEFECT_EXCESS_SOLDER, .npins = 1, .pins = {risen[q]}},
+                         slope = {.type = AOI_DEFECT_FLUX_RISE, .npins = 1, .pins = {risen[q]}},
+                         film = {.type = AOI_DEFECT_FLUX_RISE, .npins = 1, .pins = {films[q]}};
+        cr_assert(has(&f.truth, &excess) && !has(&f.truth, &slope) && has(&f.truth, &film),
+                  "the truth differs from the generated set's");
+        cr_expect(has(&res, &excess), "pin %d's risen solder not found", risen[q]);
+        cr_expect(!has(&res, &slope), "pin %d's solder edge taken for a flux film", risen[q]);
+        cr_expect(has(&res, &film), "pin %d's flux film not found", films[q]);
+    }
+    aoi_result_clear(&res);
+    drop(&f);
+}
+
 /* Flux films in grey frames: only the darkening tells them, 0.06-0.1 in log
  * intensity on a lit terminal (under the colour frames' FLUX_SCORE), even
  * over the band while clean terminals match their neighbours within the

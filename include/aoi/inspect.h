@@ -30,6 +30,7 @@ typedef struct {
     double rise_mm;            /* solder on the terminal closer than this to the body edge */
     double flux_band_mm;       /* band from the body edge in which flux on a terminal is rise */
     double flux_cover;         /* fraction of that band flux must cover */
+    double flux_cover_short_band; /* ... and where the pin's solder begins within the band */
     double insufficient_ratio; /* solder area below this fraction of nominal ... */
     double area_confirm_ratio; /* ... called when the toe relief is also below this share */
     double toe_relief_ratio;   /* no toe fillet: toe relief below this share of the row's */

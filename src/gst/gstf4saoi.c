@@ -29,7 +29,7 @@ GST_DEBUG_CATEGORY_STATIC(f4saoi_debug);
 G_DECLARE_FINAL_TYPE(GstF4saoi, gst_f4saoi, GST, F4SAOI, GstVideoFilter)
 
 #define RESULT_META "F4saoiResultMeta"
-#define N_THRESHOLDS 16
+#define N_THRESHOLDS 17
 
 struct _GstF4saoi {
     GstVideoFilter parent;
@@ -77,6 +77,7 @@ static const char *const th_blurb[N_THRESHOLDS] = {
     "Excess solder: solder on the terminal closer than this to the body edge (mm)",
     "Flux rise: band from the body edge in which flux on a terminal counts (mm)",
     "Flux rise: share of that band flux must cover",
+    "Flux rise: share of the band flux must cover where the pin's solder begins within it",
     "Insufficient solder: wetted area below this share of nominal",
     "Insufficient solder: the area counts when the toe relief is below this share",
     "Insufficient solder (no toe fillet): toe relief below this share of the row's",

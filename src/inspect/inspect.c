@@ -537,7 +537,13 @@ static int judge(aoi_inspector *in, const pass *ps, aoi_result *res)
             return -1;
         /* More than the share: with the few samples of a coarse scale a
          * band half covered and half clean is a tie, not a cover. */
-        if (signal && j->flux_cover > in->th.flux_cover &&
+        /* Where the pin's solder begins within the band, the band is short
+         * and its last samples lie on that solder's shaded edge, darkened
+         * unevenly; a film darkens the terminal evenly. */
+        double fc = j->solder_to_body_mm < in->th.flux_band_mm
+                        ? fmax(in->th.flux_cover, in->th.flux_cover_short_band)
+                        : in->th.flux_cover;
+        if (signal && j->flux_cover > fc &&
             add(res, AOI_DEFECT_FLUX_RISE, p->pin, 0, p->cx, p->row * (in->edge[i] + 0.05)) < 0)
             return -1;
         if (signal) {

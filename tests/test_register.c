@@ -811,3 +811,30 @@ Test(register, candidates_leading_to_one_fit_are_fitted_once, .timeout = 300)
     aoi_registrar_free(r);
     drop(&f);
 }
+
+/* Sockets' terminal tips stand 0.05 mm inside their pads' toes: the toe's
+ * edge in line with a terminal is its tip's and its fillet's wherever the
+ * connector sits a little toward that row, and those points drew the fit
+ * across the rows.  `eval_register`'s frames 65 (a 40-pin socket 0.04 mm
+ * off across, ring light, 9.4 um/px) and 17 (grey, tiered light, 16.8
+ * um/px) were 0.40 and 0.74 px off; the toes beside the tips are fitted
+ * instead (0.06 and 0.07 px). */
+Test(register, socket_toes_are_read_beside_the_terminal_tips, .timeout = 300)
+{
+    static const struct {
+        uint64_t seed;
+        int gray;
+    } cases[] = {{1065, 0}, {1017, 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        frame f;
+        aoi_synth_params p;
+        aoi_synth_params_default(&p);
+        p.seed = cases[i].seed;
+        p.gray = cases[i].gray;
+        render(&f, "AXT540124", &p);
+        aoi_pose pose = registered(&f);
+        double e = hypot(pose.x_px - f.truth.pose.x_px, pose.y_px - f.truth.pose.y_px);
+        cr_expect_lt(e, 0.15, "seed %llu: pose %.3f px off", (unsigned long long)cases[i].seed, e);
+        drop(&f);
+    }
+}

@@ -37,9 +37,9 @@ typedef struct {
     double toe_wet_drop;       /* dry toe: toe zone's wetted share this far below the row's ... */
     double toe_wet_mads;       /* ... and this many of the row's deviations (MAD) below it ... */
     double dry_toe_relief_ratio; /* ... and its toe relief below this share of the row's */
-    double covered_toe_area_ratio; /* toe covered by the terminal: no toe only with area below */
-    double covered_side_wet_ratio; /* ... and any insufficient call only with the pad beside
-                                      the terminal wetted below this share of the row's */
+    double covered_wet_sum;    /* toe covered by the terminal: insufficient only with the toe
+                                  zone's and the side zone's wetted shares, each over its
+                                  row's median, summing below this */
     double offset_across_mm;   /* terminal centre off the pad centre across the pad */
     double offset_along_mm;    /* ... along the pad */
     double min_score;          /* registration confidence below which the verdict is error */

@@ -37,6 +37,7 @@
 #define COVERED_MAX 0.15
 #define STARVED_BOARD 0.6  /* board median below this share of the station's: use the station's */
 #define WET_MAD_MIN 0.02   /* floor of a row's toe wet spread (few samples quantise it) */
+#define WET_FLOOR 0.1      /* least row median a zone's wetted share is compared with */
 #define TOE_ROOM 0.03   /* pad beyond the terminal's tip, less: the tip covers the toe zone, mm */
 /* The pads' shift along the rows (from their uncovered sides) that moves the
  * reported pose (px): on generated sets the shift read 0.01-0.62 px where
@@ -490,19 +491,19 @@ static int insufficient(const aoi_inspector *in, const pass *ps, int i)
     double drop = ps->wmed[p->row > 0] - j->toe_wet;
     no_toe |= drop >= in->th.toe_wet_drop && drop >= in->th.toe_wet_mads * ps->wmad[p->row > 0] &&
               j->toe_ratio < in->th.dry_toe_relief_ratio;
-    /* Where the terminal's tip, with the body edge measured, comes
-     * within TOE_ROOM of the pad's outer end (a connector sitting
-     * toward this row), it covers the toe zone's middle: a good fillet
-     * tucked under the tip is as flat there as a missing one, so the
-     * area must agree. */
-    const int covered = in->toe - aoi__tip_w(in, i) < TOE_ROOM;
-    if (no_toe && !(ratio < in->th.covered_toe_area_ratio))
-        no_toe = !covered;
     int starved = ratio < in->th.insufficient_ratio && !(j->toe_ratio >= in->th.area_confirm_ratio);
-    /* There the toe's relief confirms nothing either way, and the area
-     * alone confuses lit solder with bare metal; a fillet shows beside the
-     * terminal's tip, where a starved joint leaves the pad bare. */
-    if (covered && j->side_wet >= in->th.covered_side_wet_ratio * ps->smed[p->row > 0])
+    /* Where the terminal's tip, with the body edge measured, comes
+     * within TOE_ROOM of the pad's outer end (a connector sitting toward
+     * this row), it covers the toe zone's middle: a good fillet tucked
+     * under the tip is as flat there as a missing one, and the area
+     * confuses lit solder with bare metal.  A starved joint leaves bare
+     * pad around the tip and beside the terminal, where a fillet shows
+     * solder: there the two zones' wetted shares, each over its row's,
+     * must both be low. */
+    if (in->toe - aoi__tip_w(in, i) < TOE_ROOM &&
+        !(j->toe_wet / fmax(ps->wmed[p->row > 0], WET_FLOOR) +
+              j->side_wet / fmax(ps->smed[p->row > 0], WET_FLOOR) <
+          in->th.covered_wet_sum))
         return 0;
     /* Not on a squeezed land (aoi__squeezed_bound()): it holds no toe
      * fillet to judge, a starved joint looks as a squeezed good one,

@@ -45,10 +45,12 @@ static int solve4(double A[4][4], double b[4], double x[4])
     return 0;
 }
 
-/* A tip point of the row whose terminal tips stand past its toes. */
+/* A tip point standing at its toe in the toe-corner refit, or of the row
+ * whose terminal tips stand past its toes. */
 static inline int skipped(const aoi_registrar *r, const mpoint *m)
 {
-    return r->skip_tips && m->tip && (m->v > 0 ? 1 : -1) == r->skip_tips;
+    return (m->tip == 2 && r->corners_only) ||
+           (r->skip_tips && m->tip && (m->v > 0 ? 1 : -1) == r->skip_tips);
 }
 
 /* Pads continue beyond a row end when the absent pads' sides show edges at
@@ -107,7 +109,7 @@ static int body_across(const aoi_registrar *r, const sampler *s, const frame_xf 
         double u = (p->cx + o->cx) / 2, best = 4 * MIN_STRENGTH, bv = NAN;
         int ok = 1;
         for (int i = 0; i < nv && ok; i++) {
-            mpoint m = {u, p->row * (y1 - reach + i * dv), 0, p->row, 0, 0, 0, 0};
+            mpoint m = {u, p->row * (y1 - reach + i * dv), 0, p->row, 0, 0, 0, 0, 0};
             proj pp;
             project(fx, c, &m, &pp);
             prof[i] = sample(s, pp.x, pp.y);
@@ -310,8 +312,8 @@ static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, doub
         for (size_t i = 0; i < r->npts; i++) {
             double t, st;
             ok[i] = 0;
-            if (!r->pts[i].visible || fabs(r->pts[i].u) > reach[it] || (it < 5 && i % 3) ||
-                skipped(r, &r->pts[i]))
+            if (!r->pts[i].visible || fabs(r->pts[i].u) > reach[it] ||
+                (it < 5 && i % 3 && !(r->corners_only && r->pts[i].keep)) || skipped(r, &r->pts[i]))
                 continue;
             project(&fx, c, &r->pts[i], &pp[i]);
             if (find_edge(&s, pp[i].x, pp[i].y, pp[i].nx, pp[i].ny, win, polarity, OUTERMOST, &t,

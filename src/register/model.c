@@ -7,12 +7,22 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* A terminal whose tip stands this close to its pad's toe (mm) reaches it
+ * whenever the connector sits toward that row by half its placement
+ * tolerance (imaging.md: 0.2 mm across the rows), and its tip's own edges
+ * and the fillet under it draw the toe's edge in line with it: on the
+ * sockets (0.05 mm) those toe points sat up to 1.1 px inside the corners
+ * beside them (eval_register's 60 socket frames), and the fits up to 0.74
+ * px off across the rows.  The settled fit is refitted from the corners
+ * there (register.c, toe_corners()).  The headers' tips stand 0.2 mm back. */
+#define TIP_NEAR_MM (BODY_SHIFT_MM / 2)
+
 static int add_point(aoi_registrar *r, size_t *cap, double u, double v, double nu, double nv,
                      int visible, int pad)
 {
     if (aoi__grow((void **)&r->pts, cap, r->npts + 1, sizeof *r->pts, 512) < 0)
         return -1;
-    r->pts[r->npts++] = (mpoint){u, v, nu, nv, visible, pad, 0, 0};
+    r->pts[r->npts++] = (mpoint){u, v, nu, nv, visible, pad, 0, 0, 0};
     r->nvisible += (size_t)(visible > 0);
     return 0;
 }
@@ -69,6 +79,7 @@ int aoi__register_model(aoi_registrar *r)
         const aoi_pad *p = &pads[i];
         double hw = p->w / 2, hh = p->h / 2, sy = p->row;
         double outer = fabs(p->cy) + hh, inner = fabs(p->cy) - hh;
+        double tip_clear = outer - fmax(fabs(p->terminal.y0), fabs(p->terminal.y1));
         /* Side edges (normals +-u), sampled along the pad, inset from the corners. */
         for (double v = inner + 0.03; v <= outer - 0.03 + 1e-9; v += step) {
             /* Within the body's placement tolerance of its edge a pad side
@@ -90,11 +101,15 @@ int aoi__register_model(aoi_registrar *r)
             int vis_in = inner > body.y1 + BODY_SHIFT_MM + 0.02 ? 2 : inner > body.y1 + 0.02;
             if (add_point(r, &cap, p->cx + u, sy * outer, 0, sy, vis_toe, (int)i) < 0)
                 return -1;
-            /* In line with the terminal (with 0.01 mm of blur either side). */
+            /* In line with the terminal (with 0.01 mm of blur either side);
+             * 2 where the tip stands near the toe. */
             if (p->kind == AOI_PAD_SIGNAL && p->terminal.x1 > p->terminal.x0 &&
                 fabs(p->cx + u - (p->terminal.x0 + p->terminal.x1) / 2) <
-                    (p->terminal.x1 - p->terminal.x0) / 2 + 0.01)
-                r->pts[r->npts - 1].tip = 1;
+                    (p->terminal.x1 - p->terminal.x0) / 2 + 0.01) {
+                r->pts[r->npts - 1].tip = tip_clear > TIP_NEAR_MM ? 1 : 2;
+                r->near_tips += tip_clear <= TIP_NEAR_MM;
+            } else if (p->kind == AOI_PAD_SIGNAL && tip_clear <= TIP_NEAR_MM)
+                r->pts[r->npts - 1].keep = 1;
             if (add_point(r, &cap, p->cx + u, sy * inner, 0, -sy, vis_in, (int)i) < 0)
                 return -1;
         }

@@ -155,6 +155,7 @@ static int begin_frame(aoi_registrar *r, const aoi_image *frame, aoi_pose *pose,
     r->dc->valid = 0;
     r->levels_valid = 0;
     r->skip_tips = 0;
+    r->corners_only = 0;
     r->fits = 0;
     r->pitch_range = aoi_part_pins(r->part) / 2;
     return 0;
@@ -289,10 +290,48 @@ static void scale_from_sides(aoi_registrar *r, const aoi_image *frame, candidate
     keep_if_better(rc, &c2, sc2, in2, SIDES_SCALE_SLACK, c, scale, inl, "scale from the pad sides");
 }
 
+/* The most the toe-corner refit may move a settled fit (px): it refines,
+ * the stages before it place; and the most either score may drop (its
+ * points are fewer, the settled fit's were drawn by the tips). */
+#define CORNERS_MOVE_PX 1.5
+#define CORNERS_SLACK 0.05
+
+/* Where terminal tips stand at their toes (sockets: model.c, TIP_NEAR_MM),
+ * the toe's edge in line with them is the tip's and its fillet's whenever
+ * the connector sits toward that row, and the settled fit lies between
+ * them and the pads' ends.  Refits without those points, from the toes'
+ * corners; kept when confident, within CORNERS_MOVE_PX and neither score
+ * lower by more than CORNERS_SLACK. */
+static void toe_corners(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                        int *inl)
+{
+    candidate c2 = *c;
+    double sc2;
+    int in2;
+    if (!r->near_tips)
+        return;
+    r->corners_only = 1;
+    c2.scale = *scale;
+    if (aoi__register_fine(r, frame, &c2, &sc2, &in2) < 0 ||
+        c2.strict < fmax(AOI_REGISTER_MIN_SCORE, c->strict - CORNERS_SLACK) ||
+        c2.score < c->score - CORNERS_SLACK || hypot(c2.x - c->x, c2.y - c->y) > CORNERS_MOVE_PX) {
+        r->corners_only = 0;
+        return;
+    }
+    if (getenv("AOI_REGISTER_DEBUG"))
+        fprintf(stderr,
+                "  toe corners: (%.2f, %.2f) -> (%.2f, %.2f), score %.3f/%.3f -> %.3f/%.3f\n", c->x,
+                c->y, c2.x, c2.y, c->score, c->strict, c2.score, c2.strict);
+    *c = c2;
+    *scale = sc2;
+    *inl = in2;
+}
+
 /* What every chosen fit goes through, found or refined: a second try
  * across the rows when not convincing, on short parts the scale from the
- * pad sides, the body's short ends against a whole-pitch slip, then
- * terminal tips past one row's toes. */
+ * pad sides, the body's short ends against a whole-pitch slip, terminal
+ * tips past one row's toes, then the toes read beside tips standing at
+ * them. */
 static void settle(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale, int *inl,
                    aoi_register_info *info)
 {
@@ -300,6 +339,7 @@ static void settle(aoi_registrar *r, const aoi_image *frame, candidate *c, doubl
     scale_from_sides(r, frame, c, scale, inl);
     body_check(r, frame, c, scale, inl, info);
     aoi__register_tips(r, frame, c, scale, inl);
+    toe_corners(r, frame, c, scale, inl);
 }
 
 int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose *start,
@@ -314,8 +354,8 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
         info = &dummy;
     if (begin_frame(r, frame, pose, info) < 0)
         return -1;
-    if (!start || !isfinite(start->x_px) || !isfinite(start->y_px) ||
-        !isfinite(start->theta_deg) || !(start->um_per_px > 0))
+    if (!start || !isfinite(start->x_px) || !isfinite(start->y_px) || !isfinite(start->theta_deg) ||
+        !(start->um_per_px > 0))
         return aoi__error("refine: no usable starting pose");
     c.x = start->x_px, c.y = start->y_px, c.th = start->theta_deg;
     c.scale = r->um / start->um_per_px;
@@ -393,8 +433,8 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     aoi__register_phase(r, frame, c, fmax(r->um <= 12 ? 10 : 6, PHASE_REACH_MM * 1000 / r->um),
                         &alt, &has_alt);
     if (getenv("AOI_REGISTER_DEBUG"))
-        fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c->x, c->y, c->th, c->mask[0],
-                c->mask[1], c->mask[2]);
+        fprintf(stderr, "  phase -> (%.2f, %.2f, %.3f) mask %d %d %d\n", c->x, c->y, c->th,
+                c->mask[0], c->mask[1], c->mask[2]);
     /* The coarse stage often lands whole pitches off (a periodic row): when
      * the row ends say so already, fit there first; a convincing fit is
      * kept (and still checked for slips), anything less goes the long way
@@ -418,7 +458,9 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
             pitch_fix(r, frame, c, sc, in, &k1);
             *moved += k1;
             if (getenv("AOI_REGISTER_DEBUG"))
-                fprintf(stderr, "cand: coarse (%.1f, %.1f, %.2f) -> pitch %d fine (%.2f, %.2f, %.3f) score %.3f\n",
+                fprintf(stderr,
+                        "cand: coarse (%.1f, %.1f, %.2f) -> pitch %d fine (%.2f, %.2f, %.3f) score "
+                        "%.3f\n",
                         coarse->x, coarse->y, coarse->th, k0, c->x, c->y, c->th, c->score);
             return 0;
         }

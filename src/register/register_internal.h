@@ -16,7 +16,11 @@ typedef struct {
     int tside;           /* a pad side a terminal covers when the connector sits
                             off along the rows that way (-1, +1; 0: none) */
     int tip;             /* a toe point in line with the terminal, whose tip
-                            stands over it when the body sits off across */
+                            stands over it when the body sits off across;
+                            2: the tip stands so near the toe that the final
+                            fit leaves the point out (model.c, TIP_NEAR_MM) */
+    int keep;            /* kept when the toe-corner refit's first iterations
+                            use a third of the points: the corners beside tip 2 */
 } mpoint;
 /* Besides the pads, the model holds "absent pad" points one pitch beyond each
  * row end, where the board must show mask: the pitch check counts edges there
@@ -72,6 +76,8 @@ struct aoi_registrar {
     dcache *dc;          /* a pointer so that the const stages can fill it */
     int skip_tips;       /* the row (-1, +1) whose tip points the fit and its
                             score leave out (terminal tips past the toes); 0 */
+    int near_tips;       /* toe points marked tip 2 in the model */
+    int corners_only;    /* the toe-corner refit: tip points marked 2 left out */
     int fits;            /* aoi__register_fine() calls for this frame */
     /* The mate (the other side of the mated pair, same pins) and its
      * registrar, made at the first weak fit (see mate_check()); mate_state

@@ -892,6 +892,49 @@ Test(inspect, a_short_band_beside_risen_solder_is_no_flux_film, .timeout = 300)
     drop(&f);
 }
 
+/* Flux films in grey frames read as risen solder (boards of
+ * `tools/eval-inspect.sh BUILD DIR 6 40000 -d flux_rise,excess_solder
+ * --gray`): a film darkens the terminal by 0.25-0.29 in log intensity, as
+ * far from its lit look as a solder look: all 15 false excess calls of two
+ * such sets were filmed pins (solder "0.03-0.08 mm" from the body).  A
+ * film darkens the terminal evenly across its width (the darkening varies
+ * by at most 0.05 across it), solder risen on it is curved and shaded
+ * unevenly (0.09-1.0): an even row is film, not solder.  Board 40101 (a
+ * 10-pin socket at 10 um/px): pin 9's film; board 42301 (an 80-pin header
+ * at 20 um/px): pin 74's.  The risen solder of pins 5 and 26 is still
+ * found. */
+Test(inspect, grey_films_are_no_risen_solder, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+        look lk;
+        int risen, film;
+    } boards[] = {{"AXT510124", 40101, {-1, -1, 1, 10, 90}, 5, 9},
+                  {"AXT680124", 42301, {-1, -1, 1, 20, 270}, 26, 74}};
+    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+        frame f;
+        aoi_result res;
+        int seed = (int)boards[b].seed;
+        make_stored(&f, boards[b].part, boards[b].seed,
+                    1u << AOI_DEFECT_FLUX_RISE | 1u << AOI_DEFECT_EXCESS_SOLDER, &boards[b].lk);
+        const aoi_defect risen = {.type = AOI_DEFECT_EXCESS_SOLDER, .npins = 1,
+                                  .pins = {boards[b].risen}},
+                         film = {.type = AOI_DEFECT_FLUX_RISE, .npins = 1, .pins = {boards[b].film}},
+                         filmed = {.type = AOI_DEFECT_EXCESS_SOLDER, .npins = 1,
+                                   .pins = {boards[b].film}};
+        cr_assert(has(&f.truth, &risen) && has(&f.truth, &film) && !has(&f.truth, &filmed),
+                  "seed %d: the truth differs from the generated set's", seed);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        cr_expect(has(&res, &risen), "seed %d: pin %d's risen solder not found", seed, risen.pins[0]);
+        cr_expect(has(&res, &film), "seed %d: pin %d's flux film not found", seed, film.pins[0]);
+        cr_expect(!has(&res, &filmed), "seed %d: pin %d's film taken for risen solder", seed,
+                  film.pins[0]);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
 /* Flux films in grey frames: only the darkening tells them, 0.06-0.1 in log
  * intensity on a lit terminal (under the colour frames' FLUX_SCORE), even
  * over the band while clean terminals match their neighbours within the

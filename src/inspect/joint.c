@@ -10,6 +10,11 @@
 
 #define TOE_ZONE 0.09 /* least depth of the toe fillet zone, mm */
 #define BRIGHTER 0.30 /* log-intensity step that marks solder regardless of colour */
+/* Grey frames: the most a flux film's darkening of a terminal varies across
+ * its width (log intensity).  A film is thin and even; solder risen on the
+ * terminal is a curved surface, shaded unevenly.  Measured on two grey
+ * flux+excess sets: films 0.006-0.05, risen solder 0.09-1.0. */
+#define FILM_EVEN 0.07f
 
 /* Solder outside the pad: unlike the board, unlike what this position shows
  * on the other pins of the row, and solder-coloured or much brighter. */
@@ -165,6 +170,7 @@ double aoi__solder_to_body(aoi_inspector *in, int k)
          * this pin's own solder within the rise limit counts, wherever it
          * begins there). */
         int squeezed = toward > in->th.offset_along_mm && i * h < in->th.rise_mm;
+        float dmin = INFINITY, dmax = -INFINITY;
         for (int j = in->ttpl_half - jb; j <= in->ttpl_half + jb; j++) {
             const feat *x = aoi__patch_get(s, c + (j - in->ttpl_half) * h, in->edge[k] + i * h);
             int qsol;
@@ -173,6 +179,8 @@ double aoi__solder_to_body(aoi_inspector *in, int k)
                 continue;
             n++;
             tsol += qsol;
+            dmin = minf(dmin, q->L - x->L);
+            dmax = fmaxf(dmax, q->L - x->L);
             float dq = feat_dist2(*x, *q);
             /* Solder, or the template's solder look at this place. */
             if (squeezed)
@@ -191,6 +199,10 @@ double aoi__solder_to_body(aoi_inspector *in, int k)
             return fmin(i * h, d);
         if (n && tsol * 2 >= n && !squeezed)
             break;
+        /* In grey frames a flux film darkens the terminal evenly across its
+         * width; solder risen on it is curved, its shading varies across. */
+        if (in->grey_metal && dmin > 0 && dmax <= GREY_FILM_MAX && dmax - dmin < FILM_EVEN)
+            continue;
         if (n && sol * 2 >= n)
             return fmin(i * h, d);
     }

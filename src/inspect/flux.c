@@ -70,10 +70,12 @@ static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
  * median band score of it and up to FLUX_NEIGHBOURS pins either side (light
  * falls off toward a long row's ends: against the whole row's terminals the
  * last pins look filmed), and a sample must pass its baseline by
- * FLUX_GREY_MIN and by FLUX_NOISE_K times the row's noise (1.4826 times the
- * median absolute difference of every band sample of the row from its pin's
- * baseline; flux on a few pins moves that median little).  -1: out of
- * memory. */
+ * FLUX_GREY_MIN and by FLUX_NOISE_K times the row's noise: 1.4826 times the
+ * median absolute difference of every band sample of the row from its own
+ * pin's median.  A film darkens its band evenly, so filmed pins and pins
+ * with risen solder add little to it; against the baseline they did (a
+ * 10-pin part's row of five with two films and two risen joints had its
+ * limit at 0.41, the films reading 0.1).  -1: out of memory. */
 int aoi__flux_threshold(aoi_inspector *in, int r)
 {
     const aoi_pad *pads = aoi_part_pads(in->part);
@@ -110,7 +112,9 @@ int aoi__flux_threshold(aoi_inspector *in, int r)
     if (np < 3)
         return 0;
     /* Baselines from the neighbours (a row's pins in order along it), and
-     * the noise: every sample against its pin's baseline. */
+     * the noise: every sample against its own pin's median (samples that
+     * look like solder, -INFINITY, left out). */
+    size_t nn = 0;
     for (int q = 0; q < np; q++) {
         double nb[2 * FLUX_NEIGHBOURS + 1];
         int m = 0;
@@ -118,10 +122,15 @@ int aoi__flux_threshold(aoi_inspector *in, int r)
             if (q + d >= 0 && q + d < np)
                 nb[m++] = med[q + d];
         in->flux_base[at[q]] = aoi__median(nb, m);
-        for (size_t i = from[q]; i < from[q + 1]; i++)
-            tmp[i] = fabsf(v[i] - (float)in->flux_base[at[q]]);
+        for (size_t i = from[q]; i < from[q + 1]; i++) {
+            float dv = fabsf(v[i] - (float)med[q]);
+            if (isfinite(dv))
+                tmp[nn++] = dv;
+        }
     }
-    in->flux_thr = fmax(FLUX_GREY_MIN, FLUX_NOISE_K * 1.4826 * aoi__select_k(tmp, n, n / 2));
+    in->flux_thr =
+        nn ? fmax(FLUX_GREY_MIN, FLUX_NOISE_K * 1.4826 * aoi__select_k(tmp, nn, nn / 2))
+           : FLUX_GREY_MIN;
     return 0;
 }
 

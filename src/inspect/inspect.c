@@ -537,10 +537,11 @@ static int judge(aoi_inspector *in, const pass *ps, aoi_result *res)
             add(res, AOI_DEFECT_EXCESS_SOLDER, p->pin, 0, p->cx, p->cy) < 0)
             return -1;
         /* More than the share: with the few samples of a coarse scale a
-         * band half covered and half clean is a tie, not a cover. */
-        /* Where the pin's solder begins within the band, the band is short
-         * and its last samples lie on that solder's shaded edge, darkened
-         * unevenly; a film darkens the terminal evenly. */
+         * band half covered and half clean is a tie, not a cover.  Where
+         * the pin's solder begins within the band, the band is short and
+         * its last samples lie on that solder's shaded edge, darkened
+         * unevenly, where a film darkens the terminal evenly: more than
+         * flux_cover_short_band there. */
         double fc = j->solder_to_body_mm < in->th.flux_band_mm
                         ? fmax(in->th.flux_cover, in->th.flux_cover_short_band)
                         : in->th.flux_cover;

@@ -327,14 +327,17 @@ double aoi__side_wet(const aoi_inspector *in, int k)
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
     const double h = s->h, thw = (p->terminal.x1 - p->terminal.x0) / 2;
-    const double c = p->cx + in->joints[k].offset_x_mm, pc = p->cx + in->pad_u;
+    const double c = p->cx + in->joints[k].offset_x_mm, pc = p->cx + in->pad_u,
+                 tip = aoi__tip_w(in, k);
     const float(*ref)[3] = (const float(*)[3])in->wet_ref;
+    if (!isfinite(c) || !isfinite(tip) || !isfinite(in->toe))
+        return NAN;
     /* Each side's columns: [pad side + margin, terminal side - margin]. */
     const int ja[2] = {(int)ceil((pc - in->hw + SIDE_PAD_MARGIN - s->u0) / h),
                        (int)ceil((c + thw + SIDE_TERMINAL_MARGIN - s->u0) / h)},
               jb[2] = {(int)floor((c - thw - SIDE_TERMINAL_MARGIN - s->u0) / h),
                        (int)floor((pc + in->hw - SIDE_PAD_MARGIN - s->u0) / h)};
-    const int i0 = (int)ceil((aoi__tip_w(in, k) - SIDE_REACH - s->w0) / h),
+    const int i0 = (int)ceil((tip - SIDE_REACH - s->w0) / h),
               i1 = (int)floor((in->toe - 0.01 - s->w0) / h);
     double ws = 0;
     long n = 0;

@@ -436,20 +436,23 @@ static int measure_pins(aoi_inspector *in, const aoi_image *frame, pass *ps)
             if (pads[k].row == r)
                 in->joints[k].toe_ratio = mrel > 0 ? in->joints[k].toe_relief / mrel : NAN;
         /* The toe zones' wetted shares: the row's median and its spread
-         * (median absolute deviation). */
+         * (median absolute deviation); the side zones': the row's median. */
+        double side[512];
+        int ns = 0;
         nr = 0;
-        for (int k = 0; k < in->n && nr < 512; k++)
-            if (pads[k].row == r && isfinite(in->joints[k].toe_wet))
+        for (int k = 0; k < in->n; k++) {
+            if (pads[k].row != r)
+                continue;
+            if (nr < 512 && isfinite(in->joints[k].toe_wet))
                 rel[nr++] = in->joints[k].toe_wet;
+            if (ns < 512 && isfinite(in->joints[k].side_wet))
+                side[ns++] = in->joints[k].side_wet;
+        }
         ps->wmed[r > 0] = aoi__median(rel, nr);
         for (int q = 0; q < nr; q++)
             rel[q] = fabs(rel[q] - ps->wmed[r > 0]);
         ps->wmad[r > 0] = fmax(aoi__median(rel, nr), WET_MAD_MIN);
-        nr = 0;
-        for (int k = 0; k < in->n && nr < 512; k++)
-            if (pads[k].row == r && isfinite(in->joints[k].side_wet))
-                rel[nr++] = in->joints[k].side_wet;
-        ps->smed[r > 0] = aoi__median(rel, nr);
+        ps->smed[r > 0] = aoi__median(side, ns);
     }
     ps->nominal = aoi__median(areas, na);
     ps->row_nom[0] = aoi__median(rarea[0], nra[0]);

@@ -341,15 +341,17 @@ double aoi__side_wet(const aoi_inspector *in, int k)
               i1 = (int)floor((in->toe - 0.01 - s->w0) / h);
     double ws = 0;
     long n = 0;
+    /* Each side's run of a row at once (a sample with no number weighs 0;
+     * the weights' sum is exact in any order: simd/wet.h). */
     for (int i = i0 < 0 ? 0 : i0; i <= i1 && i < s->nw; i++) {
         const feat *row = patch_at(s, 0, i);
         for (int q = 0; q < 2; q++) {
             int a = ja[q] < 0 ? 0 : ja[q], b = jb[q] >= s->nu ? s->nu - 1 : jb[q];
+            if (a > b)
+                continue;
+            ws += aoi__wet_sum(&row[a].L, b - a + 1, ref, (float)SOFT_WIDTH);
             for (int j = a; j <= b; j++)
-                if (!isnan(row[j].L)) {
-                    ws += aoi__wet_one(&row[j].L, ref, (float)SOFT_WIDTH);
-                    n++;
-                }
+                n += !isnan(row[j].L);
         }
     }
     return n >= 4 ? ws / (double)n : NAN;

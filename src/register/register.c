@@ -214,20 +214,21 @@ static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best
 
 /* c2 (fitted: rc, its scale and inliers) replaces *c when better by both
  * the choosing and the strict score, or, with slack > 0, when lower by
- * neither by more than slack. */
-static void keep_if_better(int rc, const candidate *c2, double sc2, int in2, double slack,
-                           candidate *c, double *scale, int *inl, const char *what)
+ * neither by more than slack.  Returns whether it did. */
+static int keep_if_better(int rc, const candidate *c2, double sc2, int in2, double slack,
+                          candidate *c, double *scale, int *inl, const char *what)
 {
     int better = slack > 0 ? c2->score >= c->score - slack && c2->strict >= c->strict - slack
                            : c2->score > c->score && c2->strict > c->strict;
     if (rc != 0 || !better)
-        return;
+        return 0;
     if (getenv("AOI_REGISTER_DEBUG"))
         fprintf(stderr, "  %s: score %.3f/%.3f -> %.3f/%.3f at (%.2f, %.2f, %.3f) scale %.4f\n",
                 what, c->score, c->strict, c2->score, c2->strict, c2->x, c2->y, c2->th, sc2);
     *c = *c2;
     *scale = sc2;
     *inl = in2;
+    return 1;
 }
 
 /* Fits again from `from` moved du px along the rows and dv across them;
@@ -301,7 +302,8 @@ static void scale_from_sides(aoi_registrar *r, const aoi_image *frame, candidate
  * the connector sits toward that row, and the settled fit lies between
  * them and the pads' ends.  Refits without those points, from the toes'
  * corners; kept when confident, within CORNERS_MOVE_PX and neither score
- * lower by more than CORNERS_SLACK. */
+ * lower by more than CORNERS_SLACK (those points then stay out of the
+ * frame's later fits and scores). */
 static void toe_corners(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
                         int *inl)
 {
@@ -312,19 +314,11 @@ static void toe_corners(aoi_registrar *r, const aoi_image *frame, candidate *c, 
         return;
     r->corners_only = 1;
     c2.scale = *scale;
-    if (aoi__register_fine(r, frame, &c2, &sc2, &in2) < 0 ||
-        c2.strict < fmax(AOI_REGISTER_MIN_SCORE, c->strict - CORNERS_SLACK) ||
-        c2.score < c->score - CORNERS_SLACK || hypot(c2.x - c->x, c2.y - c->y) > CORNERS_MOVE_PX) {
-        r->corners_only = 0;
-        return;
-    }
-    if (getenv("AOI_REGISTER_DEBUG"))
-        fprintf(stderr,
-                "  toe corners: (%.2f, %.2f) -> (%.2f, %.2f), score %.3f/%.3f -> %.3f/%.3f\n", c->x,
-                c->y, c2.x, c2.y, c->score, c->strict, c2.score, c2.strict);
-    *c = c2;
-    *scale = sc2;
-    *inl = in2;
+    int rc = aoi__register_fine(r, frame, &c2, &sc2, &in2);
+    if (rc == 0 && (c2.strict < AOI_REGISTER_MIN_SCORE ||
+                    hypot(c2.x - c->x, c2.y - c->y) > CORNERS_MOVE_PX))
+        rc = -1;
+    r->corners_only = keep_if_better(rc, &c2, sc2, in2, CORNERS_SLACK, c, scale, inl, "toe corners");
 }
 
 /* What every chosen fit goes through, found or refined: a second try

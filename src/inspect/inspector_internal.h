@@ -62,6 +62,7 @@ struct aoi_inspector {
     size_t ttpl_colcap;
     double tau_t;           /* "unlike the other pins" distance */
     float tau_d2, tau_t_d2; /* dist2_above(tau), dist2_above(tau_t) */
+    float relief_d2;        /* dist2_above(the relief threshold), aoi__overhang() */
     unsigned char *seen;    /* bridge search */
     size_t seencap;
     int *queue;

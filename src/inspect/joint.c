@@ -10,6 +10,12 @@
 
 #define TOE_ZONE 0.09 /* least depth of the toe fillet zone, mm */
 #define BRIGHTER 0.30 /* log-intensity step that marks solder regardless of colour */
+/* Overhang told by brightness alone (relief_run): a run may cross this
+ * many mm of samples like the row (the shading of a fillet's slope passes
+ * through the board's brightness), and must span this many mm of
+ * neighbouring rows or columns (a single row's run is noise). */
+#define RELIEF_GAP 0.02
+#define RELIEF_ROWS 0.03
 /* Grey frames: the most a flux film's darkening of a terminal varies across
  * its width (log intensity).  A film is thin and even; solder risen on the
  * terminal is a curved surface, shaded unevenly.  Measured on two grey
@@ -60,56 +66,158 @@ static int like_nearby(aoi_inspector *in, const feat *x, double a, double w)
     return 0;
 }
 
-/* Overhang beyond the toe and beside the pad (mm); the side runs that reach
- * half the pitch toward a neighbour belong to bridges and are left to the
- * bridge check (terminals standing past their pads' sides on a connector
- * off along its rows reach there too), and so is the whole side toward a
- * neighbour it bridges to (bridged[0] toward -u, bridged[1] toward +u):
- * where a bridge narrows, its rows stop short of half the pitch.  Beyond a
- * row's end pin there is no neighbour (neighbour[], the same sides, says
- * where the row has a pad): a run there is overhang however far
- * it reaches (a ring-lit side overhang of 0.08 mm blurs past half the
- * pitch). */
+/* Whether the row's template at (a, w) shows the clean board (within the
+ * relief threshold, relief_d2, of the mask reference) and x's brightness
+ * differs from it by more than that threshold wherever the pin's edges lie within half
+ * a sample along (da, dw) - a unit step of a or w: the pins' sampling
+ * phases differ - and within 0.012 mm across it.  Brightness alone: near
+ * the pads' edges the colour planes of subsampled JPEG frames blur across
+ * samples, and colour is solder_out()'s. */
+static int unlike_row(aoi_inspector *in, const feat *x, double a, double w, int da, int dw)
+{
+    const double h = strip_of(in, in->tpl_row)->h;
+    const int n = (int)fmax(1, lround(0.012 / h));
+    const feat *c = aoi__tpl_get(in, a, w);
+    if (!c || isnan(c->L) || feat_dist2(*c, in->ref[REF_MASK]) >= in->relief_d2)
+        return 0;
+    for (int i = 0; i <= 2 * n; i++) {
+        const int d = i & 1 ? (i + 1) / 2 : -i / 2; /* 0, 1, -1, 2, -2, ... */
+        const double ad = a + dw * d * h, wd = w + da * d * h;
+        const feat *t0 = aoi__tpl_get(in, ad, wd);
+        if (!t0 || isnan(t0->L))
+            continue;
+        for (int e = -1; e <= 1; e += 2) {
+            const feat *t1 = aoi__tpl_get(in, ad + e * da * h, wd + e * dw * h);
+            float mid = t1 && !isnan(t1->L) ? (t0->L + t1->L) / 2 : t0->L;
+            float lo = minf(t0->L, mid), hi = maxf(t0->L, mid);
+            float dl = x->L < lo ? lo - x->L : x->L > hi ? x->L - hi : 0;
+            if (dl * dl < in->relief_d2)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* A walk outward from a pad's edge, sample q at q + 1/2 samples out: the
+ * run of samples out, gaps of up to RELIEF_GAP crossed. */
+typedef struct {
+    int last;  /* the run's last sample, -1: none */
+    int gap;   /* samples since */
+    int ended; /* the walk came back to the row's look */
+} relief_run;
+
+/* One sample; 1 when the walk is over. */
+static int relief_step(relief_run *r, int q, int out, double h)
+{
+    if (out) {
+        r->last = q, r->gap = 0;
+        return 0;
+    }
+    return r->ended = ++r->gap * h > RELIEF_GAP;
+}
+
+/* The run's length from the edge (mm), as the look's runs count it; 0 for
+ * a run that never came back to the row's look (a trace, a film). */
+static double relief_len(const relief_run *r, double h)
+{
+    return r->last >= 0 && r->ended ? (r->last + 1) * h : 0;
+}
+
+/* The largest run that RELIEF_ROWS mm of neighbouring rows (or columns)
+ * all reach, two at least. */
+static double window_run(const double *v, int n, double h)
+{
+    int wn = (int)fmax(2, ceil(RELIEF_ROWS / h));
+    double best = 0;
+    for (int i = 0; i + wn <= n; i++) {
+        double m = v[i];
+        for (int j = 1; j < wn; j++)
+            m = fmin(m, v[i + j]);
+        best = fmax(best, m);
+    }
+    return best;
+}
+
+/* Overhang beyond the toe and beside the pad (mm), the larger of two
+ * measures: solder by its look (solder_out()) from the pad's edge on, over
+ * at least two rows (or columns); and a run from the edge whose
+ * brightness differs from the row's other pins where they show the board
+ * (unlike_row()), over RELIEF_ROWS mm of neighbouring rows: what tells
+ * solder from a board of like colour and brightness (grey frames; coaxial
+ * light, which darkens a fillet's slopes, on dark masks).  Beyond the toe
+ * the relief is read against the row where this pin's terminal stands as
+ * the row's middle ones do (a turned connector puts the tips of the row's
+ * ends further out).
+ * The side runs that reach half the pitch toward a neighbour belong to
+ * bridges and are left to the bridge check (terminals standing past their
+ * pads' sides on a connector off along its rows reach there too), and so
+ * is the whole side toward a neighbour it bridges to (bridged[0] toward
+ * -u, bridged[1] toward +u): where a bridge narrows, its rows stop short
+ * of half the pitch.  Beyond a row's end pin there is no neighbour
+ * (neighbour[], the same sides, says where the row has a pad): a run there
+ * is overhang however far it reaches (a ring-lit side overhang of 0.08 mm
+ * blurs past half the pitch). */
 double aoi__overhang(aoi_inspector *in, int k, const int bridged[2], const int neighbour[2])
 {
     const aoi_pad *pads = aoi_part_pads(in->part), *p = &pads[k];
     const patch *s = strip_of(in, p->row);
-    double h = s->h, runs[256], side = 0, toe, pu = in->pad_u;
-    int nr = 0;
+    double h = s->h, runs[256], rel[256], side = 0, toe, pu = in->pad_u, dt = 0;
+    int nr = 0, nrow = 0;
+    /* How much further out this pin's terminal stands than the row's. */
+    for (int i = 0; i < in->n; i++)
+        if (pads[i].row == p->row && isfinite(in->joints[i].offset_y_mm))
+            dt += in->joints[i].offset_y_mm, nrow++;
+    dt = nrow && isfinite(in->joints[k].offset_y_mm)
+             ? p->row * (in->joints[k].offset_y_mm - dt / nrow)
+             : 0;
     /* Toe: columns across the pad (where the pads lie, pu along the rows). */
-    for (double a = -in->hw + h; a <= in->hw - h + 1e-9 && nr < 256; a += h) {
+    for (double a = -in->hw + h; a <= in->hw - h + 1e-9 && nr < 256; a += h, nr++) {
         double last = in->toe;
-        for (double w = in->toe + h / 2; w < in->toe + 0.28; w += h) {
+        int look = 1, q = 0;
+        relief_run rr = {-1, 0, 0};
+        for (double w = in->toe + h / 2; w < in->toe + 0.28; w += h, q++) {
             const feat *x = aoi__patch_get(s, p->cx + pu + a, w);
-            if (!x || !solder_out(in, x, aoi__tpl_get(in, pu + a, w)))
+            if (!x)
                 break;
-            last = w;
+            if ((look = look && solder_out(in, x, aoi__tpl_get(in, pu + a, w))))
+                last = w;
+            int out = look || (unlike_row(in, x, pu + a, w, 0, 1) &&
+                               (fabs(dt) < h / 4 || unlike_row(in, x, pu + a, w - dt, 0, 1)));
+            if (relief_step(&rr, q, out, h))
+                break;
         }
-        runs[nr++] = last > in->toe ? last - in->toe + h / 2 : 0;
+        runs[nr] = last > in->toe ? last - in->toe + h / 2 : 0;
+        rel[nr] = relief_len(&rr, h);
     }
-    toe = second_largest(runs, nr);
+    toe = fmax(second_largest(runs, nr), window_run(rel, nr, h));
     /* Sides: rows from past the body edge to the toe. */
     for (int dir = -1; dir <= 1; dir += 2) {
         nr = 0;
         if (bridged[dir > 0])
             continue;
-        for (double w = in->edge[k] + 0.05; w <= in->toe - 0.02 && nr < 256; w += h) {
+        for (double w = in->edge[k] + 0.05; w <= in->toe - 0.02 && nr < 256; w += h, nr++) {
             double last = in->hw;
-            int bridge = 0;
-            for (double a = in->hw + h / 2; a < in->pitch / 2 + h; a += h) {
+            int bridge = 0, rbridge = 0, look = 1, q = 0;
+            relief_run rr = {-1, 0, 0};
+            for (double a = in->hw + h / 2; a < in->pitch / 2 + h; a += h, q++) {
                 const feat *x = aoi__patch_get(s, p->cx + pu + dir * a, w);
-                if (!x || !solder_out(in, x, aoi__tpl_get(in, pu + dir * a, w)) ||
-                    like_nearby(in, x, pu + dir * a, w))
+                if (!x)
                     break;
-                last = a;
-                if (a >= in->pitch / 2 - h && neighbour[dir > 0])
-                    bridge = 1;
+                int reach = a >= in->pitch / 2 - h && neighbour[dir > 0];
+                if ((look = look && solder_out(in, x, aoi__tpl_get(in, pu + dir * a, w)) &&
+                            !like_nearby(in, x, pu + dir * a, w))) {
+                    last = a;
+                    bridge |= reach;
+                }
+                int out = look || unlike_row(in, x, pu + dir * a, w, 1, 0);
+                rbridge |= out && reach;
+                if (relief_step(&rr, q, out, h))
+                    break;
             }
-            runs[nr++] = bridge || last <= in->hw ? 0 : last - in->hw + h / 2;
+            runs[nr] = bridge || last <= in->hw ? 0 : last - in->hw + h / 2;
+            rel[nr] = rbridge ? 0 : relief_len(&rr, h);
         }
-        double sd = second_largest(runs, nr);
-        if (sd > side)
-            side = sd;
+        side = fmax(side, fmax(second_largest(runs, nr), window_run(rel, nr, h)));
     }
     return fmax(toe, side);
 }

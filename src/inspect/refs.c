@@ -13,6 +13,10 @@
 #include <stdlib.h>
 
 #define NB_SPREAD 3.0 /* "not board": this many typical mask deviations (at least NB_MIN) */
+/* A difference in brightness from the row's other pins that tells solder
+ * (aoi__overhang()): this many typical mask deviations (NB_SPREAD), at
+ * least RELIEF_MIN - under NB_MIN, which must tell any colour. */
+#define RELIEF_MIN 0.10
 #define TAU_PIN 0.25  /* a sample unlike the same place on the row's other pins */
 /* Bare pad beside a terminal narrower than this (mm, pad side to terminal
  * side) gives no look of its own: every sample blends mask and terminal. */
@@ -124,6 +128,7 @@ int aoi__frame_references(aoi_inspector *in, frame_refs *fr)
     in->tau_t = TAU_PIN;
     in->tau_d2 = dist2_above(in->tau);
     in->tau_t_d2 = dist2_above(in->tau_t);
+    in->relief_d2 = dist2_above(fmax(RELIEF_MIN, NB_SPREAD * fr->mask_spread));
 
     /* Body: the band deep inside the outline, pad and gap columns apart. */
     n = 0;

@@ -932,6 +932,18 @@ Test(inspect, grey_overhangs_by_their_relief, .timeout = 300)
     risen_and_films("AXT680124", 42200, &k14, (const int[2]){52, 0}, (const int[2]){50, 63});
 }
 
+/* The same on the hold-down pads, whose solder past the pad's outer end
+ * (0.09-0.14 mm) read 0.04 mm by its look in grey frames (boards 42102 and
+ * 112005 of the grey flux+excess sets of seeds 40000 and 110000, an 80-pin
+ * header at 10 and 6 um/px): the run whose brightness differs from the
+ * board beyond the pad's end (its far 0.06 mm) finds them. */
+Test(inspect, grey_holddown_overhangs_by_their_relief, .timeout = 300)
+{
+    const look k10 = {-1, -1, 1, 10, 90}, k6 = {-1, -1, 1, 6, 0};
+    risen_and_films("AXT680124", 42102, &k10, (const int[2]){84, 41}, (const int[2]){32, 0});
+    risen_and_films("AXT680124", 112005, &k6, (const int[2]){81, 0}, (const int[2]){61, 0});
+}
+
 /* Flux films in grey frames: only the darkening tells them, 0.06-0.1 in log
  * intensity on a lit terminal (under the colour frames' FLUX_SCORE), even
  * over the band while clean terminals match their neighbours within the

@@ -478,15 +478,40 @@ double aoi__holddown_overhang(aoi_inspector *in, const aoi_image *f, const aoi_p
     if (aoi__patch_sample(&in->hd, f, pose, in->rot, p->row, p->cx - p->w / 2, p->cx + p->w / 2,
                           outer, outer + 0.28, h, in->gain) < 0)
         return NAN;
-    for (int j = 1; j + 1 < in->hd.nu && nr < 256; j++) {
+    /* As the pins' overhang (aoi__overhang()), also by relief: a run from
+     * the pad's end whose brightness differs from the board beyond it -
+     * the median of the patch's far 0.06 mm, where that is the clean
+     * board - by the relief threshold.  (The four hold-down pads are no
+     * row to compare with.) */
+    float far[1024], ref = NAN;
+    int nf = 0, i0 = in->hd.nw - (int)ceil(0.06 / h);
+    for (int j = 0; j < in->hd.nu; j++)
+        for (int ii = i0 < 0 ? 0 : i0; ii < in->hd.nw && nf < 1024; ii++) {
+            const feat *x = patch_at(&in->hd, j, ii);
+            if (!isnan(x->L))
+                far[nf++] = x->L;
+        }
+    if (nf >= 8) {
+        ref = aoi__select_k(far, (size_t)nf, (size_t)nf / 2);
+        float dm = ref - in->ref[REF_MASK].L;
+        if (dm * dm >= in->relief_d2)
+            ref = NAN; /* no clean board there */
+    }
+    double rel[256];
+    for (int j = 1; j + 1 < in->hd.nu && nr < 256; j++, nr++) {
         double last = 0;
+        int look = 1;
+        relief_run rr = {-1, 0, 0};
         for (int ii = 0; ii < in->hd.nw; ii++) {
             const feat *x = patch_at(&in->hd, j, ii);
-            if (!solder_out(in, x, NULL))
+            if ((look = look && solder_out(in, x, NULL)))
+                last = ii * h;
+            float d = isnan(x->L) || isnan(ref) ? 0 : x->L - ref;
+            if (relief_step(&rr, ii, look || d * d >= in->relief_d2, h))
                 break;
-            last = ii * h;
         }
-        runs[nr++] = last;
+        runs[nr] = last;
+        rel[nr] = rr.last >= 0 && rr.ended ? rr.last * h : 0;
     }
-    return second_largest(runs, nr);
+    return fmax(second_largest(runs, nr), window_run(rel, nr, h));
 }

@@ -932,6 +932,33 @@ Test(inspect, grey_overhangs_by_their_relief, .timeout = 300)
     risen_and_films("AXT680124", 42200, &k14, (const int[2]){52, 0}, (const int[2]){50, 63});
 }
 
+/* The relief's threshold from the mask's brightness alone: in colour
+ * frames the mask's colour noise (JPEG's subsampled chroma) raised it over
+ * the relief of side overhangs under coaxial light on a black mask (board
+ * 71000 of `tools/eval-inspect.sh BUILD DIR 8 70000`, an 80-pin socket at
+ * 14 um/px: pins 22 and 62 measured 0.042 mm, found at 0.056).  No false
+ * excess call on the board. */
+Test(inspect, coaxial_black_overhangs_by_brightness, .timeout = 300)
+{
+    const look lk = {-1, -1, 0, 14, 180};
+    frame f;
+    aoi_result res;
+    make_stored(&f, "AXT580124", 71000,
+                1u << AOI_DEFECT_EXCESS_SOLDER | 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, &lk);
+    cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+    for (int q = 0; q < 2; q++) {
+        const aoi_defect want = {.type = AOI_DEFECT_EXCESS_SOLDER, .npins = 1, .pins = {q ? 62 : 22}};
+        cr_assert(has(&f.truth, &want), "pin %d's truth differs from the generated set's",
+                  want.pins[0]);
+        cr_expect(has(&res, &want), "pin %d's excess solder not found", want.pins[0]);
+    }
+    for (size_t k = 0; k < res.ndefects; k++)
+        cr_expect(res.defects[k].type != AOI_DEFECT_EXCESS_SOLDER || has(&f.truth, &res.defects[k]),
+                  "false excess solder on pin %d", res.defects[k].pins[0]);
+    aoi_result_clear(&res);
+    drop(&f);
+}
+
 /* The same on the hold-down pads, whose solder past the pad's outer end
  * (0.09-0.14 mm) read 0.04 mm by its look in grey frames (boards 42102 and
  * 112005 of the grey flux+excess sets of seeds 40000 and 110000, an 80-pin

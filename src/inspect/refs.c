@@ -14,8 +14,9 @@
 
 #define NB_SPREAD 3.0 /* "not board": this many typical mask deviations (at least NB_MIN) */
 /* A difference in brightness from the row's other pins that tells solder
- * (aoi__overhang()): this many typical mask deviations (NB_SPREAD), at
- * least RELIEF_MIN - under NB_MIN, which must tell any colour. */
+ * (aoi__overhang()): this many typical deviations of the mask's brightness
+ * (NB_SPREAD), at least RELIEF_MIN - under NB_MIN, which must tell any
+ * colour. */
 #define RELIEF_MIN 0.10
 #define TAU_PIN 0.25  /* a sample unlike the same place on the row's other pins */
 /* Bare pad beside a terminal narrower than this (mm, pad side to terminal
@@ -114,6 +115,7 @@ int aoi__frame_references(aoi_inspector *in, frame_refs *fr)
     if (n < 8)
         return aoi__error("inspect: too little board visible beside the pads");
     n = thin(buf, n);
+    float l_spread;
     in->ref[REF_MASK] = fr->ref[REF_MASK] = aoi__feat_median(buf, n);
     {
         float *d = malloc(n * sizeof *d);
@@ -122,13 +124,18 @@ int aoi__frame_references(aoi_inspector *in, frame_refs *fr)
         for (size_t i = 0; i < n; i++)
             d[i] = feat_dist(buf[i], fr->ref[REF_MASK]);
         fr->mask_spread = aoi__select_k(d, n, n * 9 / 10); /* 90th percentile */
+        /* The relief (aoi__overhang()) reads brightness alone: its noise
+         * is the brightness's (subsampled JPEG chroma adds to the other). */
+        for (size_t i = 0; i < n; i++)
+            d[i] = fabsf(buf[i].L - fr->ref[REF_MASK].L);
+        l_spread = aoi__select_k(d, n, n * 9 / 10);
         free(d);
     }
     in->tau = fmax(NB_MIN, NB_SPREAD * fr->mask_spread);
     in->tau_t = TAU_PIN;
     in->tau_d2 = dist2_above(in->tau);
     in->tau_t_d2 = dist2_above(in->tau_t);
-    in->relief_d2 = dist2_above(fmax(RELIEF_MIN, NB_SPREAD * fr->mask_spread));
+    in->relief_d2 = dist2_above(fmax(RELIEF_MIN, NB_SPREAD * l_spread));
 
     /* Body: the band deep inside the outline, pad and gap columns apart. */
     n = 0;

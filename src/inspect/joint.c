@@ -161,7 +161,7 @@ double aoi__overhang(aoi_inspector *in, int k, const int bridged[2], const int n
 {
     const aoi_pad *pads = aoi_part_pads(in->part), *p = &pads[k];
     const patch *s = strip_of(in, p->row);
-    double h = s->h, runs[256], rel[256], side = 0, toe, pu = in->pad_u, dt = 0;
+    double h = s->h, runs[256], rel[256] = {0}, side = 0, toe, pu = in->pad_u, dt = 0;
     int nr = 0, nrow = 0;
     /* How much further out this pin's terminal stands than the row's. */
     for (int i = 0; i < in->n; i++)
@@ -497,7 +497,7 @@ double aoi__holddown_overhang(aoi_inspector *in, const aoi_image *f, const aoi_p
         if (dm * dm >= in->relief_d2)
             ref = NAN; /* no clean board there */
     }
-    double rel[256];
+    double rel[256] = {0};
     for (int j = 1; j + 1 < in->hd.nu && nr < 256; j++, nr++) {
         double last = 0;
         int look = 1;

@@ -932,6 +932,33 @@ Test(inspect, grey_overhangs_by_their_relief, .timeout = 300)
     risen_and_films("AXT680124", 42200, &k14, (const int[2]){52, 0}, (const int[2]){50, 63});
 }
 
+/* A 10-pin socket whose body sits 0.19 mm off its pads along them (board
+ * 95103 of `tools/eval-inspect.sh BUILD DIR 8 95000`, 10 um/px, turned 90
+ * deg): every fit of the coarse candidates stopped 13-16 px toward the
+ * body, so all 14 offsets escaped and five pins were called excess solder
+ * by mistake.  A fit that is not convincing is tried again BODY_PULL_MM
+ * either side across the rows (register.c, body_pull()). */
+Test(inspect, a_body_off_its_pads_does_not_pull_the_pose, .timeout = 300)
+{
+    const look lk = {-1, -1, 0, 10, 90};
+    frame f;
+    aoi_result res;
+    make_stored(&f, "AXT510124", 95103,
+                1u << AOI_DEFECT_EXCESS_SOLDER | 1u << AOI_DEFECT_OFFSET, &lk);
+    cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+    double e = hypot(res.pose.x_px - f.truth.pose.x_px, res.pose.y_px - f.truth.pose.y_px);
+    cr_expect_lt(e, 1.0, "pose %.2f px off", e);
+    int offsets = 0;
+    for (size_t k = 0; k < res.ndefects; k++) {
+        offsets += res.defects[k].type == AOI_DEFECT_OFFSET;
+        cr_expect(has(&f.truth, &res.defects[k]), "false %s on pin %d",
+                  aoi_defect_name(res.defects[k].type), res.defects[k].pins[0]);
+    }
+    cr_expect_eq(offsets, 14, "%d of 14 offsets found", offsets);
+    aoi_result_clear(&res);
+    drop(&f);
+}
+
 /* The relief's threshold from the mask's brightness alone: in colour
  * frames the mask's colour noise (JPEG's subsampled chroma) raised it over
  * the relief of side overhangs under coaxial light on a black mask (board

@@ -918,7 +918,7 @@ Test(inspect, films_and_risen_joints_on_a_short_row, .timeout = 300)
  * of 0.07-0.1 mm is shaded within 0.1-0.3 in log intensity of the board,
  * brighter on a black mask (board 41404, pin 5), darker on a blue one
  * (41301, pin 10), under the 0.25 that tells solder by its look: 69 % of
- * the set's excess solder was found, 19 of 65 side overhangs.  A run from
+ * the set's excess solder was found, 25 of 65 side overhangs.  A run from
  * the pad's edge whose brightness differs from the row's other pins where
  * they show the clean board (by three mask deviations, 0.10 at least, over
  * 0.03 mm of neighbouring rows) is solder too.  Each board's flux films

@@ -511,7 +511,7 @@ double aoi__holddown_overhang(aoi_inspector *in, const aoi_image *f, const aoi_p
                 break;
         }
         runs[nr] = last;
-        rel[nr] = rr.last >= 0 && rr.ended ? rr.last * h : 0;
+        rel[nr] = fmax(0, relief_len(&rr, h) - h); /* runs here count from 0 */
     }
     return fmax(second_largest(runs, nr), window_run(rel, nr, h));
 }

@@ -627,20 +627,8 @@ static void body_pull(aoi_registrar *r, const aoi_image *frame, const fitted *do
         const candidate *from = &done[j].c;
         if (hypot(from->x - chosen.x, from->y - chosen.y) > SAME_PLACE_MM * 1000 / r->um)
             continue;
-        for (int side = -1; side <= 1; side += 2) {
-            double phi = (r->rot + from->th) * M_PI / 180, sc2;
-            candidate c2 = *from;
-            int in2;
-            c2.x -= side * px * sin(phi);
-            c2.y += side * px * cos(phi);
-            if (aoi__register_fine(r, frame, &c2, &sc2, &in2) < 0 ||
-                !(c2.score > best->c.score && c2.strict > best->c.strict))
-                continue;
-            if (getenv("AOI_REGISTER_DEBUG"))
-                fprintf(stderr, "  body pull: score %.3f/%.3f -> %.3f/%.3f at (%.2f, %.2f, %.3f)\n",
-                        best->c.score, best->c.strict, c2.score, c2.strict, c2.x, c2.y, c2.th);
-            best->c = c2, best->sc = sc2, best->in = in2;
-        }
+        for (int side = -1; side <= 1; side += 2)
+            try_moved(r, frame, from, 0, side * px, &best->c, &best->sc, &best->in);
     }
 }
 

@@ -393,6 +393,14 @@ static int measure_pins(aoi_inspector *in, const aoi_image *frame, pass *ps)
         if (aoi__row_template(in, r) < 0 || aoi__terminal_template(in, r) < 0 ||
             aoi__flux_threshold(in, r) < 0)
             return -1;
+        /* The row's mean terminal offset along the pads (overhang beyond
+         * the toe is also read where each pin's terminal stands). */
+        double row_dy = 0;
+        int ndy = 0;
+        for (int k = 0; k < in->n; k++)
+            if (pads[k].row == r && isfinite(in->joints[k].offset_y_mm))
+                row_dy += in->joints[k].offset_y_mm, ndy++;
+        row_dy = ndy ? row_dy / ndy : NAN;
         for (int k = 0; k < in->n; k++) {
             if (pads[k].row != r)
                 continue;
@@ -414,7 +422,7 @@ static int measure_pins(aoi_inspector *in, const aoi_image *frame, pass *ps)
                       near[2] = {up ? hl : hn, up ? hn : hl};
             j->solder_area_mm2 = aoi__solder_area(in, k);
             j->side_wet = aoi__side_wet(in, k);
-            j->overhang_mm = aoi__overhang(in, k, sides, near);
+            j->overhang_mm = aoi__overhang(in, k, sides, near, row_dy);
             j->solder_to_body_mm = aoi__solder_to_body(in, k);
             if (aoi__flux_cover(in, k, &j->flux_cover) < 0 ||
                 aoi__toe_measures(in, k, &j->toe_relief, &j->toe_wet) < 0)

@@ -45,7 +45,7 @@ struct aoi_inspector {
     size_t bufcap;
     feat *tpl; /* row template (pad-relative), computed where read */
     size_t tplcap;
-    unsigned char *tpl_done; /* per template position: computed */
+    unsigned char *tpl_done; /* per template position: 0 not computed, 1 L only, 2 all */
     size_t tpl_donecap;
     int *tpl_cols; /* per row pin and template column: strip column (-1: none) */
     size_t tpl_colscap;
@@ -172,6 +172,8 @@ double aoi__pads_shift(aoi_inspector *in, double dx, int nhd);
 int aoi__row_template(aoi_inspector *in, int row);
 /* The row template at pad-relative (a, w); NULL outside it. */
 const feat *aoi__tpl_get(aoi_inspector *in, double a, double w);
+/* Its brightness (L) alone, NAN outside it: the same value, cheaper. */
+float aoi__tpl_L(aoi_inspector *in, double a, double w);
 /* Starts the terminal template of row (terminal-relative); -1: out of memory. */
 int aoi__terminal_template(aoi_inspector *in, int row);
 /* The terminal template at (j, i); NULL outside it or where under 3 show.
@@ -181,8 +183,11 @@ const feat *aoi__ttpl_get(aoi_inspector *in, int j, int i, int *solder);
 
 /* --- joint.c: per-pin solder measures --------------------------------------- */
 
-/* Overhang beyond the toe and beside the pad (mm). */
-double aoi__overhang(aoi_inspector *in, int k, const int bridged[2], const int neighbour[2]);
+/* Overhang beyond the toe and beside the pad (mm); row_dy: the mean
+ * terminal offset along the pads (offset_y_mm) of the pin's row, NAN if
+ * none was measured. */
+double aoi__overhang(aoi_inspector *in, int k, const int bridged[2], const int neighbour[2],
+                     double row_dy);
 /* Bound on the solder's distance from the body on a squeezed land (mm);
  * INFINITY elsewhere. */
 double aoi__squeezed_bound(const aoi_inspector *in, int k, double toward);

@@ -83,13 +83,13 @@ static int unlike_row(aoi_inspector *in, const feat *x, double a, double w, int 
     for (int i = 0; i <= 2 * n; i++) {
         const int d = i & 1 ? (i + 1) / 2 : -i / 2; /* 0, 1, -1, 2, -2, ... */
         const double ad = a + dw * d * h, wd = w + da * d * h;
-        const feat *t0 = aoi__tpl_get(in, ad, wd);
-        if (!t0 || isnan(t0->L))
+        const float l0 = aoi__tpl_L(in, ad, wd);
+        if (isnan(l0))
             continue;
         for (int e = -1; e <= 1; e += 2) {
-            const feat *t1 = aoi__tpl_get(in, ad + e * da * h, wd + e * dw * h);
-            float mid = t1 && !isnan(t1->L) ? (t0->L + t1->L) / 2 : t0->L;
-            float lo = minf(t0->L, mid), hi = maxf(t0->L, mid);
+            const float l1 = aoi__tpl_L(in, ad + e * da * h, wd + e * dw * h);
+            float mid = !isnan(l1) ? (l0 + l1) / 2 : l0;
+            float lo = minf(l0, mid), hi = maxf(l0, mid);
             float dl = x->L < lo ? lo - x->L : x->L > hi ? x->L - hi : 0;
             if (dl * dl < in->relief_d2)
                 return 0;
@@ -157,19 +157,16 @@ static double window_run(const double *v, int n, double h)
  * (neighbour[], the same sides, says where the row has a pad): a run there
  * is overhang however far it reaches (a ring-lit side overhang of 0.08 mm
  * blurs past half the pitch). */
-double aoi__overhang(aoi_inspector *in, int k, const int bridged[2], const int neighbour[2])
+double aoi__overhang(aoi_inspector *in, int k, const int bridged[2], const int neighbour[2],
+                     double row_dy)
 {
-    const aoi_pad *pads = aoi_part_pads(in->part), *p = &pads[k];
+    const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
-    double h = s->h, runs[256], rel[256] = {0}, side = 0, toe, pu = in->pad_u, dt = 0;
-    int nr = 0, nrow = 0;
+    double h = s->h, runs[256], rel[256] = {0}, side = 0, toe, pu = in->pad_u;
+    int nr = 0;
     /* How much further out this pin's terminal stands than the row's. */
-    for (int i = 0; i < in->n; i++)
-        if (pads[i].row == p->row && isfinite(in->joints[i].offset_y_mm))
-            dt += in->joints[i].offset_y_mm, nrow++;
-    dt = nrow && isfinite(in->joints[k].offset_y_mm)
-             ? p->row * (in->joints[k].offset_y_mm - dt / nrow)
-             : 0;
+    const double oy = in->joints[k].offset_y_mm,
+                 dt = isfinite(row_dy) && isfinite(oy) ? p->row * (oy - row_dy) : 0;
     /* Toe: columns across the pad (where the pads lie, pu along the rows). */
     for (double a = -in->hw + h; a <= in->hw - h + 1e-9 && nr < 256; a += h, nr++) {
         double last = in->toe;

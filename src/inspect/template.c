@@ -56,23 +56,33 @@ int aoi__row_template(aoi_inspector *in, int row)
     return 0;
 }
 
-/* The row template at (a, w), computed on first use; NULL outside it. */
-const feat *aoi__tpl_get(aoi_inspector *in, double a, double w)
+/* The row template's place at (a, w): its index, -1 outside. */
+static long tpl_index(const aoi_inspector *in, double a, double w)
 {
     const patch *s = strip_of(in, in->tpl_row);
     int j = (int)lround((a - in->tpl_a0) / s->h);
     int i = (int)lround((w - in->tpl_w0) / s->h);
     if (j < 0 || i < 0 || j >= in->tpl_nu || i >= in->tpl_nw)
-        return NULL;
-    size_t at = (size_t)i * (size_t)in->tpl_nu + (size_t)j;
+        return -1;
+    return (long)i * in->tpl_nu + j;
+}
+
+/* Computes the template at place 'at' (row i of the strip, column j of
+ * the template): the brightness median alone (TPL_L) or all three
+ * channels (TPL_ALL); in->tpl_done[at] says how far it is done.  A median
+ * is the same whichever is asked first. */
+enum { TPL_NONE, TPL_L, TPL_ALL };
+static void tpl_fill(aoi_inspector *in, long at, int need)
+{
+    const patch *s = strip_of(in, in->tpl_row);
+    const int i = (int)(at / in->tpl_nu), j = (int)(at % in->tpl_nu);
     feat *t = &in->tpl[at];
-    if (in->tpl_done[at])
-        return t;
-    in->tpl_done[at] = 1;
-    *t = (feat){NAN, 0, 0};
+    if (in->tpl_done[at] == TPL_NONE)
+        *t = (feat){NAN, 0, 0};
+    in->tpl_done[at] = (unsigned char)need;
     if (i < in->tpl_i0 || in->tpl_npins < 3)
-        return t;
-    /* The three channels of this position over the row's pins. */
+        return;
+    /* The channels of this position over the row's pins. */
     int np = 0, n = in->tpl_npins;
     float *cl = in->tpl_chan, *cr = cl + n, *cg = cr + n;
     for (int k = 0; k < n; k++) {
@@ -82,14 +92,40 @@ const feat *aoi__tpl_get(aoi_inspector *in, double a, double w)
         const feat *x = patch_at(s, c, i);
         if (isnan(x->L))
             continue;
-        cl[np] = x->L, cr[np] = x->cr, cg[np] = x->cg;
+        cl[np] = x->L;
+        if (need == TPL_ALL)
+            cr[np] = x->cr, cg[np] = x->cg;
         np++;
     }
-    size_t m = (size_t)np;
-    if (np >= 3)
-        *t = (feat){aoi__select_k(cl, m, m / 2), aoi__select_k(cr, m, m / 2),
-                    aoi__select_k(cg, m, m / 2)};
-    return t;
+    if (np < 3)
+        return;
+    const size_t m = (size_t)np;
+    if (isnan(t->L))
+        t->L = aoi__select_k(cl, m, m / 2);
+    if (need == TPL_ALL)
+        t->cr = aoi__select_k(cr, m, m / 2), t->cg = aoi__select_k(cg, m, m / 2);
+}
+
+/* The row template at (a, w), computed on first use; NULL outside it. */
+const feat *aoi__tpl_get(aoi_inspector *in, double a, double w)
+{
+    const long at = tpl_index(in, a, w);
+    if (at < 0)
+        return NULL;
+    if (in->tpl_done[at] != TPL_ALL)
+        tpl_fill(in, at, TPL_ALL);
+    return &in->tpl[at];
+}
+
+/* Its brightness alone (NAN where the template is not there). */
+float aoi__tpl_L(aoi_inspector *in, double a, double w)
+{
+    const long at = tpl_index(in, a, w);
+    if (at < 0)
+        return NAN;
+    if (in->tpl_done[at] == TPL_NONE)
+        tpl_fill(in, at, TPL_L);
+    return in->tpl[at].L;
 }
 
 /* Median of each row's terminals at each terminal-relative position

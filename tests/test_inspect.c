@@ -950,28 +950,45 @@ static void expect_only_true_calls(const frame *f, const aoi_result *res, int t)
                   res->defects[k].pins[0]);
 }
 
-/* A 10-pin socket whose body sits 0.19 mm off its pads along them (board
- * 95103 of `tools/eval-inspect.sh BUILD DIR 8 95000`, 10 um/px, turned 90
- * deg): every fit of the coarse candidates stopped 13-16 px toward the
- * body, so all 14 offsets escaped and five pins were called excess solder
- * by mistake.  A fit that is not convincing is tried again BODY_PULL_MM
- * either side across the rows (register.c, body_pull()). */
+/* 10-pin sockets whose bodies sit 0.19-0.2 mm off their pads along them
+ * (boards 95103 and 20101 of `tools/eval-inspect.sh BUILD DIR 8 95000`
+ * and `... 8 20000`, 10 um/px, turned 90 deg).  On 95103 every fit of the
+ * coarse candidates stopped 13-16 px toward the body, so all 14 offsets
+ * escaped and five pins were called excess solder by mistake: a fit that
+ * is not convincing is tried again BODY_PULL_MM either side across the
+ * rows (register.c, body_pull()).  On 20101 the refit on the true pose
+ * was better by the choosing score but 0.03 lower by the strict one (the
+ * body hides other sides there), and the pose stayed 14 px off: a refit
+ * is also taken when it explains far more of the edges no body can hide. */
 Test(inspect, a_body_off_its_pads_does_not_pull_the_pose, .timeout = 300)
 {
+    static const struct {
+        uint64_t seed;
+        unsigned defects;
+    } boards[] = {
+        {95103, 1u << AOI_DEFECT_EXCESS_SOLDER | 1u << AOI_DEFECT_OFFSET},
+        {20101, 1u << AOI_DEFECT_OFFSET},
+    };
     const look lk = {-1, -1, 0, 10, 90};
-    frame f;
-    aoi_result res;
-    inspect_stored(&f, &res, "AXT510124", 95103,
-                   1u << AOI_DEFECT_EXCESS_SOLDER | 1u << AOI_DEFECT_OFFSET, &lk);
-    double e = hypot(res.pose.x_px - f.truth.pose.x_px, res.pose.y_px - f.truth.pose.y_px);
-    cr_expect_lt(e, 1.0, "pose %.2f px off", e);
-    int offsets = 0;
-    for (size_t k = 0; k < res.ndefects; k++)
-        offsets += res.defects[k].type == AOI_DEFECT_OFFSET;
-    cr_expect_eq(offsets, 14, "%d of 14 offsets found", offsets);
-    expect_only_true_calls(&f, &res, -1);
-    aoi_result_clear(&res);
-    drop(&f);
+    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+        frame f;
+        aoi_result res;
+        inspect_stored(&f, &res, "AXT510124", boards[b].seed, boards[b].defects, &lk);
+        double e = hypot(res.pose.x_px - f.truth.pose.x_px, res.pose.y_px - f.truth.pose.y_px);
+        cr_expect_lt(e, 1.0, "board %d: pose %.2f px off", (int)boards[b].seed, e);
+        int offsets = 0, want = 0;
+        for (size_t k = 0; k < res.ndefects; k++)
+            offsets += res.defects[k].type == AOI_DEFECT_OFFSET;
+        for (size_t k = 0; k < f.truth.ndefects; k++)
+            want += f.truth.defects[k].type == AOI_DEFECT_OFFSET;
+        cr_expect_eq(want, 14, "board %d: the truth has %d offsets, not 14", (int)boards[b].seed,
+                     want);
+        cr_expect_eq(offsets, want, "board %d: %d of %d offsets found", (int)boards[b].seed,
+                     offsets, want);
+        expect_only_true_calls(&f, &res, -1);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
 }
 
 /* The relief's threshold from the mask's brightness alone: in colour

@@ -231,18 +231,27 @@ static int keep_if_better(int rc, const candidate *c2, double sc2, int in2, doub
     return 1;
 }
 
-/* Fits again from `from` moved du px along the rows and dv across them;
- * kept when better by both scores (sliding can trade sides hidden by a
- * shifted body for toes, which the choosing score alone would take). */
+/* Fits again from `from` moved du px along the rows and dv across them
+ * into *c2 (its scale, inliers); the fine fit's return. */
+static int fit_moved(aoi_registrar *r, const aoi_image *frame, const candidate *from, double du,
+                     double dv, candidate *c2, double *sc2, int *in2)
+{
+    double phi = (r->rot + from->th) * M_PI / 180;
+    *c2 = *from;
+    c2->x += du * cos(phi) - dv * sin(phi);
+    c2->y += du * sin(phi) + dv * cos(phi);
+    return aoi__register_fine(r, frame, c2, sc2, in2);
+}
+
+/* fit_moved(), kept when better by both scores (sliding can trade sides
+ * hidden by a shifted body for toes, which the choosing score alone would
+ * take). */
 static void try_moved(aoi_registrar *r, const aoi_image *frame, const candidate *from, double du,
                       double dv, candidate *c, double *scale, int *inl)
 {
-    double phi = (r->rot + from->th) * M_PI / 180, sc2;
-    candidate c2 = *from;
-    int in2, rc;
-    c2.x += du * cos(phi) - dv * sin(phi);
-    c2.y += du * sin(phi) + dv * cos(phi);
-    rc = aoi__register_fine(r, frame, &c2, &sc2, &in2);
+    candidate c2;
+    double sc2;
+    int in2, rc = fit_moved(r, frame, from, du, dv, &c2, &sc2, &in2);
     keep_if_better(rc, &c2, sc2, in2, 0, c, scale, inl, du != 0 ? "moved along" : "moved across");
 }
 
@@ -607,15 +616,39 @@ keep:
  * (mm): 0.13-0.16 on a 10-pin socket 0.19 off (boards 20101 and 95103 of
  * tools/eval-inspect.sh), beyond the fine fit's search windows. */
 #define BODY_PULL_MM 0.14
+/* A fit moved across the rows is also taken when it explains this much
+ * more of the edges no body can hide (toes, outer sides) at a strict
+ * share lower by at most BODY_PULL_SLACK: the strict share counts the
+ * sides a body off its pads hides as misses of the true pose, where a fit
+ * pulled toward the body explains them by the body's and the terminals'
+ * edges.  Board 20101: the true pose explains 0.86 of those edges against
+ * the pulled fit's 0.56, its strict share is 0.03 lower. */
+#define BODY_PULL_GAIN 0.2
+#define BODY_PULL_SLACK 0.05
+
+/* The share of the edges no body can hide: the choosing score is its mean
+ * with the strict share. */
+static double certain_share(const candidate *c)
+{
+    return 2 * c->score - c->strict;
+}
+
+/* Whether c2, a fit moved across the rows, is better than c: by both
+ * scores, or by BODY_PULL_GAIN in the edges no body can hide. */
+static int pulled_better(const candidate *c2, const candidate *c)
+{
+    return (c2->score > c->score && c2->strict > c->strict) ||
+           (certain_share(c2) >= certain_share(c) + BODY_PULL_GAIN &&
+            c2->strict >= c->strict - BODY_PULL_SLACK);
+}
+
 /* On a part with short rows (where the body outweighs the pads' edges),
  * a chosen fit that is not convincing, and every other fit at its place
  * (their rotations differ), fitted again BODY_PULL_MM either side across
- * the rows; taken when better by both scores.  (A slack of 0.05 on the
- * strict score also brought board 20101 back, whose true pose hides other
- * edges than the pulled one, but moved a right fit of eval_register's
- * frame 62 by 14 px.)  (Longer parts are left alone: on a 40-pin header's frame
- * showing an 80-pin one, a pulled fit of the 40-pin pattern over half the
- * rows rose to a confident 0.66 - eval_notfound 40.) */
+ * the rows; taken when pulled_better().  (Longer parts are left alone: on
+ * a 40-pin header's frame showing an 80-pin one, a pulled fit of the
+ * 40-pin pattern over half the rows rose to a confident 0.66 -
+ * eval_notfound 40.) */
 static void body_pull(aoi_registrar *r, const aoi_image *frame, const fitted *done, int ndone,
                       fitted *best)
 {
@@ -627,8 +660,18 @@ static void body_pull(aoi_registrar *r, const aoi_image *frame, const fitted *do
         const candidate *from = &done[j].c;
         if (hypot(from->x - chosen.x, from->y - chosen.y) > SAME_PLACE_MM * 1000 / r->um)
             continue;
-        for (int side = -1; side <= 1; side += 2)
-            try_moved(r, frame, from, 0, side * px, &best->c, &best->sc, &best->in);
+        for (int side = -1; side <= 1; side += 2) {
+            candidate c2;
+            double sc2;
+            int in2;
+            if (fit_moved(r, frame, from, 0, side * px, &c2, &sc2, &in2) != 0 ||
+                !pulled_better(&c2, &best->c))
+                continue;
+            if (getenv("AOI_REGISTER_DEBUG"))
+                fprintf(stderr, "  body pull: score %.3f/%.3f -> %.3f/%.3f at (%.2f, %.2f, %.3f)\n",
+                        best->c.score, best->c.strict, c2.score, c2.strict, c2.x, c2.y, c2.th);
+            best->c = c2, best->sc = sc2, best->in = in2;
+        }
     }
 }
 

@@ -950,27 +950,34 @@ static void expect_only_true_calls(const frame *f, const aoi_result *res, int t)
                   res->defects[k].pins[0]);
 }
 
-/* 10-pin sockets whose bodies sit 0.19-0.2 mm off their pads along them
- * (boards 95103 and 20101 of `tools/eval-inspect.sh BUILD DIR 8 95000`
- * and `... 8 20000`, 10 um/px, turned 90 deg).  On 95103 every fit of the
- * coarse candidates stopped 13-16 px toward the body, so all 14 offsets
- * escaped and five pins were called excess solder by mistake: a fit that
- * is not convincing is tried again BODY_PULL_MM either side across the
- * rows (register.c, body_pull()).  On 20101 the refit on the true pose
+/* 10-pin sockets whose bodies sit 0.19-0.2 mm off their pads along them.
+ * Board 95103 of `tools/eval-inspect.sh BUILD DIR 8 95000` (10 um/px,
+ * turned 90 deg): every fit of the coarse candidates stopped 13-16 px
+ * toward the body, so all 14 offsets escaped and five pins were called
+ * excess solder by mistake; a fit that is not convincing is tried again
+ * BODY_PULL_MM either side across the rows (register.c, body_pull()).
+ * Board 20101 (`... 8 20000`, the same look): the refit on the true pose
  * was better by the choosing score but 0.03 lower by the strict one (the
- * body hides other sides there), and the pose stayed 14 px off: a refit
- * is also taken when it explains far more of the edges no body can hide. */
+ * body hides other sides there), and the pose stayed 14 px off; a refit
+ * is also taken when it explains far more of the edges no body can hide.
+ * Boards 30247 and 30263 of `tools/eval-offset.sh` (10 um/px at 180 deg,
+ * 20 um/px at 0 deg, with bridges): 0.054 lower by the strict share, and
+ * at 20 um/px a pull of 7 px, once left to the 5 px nudge across. */
 Test(inspect, a_body_off_its_pads_does_not_pull_the_pose, .timeout = 300)
 {
     static const struct {
         uint64_t seed;
         unsigned defects;
+        double um;
+        int rotation;
     } boards[] = {
-        {95103, 1u << AOI_DEFECT_EXCESS_SOLDER | 1u << AOI_DEFECT_OFFSET},
-        {20101, 1u << AOI_DEFECT_OFFSET},
+        {95103, 1u << AOI_DEFECT_EXCESS_SOLDER | 1u << AOI_DEFECT_OFFSET, 10, 90},
+        {20101, 1u << AOI_DEFECT_OFFSET, 10, 90},
+        {30247, 1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET, 10, 180},
+        {30263, 1u << AOI_DEFECT_BRIDGE | 1u << AOI_DEFECT_OFFSET, 20, 0},
     };
-    const look lk = {-1, -1, 0, 10, 90};
     for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+        const look lk = {-1, -1, 0, boards[b].um, boards[b].rotation};
         frame f;
         aoi_result res;
         inspect_stored(&f, &res, "AXT510124", boards[b].seed, boards[b].defects, &lk);

@@ -117,9 +117,20 @@ static int body_across(const aoi_registrar *r, const sampler *s, const frame_xf 
         }
         if (!ok)
             continue;
+        int bi = -1;
         for (int i = g; i + g < nv; i++)
             if (prof[i - g] - prof[i + g] > best)
-                best = prof[i - g] - prof[i + g], bv = y1 - reach + i * dv;
+                best = prof[i - g] - prof[i + g], bi = i;
+        if (bi >= 0) {
+            /* To a fraction of a sample: the vertex of the parabola through
+             * the drops at bi and its neighbours (the edges' slopes come
+             * from four gaps on the short parts, where whole samples put
+             * a tilt of one sample over the gaps' span). */
+            double d0 = bi - 1 >= g ? prof[bi - 1 - g] - prof[bi - 1 + g] : best,
+                   d2 = bi + 1 + g < nv ? prof[bi + 1 - g] - prof[bi + 1 + g] : best,
+                   den = d0 - 2 * best + d2, f = den < 0 ? 0.5 * (d0 - d2) / den : 0;
+            bv = y1 - reach + (bi + fmax(-0.5, fmin(0.5, f))) * dv;
+        }
         if (isfinite(bv)) {
             gu[side][ng[side]] = u;
             gv[side][ng[side]++] = bv;
@@ -145,9 +156,17 @@ static int body_across(const aoi_registrar *r, const sampler *s, const frame_xf 
         if (in < 0.6 * m)
             return -1;
     }
-    /* One rigid body: a body width apart, parallel, moved one way. */
+    /* One rigid body: a body width apart, parallel where the gaps measure
+     * it (over the gaps' span: on a 10-pin part four gaps span 1.2 mm of
+     * a 4.5 mm footprint, and half a sample of an edge's place there is
+     * a tilt that the footprint's ends would multiply by four), moved one
+     * way. */
+    double ulo = INFINITY, uhi = -INFINITY;
+    for (int side = 0; side < 2; side++)
+        for (int i = 0; i < ng[side]; i++)
+            ulo = fmin(ulo, gu[side][i]), uhi = fmax(uhi, gu[side][i]);
     double d = (a[1] - a[0]) / 2;
-    if (fabs(a[0] + a[1] - 2 * y1) > ACROSS_WIDTH_TOL || fabs(b[0] + b[1]) * r->half_len > 0.02 ||
+    if (fabs(a[0] + a[1] - 2 * y1) > ACROSS_WIDTH_TOL || fabs(b[0] + b[1]) * (uhi - ulo) / 2 > 0.02 ||
         fabs(d) < ACROSS_MIN_SHIFT || fabs(d) > BODY_SHIFT_MM + 0.03)
         return -1;
     return 0;

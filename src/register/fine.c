@@ -98,7 +98,7 @@ static int body_across(const aoi_registrar *r, const sampler *s, const frame_xf 
     int nv = (int)(2 * reach / dv) + 1, g = (int)ceil(1.0 / (k * dv));
     static _Thread_local double gu[2][ACROSS_GAPS_MAX], gv[2][ACROSS_GAPS_MAX];
     static _Thread_local double sl[ACROSS_GAPS_MAX * ACROSS_GAPS_MAX / 2], prof[1024];
-    int ng[2] = {0, 0};
+    int ng[2] = {0, 0}, gaps[2] = {0, 0};
     if (nv > 1024 || nv < 4 * g + 2)
         return -1;
     for (int q = 0; q + 2 < n; q++) {
@@ -106,6 +106,7 @@ static int body_across(const aoi_registrar *r, const sampler *s, const frame_xf 
         int side = p->row > 0;
         if (o->row != p->row || ng[side] >= ACROSS_GAPS_MAX)
             continue;
+        gaps[side]++;
         double u = (p->cx + o->cx) / 2, best = 4 * MIN_STRENGTH, bv = NAN;
         int ok = 1;
         for (int i = 0; i < nv && ok; i++) {
@@ -138,7 +139,9 @@ static int body_across(const aoi_registrar *r, const sampler *s, const frame_xf 
     }
     for (int side = 0; side < 2; side++) {
         int m = ng[side], ns = 0, in = 0;
-        if (m < 4)
+        /* Four gaps at least, or all but one of a short row's four (a
+         * gap's edge can be blurred under the strongest-drop floor). */
+        if (m < 4 && !(m == 3 && gaps[side] == 4))
             return -1;
         for (int i = 0; i < m; i++)
             for (int j = i + 1; j < m; j++)

@@ -169,8 +169,9 @@ static int body_across(const aoi_registrar *r, const sampler *s, const frame_xf 
         for (int i = 0; i < ng[side]; i++)
             ulo = fmin(ulo, gu[side][i]), uhi = fmax(uhi, gu[side][i]);
     double d = (a[1] - a[0]) / 2;
-    if (fabs(a[0] + a[1] - 2 * y1) > ACROSS_WIDTH_TOL || fabs(b[0] + b[1]) * (uhi - ulo) / 2 > 0.02 ||
-        fabs(d) < ACROSS_MIN_SHIFT || fabs(d) > BODY_SHIFT_MM + 0.03)
+    if (fabs(a[0] + a[1] - 2 * y1) > ACROSS_WIDTH_TOL ||
+        fabs(b[0] + b[1]) * (uhi - ulo) / 2 > 0.02 || fabs(d) < ACROSS_MIN_SHIFT ||
+        fabs(d) > BODY_SHIFT_MM + 0.03)
         return -1;
     return 0;
 }

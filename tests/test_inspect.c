@@ -998,6 +998,41 @@ Test(inspect, a_body_off_its_pads_does_not_pull_the_pose, .timeout = 300)
     }
 }
 
+/* Good boards whose toe zone lost the solder look (the tiered RGB light
+ * colours a fillet's slopes) at one pin, which the dry-toe rule called
+ * insufficient: boards 90707 and 95300 of `tools/eval-inspect.sh BUILD DIR
+ * 8 90000` and `... 8 95000` (a 40-pin socket at 20 um/px, pin 33; a
+ * 10-pin socket at 20 um/px under coaxial light, pin 9) and 96005 (an
+ * 80-pin socket at 14 um/px, pin 2).  Their joints' wetted areas are 0.74
+ * to 0.82 of the nominal, where a toe without its fillet leaves less: the
+ * dry toe now needs the area below dry_toe_area_ratio too. */
+Test(inspect, a_dry_looking_toe_with_its_solder_is_good, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+        double um;
+        int rotation;
+    } boards[] = {
+        {"AXT540124", 90707, 20, 270},
+        {"AXT510124", 95300, 20, 270},
+        {"AXT580124", 96005, 14, 180},
+    };
+    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+        const look lk = {-1, -1, 0, boards[b].um, boards[b].rotation};
+        frame f;
+        aoi_result res;
+        inspect_stored(&f, &res, boards[b].part, boards[b].seed, 0, &lk);
+        cr_assert_eq(f.truth.ndefects, 0, "board %d is not a good one", (int)boards[b].seed);
+        cr_expect_eq(res.ndefects, 0, "board %d: %zu calls, first %s at pin %d",
+                     (int)boards[b].seed, res.ndefects,
+                     res.ndefects ? aoi_defect_name(res.defects[0].type) : "-",
+                     res.ndefects ? res.defects[0].pins[0] : 0);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
 /* The relief's threshold from the mask's brightness alone: in colour
  * frames the mask's colour noise (JPEG's subsampled chroma) raised it over
  * the relief of side overhangs under coaxial light on a black mask (board

@@ -37,6 +37,7 @@ typedef struct {
     double toe_wet_drop;       /* dry toe: toe zone's wetted share this far below the row's ... */
     double toe_wet_mads;       /* ... and this many of the row's deviations (MAD) below it ... */
     double dry_toe_relief_ratio; /* ... and its toe relief below this share of the row's */
+    double dry_toe_area_ratio; /* ... and its wetted area below this share of the nominal */
     double covered_wet_sum;    /* toe covered by the terminal: insufficient only with the toe
                                   zone's and the side zone's wetted shares, each over its
                                   row's median, summing below this */

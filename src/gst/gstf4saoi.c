@@ -29,7 +29,7 @@ GST_DEBUG_CATEGORY_STATIC(f4saoi_debug);
 G_DECLARE_FINAL_TYPE(GstF4saoi, gst_f4saoi, GST, F4SAOI, GstVideoFilter)
 
 #define RESULT_META "F4saoiResultMeta"
-#define N_THRESHOLDS 16
+#define N_THRESHOLDS 17
 
 struct _GstF4saoi {
     GstVideoFilter parent;
@@ -84,6 +84,7 @@ static const char *const th_blurb[N_THRESHOLDS] = {
     "Insufficient solder (dry toe): toe wetted share this far below the row's",
     "Insufficient solder (dry toe): ... and this many row MADs below it",
     "Insufficient solder (dry toe): ... and toe relief below this share of the row's",
+    "Insufficient solder (dry toe): ... and the wetted area below this share of nominal",
     "Insufficient solder: where the terminal covers the toe zone, a call needs the toe zone's and "
     "the pad beside the tip's wetted shares, each over its row's median, to sum below this",
     "Offset: terminal off the pad centre across the pad (mm)",

@@ -501,7 +501,7 @@ static int insufficient(const aoi_inspector *in, const pass *ps, int i)
      * (bare pad where the fillet should be) and less relief too. */
     double drop = ps->wmed[p->row > 0] - j->toe_wet;
     no_toe |= drop >= in->th.toe_wet_drop && drop >= in->th.toe_wet_mads * ps->wmad[p->row > 0] &&
-              j->toe_ratio < in->th.dry_toe_relief_ratio;
+              j->toe_ratio < in->th.dry_toe_relief_ratio && ratio < in->th.dry_toe_area_ratio;
     int starved = ratio < in->th.insufficient_ratio && !(j->toe_ratio >= in->th.area_confirm_ratio);
     /* Where the terminal's tip, with the body edge measured, comes
      * within TOE_ROOM of the pad's outer end (a connector sitting toward

@@ -212,14 +212,11 @@ static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best
  * and the refit still taken (see scale_from_sides()). */
 #define SIDES_SCALE_SLACK 0.05
 
-/* c2 (fitted: rc, its scale and inliers) replaces *c when better by both
- * the choosing and the strict score, or, with slack > 0, when lower by
- * neither by more than slack.  Returns whether it did. */
-static int keep_if_better(int rc, const candidate *c2, double sc2, int in2, double slack,
-                          candidate *c, double *scale, int *inl, const char *what)
+/* c2 (fitted: rc, its scale and inliers) replaces *c when it fitted and
+ * is better (the caller's test).  Returns whether it did. */
+static int take_if(int rc, int better, const candidate *c2, double sc2, int in2, candidate *c,
+                   double *scale, int *inl, const char *what)
 {
-    int better = slack > 0 ? c2->score >= c->score - slack && c2->strict >= c->strict - slack
-                           : c2->score > c->score && c2->strict > c->strict;
     if (rc != 0 || !better)
         return 0;
     if (getenv("AOI_REGISTER_DEBUG"))
@@ -229,6 +226,16 @@ static int keep_if_better(int rc, const candidate *c2, double sc2, int in2, doub
     *scale = sc2;
     *inl = in2;
     return 1;
+}
+
+/* take_if() c2 when better by both the choosing and the strict score, or,
+ * with slack > 0, when lower by neither by more than slack. */
+static int keep_if_better(int rc, const candidate *c2, double sc2, int in2, double slack,
+                          candidate *c, double *scale, int *inl, const char *what)
+{
+    int better = slack > 0 ? c2->score >= c->score - slack && c2->strict >= c->strict - slack
+                           : c2->score > c->score && c2->strict > c->strict;
+    return take_if(rc, better, c2, sc2, in2, c, scale, inl, what);
 }
 
 /* Fits again from `from` moved du px along the rows and dv across them
@@ -669,14 +676,9 @@ static void body_pull(aoi_registrar *r, const aoi_image *frame, const fitted *do
         for (int side = -1; side <= 1; side += 2) {
             candidate c2;
             double sc2;
-            int in2;
-            if (fit_moved(r, frame, from, 0, side * px, &c2, &sc2, &in2) != 0 ||
-                !pulled_better(&c2, &best->c))
-                continue;
-            if (getenv("AOI_REGISTER_DEBUG"))
-                fprintf(stderr, "  body pull: score %.3f/%.3f -> %.3f/%.3f at (%.2f, %.2f, %.3f)\n",
-                        best->c.score, best->c.strict, c2.score, c2.strict, c2.x, c2.y, c2.th);
-            best->c = c2, best->sc = sc2, best->in = in2;
+            int in2, rc = fit_moved(r, frame, from, 0, side * px, &c2, &sc2, &in2);
+            take_if(rc, rc == 0 && pulled_better(&c2, &best->c), &c2, sc2, in2, &best->c,
+                    &best->sc, &best->in, "body pull");
         }
     }
 }

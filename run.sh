@@ -2,7 +2,8 @@
 # run.sh - install what is missing, build, and run f4saoi's main job or its tests.
 #
 #   ./run.sh demo    install + build + inspect the bundled samples/ (records, overlays, score)
-#   ./run.sh test    install + build + the whole test suite (normal, ASan+UBSan)
+#   ./run.sh test    install + build + the whole test suite (normal, scalar, ASan+UBSan;
+#                    a build without OpenCV and GStreamer)
 #   ./run.sh build   install + build only
 #   ./run.sh bench   install + build (release) + benchmarks
 #
@@ -118,8 +119,12 @@ for l in open(sys.argv[1]):
     build build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
     meson test -C build-sanitize --setup=sanitize --print-errorlogs --num-processes 2 || rc=1
     summary build-sanitize/meson-logs/testlog-sanitize.json "sanitize" >&2 || true
+    log "the optional parts left out (-Dopencv=disabled -Dgstreamer=disabled): build, calib tests"
+    build build-minimal -Dopencv=disabled -Dgstreamer=disabled
+    meson test -C build-minimal --print-errorlogs --num-processes 2 calib || rc=1
+    summary build-minimal/meson-logs/testlog.json "minimal" >&2 || true
     summary build/meson-logs/testlog.json build/meson-logs/testlog-scalar.json \
-      build-sanitize/meson-logs/testlog-sanitize.json "tests" || true
+      build-sanitize/meson-logs/testlog-sanitize.json build-minimal/meson-logs/testlog.json "tests" || true
     exit $rc
     ;;
   bench)

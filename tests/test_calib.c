@@ -2,6 +2,7 @@
  * target views (scale, distortion, colour), calibration files. */
 #include "aoi/calib.h"
 #include "aoi/cvwrap.h"
+#include "config.h"
 #include "aoi/error.h"
 #include "aoi/inspect.h"
 #include "aoi/lens.h"
@@ -24,6 +25,7 @@ static aoi_lens test_lens(int w, int h)
     return l;
 }
 
+#if HAVE_OPENCV /* calibration detects its targets with OpenCV */
 /* View k of a series: the target moved around the field and turned. */
 static void view_params(int k, double um, const aoi_lens *lens, aoi_synth_target_params *p)
 {
@@ -110,6 +112,8 @@ Test(lens, round_trip_and_opencv_agree)
         }
     cr_expect(aoi_lens_max_shift(&l, VW, VH) > 2);
 }
+
+#endif /* HAVE_OPENCV */
 
 Test(lens, implausible_lenses_are_refused)
 {
@@ -222,6 +226,7 @@ Test(target, parse_format_and_svg)
     cr_expect(strstr(text, "width=\"20mm\"") != NULL, "true size in mm: %.200s", text);
 }
 
+#if HAVE_OPENCV
 Test(calib, chessboard_scale_and_distortion_recovered, .timeout = 300)
 {
     aoi_target t;
@@ -490,6 +495,28 @@ Test(calib, files_round_trip_and_malformed_ones_are_refused, .timeout = 300)
         unlink(p);
     }
 }
+
+#else
+/* Without OpenCV a calibration is refused with a message that says why,
+ * before any view is taken. */
+Test(calib, refused_clearly_without_opencv)
+{
+    aoi_target t;
+    aoi_calib cal;
+    aoi_image v;
+    cr_assert_eq(aoi_target_parse("chessboard:13x9:0.5", &t), 0, "%s", aoi_errmsg());
+    aoi_calibrator *c = aoi_calibrator_new(&t);
+    cr_assert(c, "%s", aoi_errmsg());
+    cr_assert_eq(aoi_image_alloc(&v, 64, 48, AOI_FMT_GRAY8), 0);
+    memset(v.data, 128, v.stride * (size_t)v.height);
+    cr_expect_eq(aoi_calibrator_add(c, &v), -1);
+    cr_expect(strstr(aoi_errmsg(), "no OpenCV") != NULL, "%s", aoi_errmsg());
+    cr_expect_eq(aoi_calibrator_finish(c, NULL, &cal), -1);
+    cr_expect(strstr(aoi_errmsg(), "no OpenCV") != NULL, "%s", aoi_errmsg());
+    aoi_calibrator_free(c);
+    aoi_image_free(&v);
+}
+#endif /* HAVE_OPENCV */
 
 /* The same board seen through the test lens and through a perfect one. */
 static void render_board(const aoi_part *part, uint64_t seed, unsigned defects,

@@ -193,6 +193,7 @@ int aoi_calibrator_add_white(aoi_calibrator *c, const aoi_image *view, int x, in
     return 0;
 }
 
+#if HAVE_OPENCV
 /* Least-squares affine map target (X, Y) -> pixels; returns the RMS residual. */
 static double fit_affine(const double *obj, const double *px, int n, double M[2][2])
 {
@@ -220,6 +221,8 @@ static double fit_affine(const double *obj, const double *px, int n, double M[2]
     }
     return sqrt(r / n);
 }
+
+#endif
 
 int aoi_calibrator_finish(aoi_calibrator *c, const aoi_calib_limits *lim, aoi_calib *cal)
 {

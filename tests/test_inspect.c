@@ -1069,6 +1069,23 @@ Test(inspect, grey_holddown_overhangs_by_their_relief, .timeout = 300)
     risen_and_films("AXT680124", 112005, &k6, (const int[2]){81, 0}, (const int[2]){61, 0});
 }
 
+/* Solder risen toward the body under the tiered RGB light in grey frames
+ * (boards of the grey flux+excess sets, seeds 60000 and 110000): the
+ * blob's slopes light up as a rim brighter than the row's terminals there
+ * by 0.15-0.2 in log intensity - under the 0.25 that tells a sample unlike
+ * them, and a brighter sample is no film - so these rises escaped.  A
+ * sample brighter by GREY_BRIGHT than the terminal template there and a
+ * sample either side along the terminal, and than the frame's terminal
+ * reference, is solder. */
+Test(inspect, grey_rgb_risen_solder_by_its_bright_rim, .timeout = 300)
+{
+    const look k14 = {-1, -1, 1, 14, 180}, k6 = {-1, -1, 1, 6, 0}, k10 = {-1, -1, 1, 10, 90};
+    risen_and_films("AXT510124", 60201, &k14, (const int[2]){2, 0}, (const int[2]){0, 0});
+    risen_and_films("AXT680124", 62202, &k14, (const int[2]){18, 0}, (const int[2]){0, 0});
+    risen_and_films("AXT580124", 60800, &k6, (const int[2]){74, 0}, (const int[2]){0, 0});
+    risen_and_films("AXT640124", 111700, &k10, (const int[2]){31, 0}, (const int[2]){0, 0});
+}
+
 /* Flux films in grey frames: only the darkening tells them, 0.06-0.1 in log
  * intensity on a lit terminal (under the colour frames' FLUX_SCORE), even
  * over the band while clean terminals match their neighbours within the

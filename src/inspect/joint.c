@@ -21,6 +21,12 @@
  * terminal is a curved surface, shaded unevenly.  Measured on two grey
  * flux+excess sets: films 0.006-0.05, risen solder 0.09-1.0. */
 #define FILM_EVEN 0.07f
+/* Grey frames: a terminal sample brighter than the row's terminals there
+ * by this much (log intensity) is solder - the lit rim of solder risen on
+ * the terminal under the tiered RGB light, 0.15-0.2 brighter where it was
+ * measured, while a flux film only darkens a terminal; three times the
+ * clean board's 90th-percentile deviation from the row (0.04). */
+#define GREY_BRIGHT 0.12f
 
 /* Solder outside the pad: unlike the board, unlike what this position shows
  * on the other pins of the row, and solder-coloured or much brighter. */
@@ -252,6 +258,24 @@ static int solder_across(const aoi_inspector *in, int k, double w)
     return n && sol * 3 >= n;
 }
 
+/* Whether x is brighter by GREY_BRIGHT than the frame's terminal
+ * reference and than the terminal template a sample nearer the body and a
+ * sample further out (the caller compares it with the template at its own
+ * place): near the body's blurred edge a pin whose edge lies a sample off
+ * reads brighter than its row, and on a short row whose median is pulled
+ * down by films and risen solder a clean terminal does. */
+static int brighter_near(aoi_inspector *in, const feat *x, int j, int i)
+{
+    if (x->L - in->ref[REF_TERMINAL].L <= GREY_BRIGHT)
+        return 0;
+    for (int d = -1; d <= 1; d += 2) {
+        const feat *q = aoi__ttpl_get(in, j, i + d, NULL);
+        if (q && x->L - q->L <= GREY_BRIGHT)
+            return 0;
+    }
+    return 1;
+}
+
 /* Nearest solder on the terminal to the body edge (mm; 0.24 when none before
  * the fillet): samples unlike the other terminals at that place and closer
  * to solder than to them, over at least half the terminal width; at most
@@ -295,10 +319,12 @@ double aoi__solder_to_body(aoi_inspector *in, int k)
             /* Solder: unlike the row's terminals there and nearer a solder
              * look than theirs or the body's; in grey frames also darker
              * than a film makes a terminal (a shaded slope, which grey
-             * leaves nearer the body's look). */
-            sol += dq >= in->tau_t_d2 &&
-                   ((root_less(ds, dq) && root_less(ds, feat_dist2(*x, in->ref[REF_BODY]))) ||
-                    (in->grey_metal && q->L - x->L > GREY_FILM_MAX));
+             * leaves nearer the body's look), or brighter than the
+             * terminals (a lit slope: brighter_near()). */
+            sol += (dq >= in->tau_t_d2 &&
+                    ((root_less(ds, dq) && root_less(ds, feat_dist2(*x, in->ref[REF_BODY]))) ||
+                     (in->grey_metal && q->L - x->L > GREY_FILM_MAX))) ||
+                   (in->grey_metal && x->L - q->L > GREY_BRIGHT && brighter_near(in, x, j, i));
         }
         if (n && squeezed && (xsol * 2 >= n || solder_across(in, k, in->edge[k] + i * h)))
             return fmin(i * h, d);

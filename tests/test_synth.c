@@ -321,3 +321,26 @@ Test(synth, offset_defect_lists_pins_beyond_threshold)
     cr_expect_eq(s.truth.verdict, AOI_VERDICT_PASS);
     done(&s);
 }
+
+/* The imaging contract's largest frame, 5120 x 5120 (its "25 Mpx"),
+ * renders with the part inside it; a pixel more is refused by name. */
+Test(synth, the_contract_s_largest_frame, .timeout = 300)
+{
+    aoi_part *part = aoi_part_load("AXT510124", NULL);
+    aoi_synth_params p;
+    aoi_image img = {0};
+    aoi_result truth;
+    cr_assert_not_null(part, "%s", aoi_errmsg());
+    aoi_synth_params_default(&p);
+    p.seed = 5120, p.um_per_px = 6, p.width = 5120, p.height = 5120, p.clean = 1;
+    cr_assert_eq(aoi_synth_render(part, &p, &img, &truth, NULL, NULL), 0, "%s", aoi_errmsg());
+    cr_expect(img.width == 5120 && img.height == 5120);
+    cr_expect(truth.pose.x_px > 0 && truth.pose.x_px < 5120 && truth.pose.y_px > 0 &&
+              truth.pose.y_px < 5120);
+    aoi_image_free(&img);
+    aoi_result_clear(&truth);
+    p.width = 5121;
+    cr_expect_eq(aoi_synth_render(part, &p, &img, &truth, NULL, NULL), -1);
+    cr_expect(strstr(aoi_errmsg(), "5121x5120") != NULL, "%s", aoi_errmsg());
+    aoi_part_free(part);
+}

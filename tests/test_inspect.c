@@ -1086,6 +1086,42 @@ Test(inspect, grey_rgb_risen_solder_by_its_bright_rim, .timeout = 300)
     risen_and_films("AXT640124", 111700, &k10, (const int[2]){31, 0}, (const int[2]){0, 0});
 }
 
+/* Light falling off across the frame (a side-lit station: 30 % darker
+ * at one end of an 80-pin row, beyond the generator's vignetting): in
+ * colour frames the band scores were taken against the whole row's
+ * terminals, so the dim end's terminals looked filmed (ev90's boards, so
+ * darkened: 115 false flux calls on 192 boards).  Each pin's baseline is
+ * now its neighbours' band scores, as in grey frames. */
+Test(inspect, flux_under_light_falling_off_along_the_row, .timeout = 300)
+{
+    const look lk = {AOI_LIGHT_RGB, -1, 0, 10, 0};
+    for (int b = 0; b < 2; b++) {
+        frame f;
+        aoi_result res;
+        make_stored(&f, "AXT680124", 9100 + (uint64_t)b, 1u << AOI_DEFECT_FLUX_RISE, &lk);
+        for (int y = 0; y < f.img.height; y++) {
+            uint8_t *row = f.img.data + (size_t)y * f.img.stride;
+            for (int x = 0; x < f.img.width; x++) {
+                const double k = 0.7 + 0.3 * x / (f.img.width - 1.0);
+                for (int c = 0; c < 3; c++)
+                    row[3 * x + c] = (uint8_t)lround(row[3 * x + c] * k);
+            }
+        }
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        int films = 0;
+        for (size_t k = 0; k < f.truth.ndefects; k++)
+            if (f.truth.defects[k].type == AOI_DEFECT_FLUX_RISE) {
+                films++;
+                cr_expect(has(&res, &f.truth.defects[k]), "board %d: pin %d's film not found", b,
+                          f.truth.defects[k].pins[0]);
+            }
+        cr_assert_gt(films, 0);
+        expect_only_true_calls(&f, &res, AOI_DEFECT_FLUX_RISE);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
 /* Flux films in grey frames: only the darkening tells them, 0.06-0.1 in log
  * intensity on a lit terminal (under the colour frames' FLUX_SCORE), even
  * over the band while clean terminals match their neighbours within the

@@ -1,7 +1,7 @@
 /* flux.c - flux residue on the terminals: the band from the body edge
  * outward, each sample darker and more amber than the row's terminals
- * there (in grey frames: darker than its neighbours beyond the row's
- * noise). */
+ * there, by more than the pin's neighbours are (in grey frames: darker,
+ * beyond the row's noise). */
 #include "core/error_internal.h"
 #include "inspect/inspector_internal.h"
 
@@ -58,18 +58,19 @@ static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
 }
 
 /* Most pins either side of a pin whose bands, with its own, give its
- * grey-frame baseline. */
+ * baseline. */
 #define FLUX_NEIGHBOURS 4
 
 /* The least score of a flux-covered sample in row r, and each pin's
- * baseline.  In colour frames FLUX_SCORE over a baseline of 0: flux darkens
- * the terminal and turns it amber.  In grey frames only the darkening is
- * left, and a thin film darkens a lit terminal by less than that (0.06 to
- * 0.1 in log intensity) - but evenly over the band, where clean terminals
- * match their row's within the noise.  There each pin's baseline is the
- * median band score of it and up to FLUX_NEIGHBOURS pins either side (light
- * falls off toward a long row's ends: against the whole row's terminals the
- * last pins look filmed), and a sample must pass its baseline by
+ * baseline: the median band score of it and up to FLUX_NEIGHBOURS pins
+ * either side (light falls off toward a long row's ends, and across a
+ * side-lit frame: against the whole row's terminals the dim end's pins
+ * look filmed and the bright end's films clean).  In colour frames a
+ * sample must pass it by FLUX_SCORE: flux darkens the terminal and turns
+ * it amber.  In grey frames only the darkening is left, and a thin film
+ * darkens a lit terminal by less than that (0.06 to 0.1 in log intensity)
+ * - but evenly over the band, where clean terminals match their row's
+ * within the noise: there a sample must pass its baseline by
  * FLUX_GREY_MIN and by FLUX_NOISE_K times the row's noise: 1.4826 times the
  * median absolute difference of every band sample of the row from its own
  * pin's median.  A film darkens its band evenly, so filmed pins and pins
@@ -86,8 +87,6 @@ int aoi__flux_threshold(aoi_inspector *in, int r)
     in->flux_thr = FLUX_SCORE;
     for (size_t k = 0; k < in->npads; k++)
         in->flux_base[k] = 0;
-    if (!in->grey_metal)
-        return 0;
     /* Every band sample of the row (v), and as much room for a copy (tmp). */
     cap = (size_t)in->n * band_size(strip_of(in, r)->h, in->th.flux_band_mm);
     if (!(v = (float *)aoi__inspect_scratch(in, 2 * cap / 3 + 1)))
@@ -122,22 +121,23 @@ int aoi__flux_threshold(aoi_inspector *in, int r)
             if (q + d >= 0 && q + d < np)
                 nb[m++] = med[q + d];
         in->flux_base[at[q]] = aoi__median(nb, m);
-        for (size_t i = from[q]; i < from[q + 1]; i++) {
+        for (size_t i = from[q]; in->grey_metal && i < from[q + 1]; i++) {
             float dv = fabsf(v[i] - (float)med[q]);
             if (isfinite(dv))
                 tmp[nn++] = dv;
         }
     }
-    in->flux_thr =
-        nn ? fmax(FLUX_GREY_MIN, FLUX_NOISE_K * 1.4826 * aoi__select_k(tmp, nn, nn / 2))
-           : FLUX_GREY_MIN;
+    if (in->grey_metal)
+        in->flux_thr =
+            nn ? fmax(FLUX_GREY_MIN, FLUX_NOISE_K * 1.4826 * aoi__select_k(tmp, nn, nn / 2))
+               : FLUX_GREY_MIN;
     return 0;
 }
 
 /* Fraction of the flux band on the terminal that looks flux-covered:
- * darker and more amber than the same place on the row's other terminals
- * (in grey frames, darker than its neighbours beyond the row's noise: see
- * aoi__flux_threshold()).
+ * darker and more amber than the same place on the row's other terminals,
+ * by more than its neighbours are (in grey frames darker alone, beyond the
+ * row's noise: see aoi__flux_threshold()).
  * Samples that look like solder count as clean where colour can tell them
  * from a filmed terminal (solder is grey, flux amber): beside solder risen
  * near the body, its shaded edge darkens the band.  In grey frames a

@@ -89,7 +89,7 @@ struct aoi_inspector {
     float wet_ref[6][3];
     int grey_metal;    /* the metal references have no colour (grey frames) */
     double flux_thr;   /* a flux-covered sample's least score in the row at hand, ... */
-    double *flux_base; /* ... above its pin's baseline (per pad; 0 in colour frames) */
+    double *flux_base; /* ... above its pin's baseline (per pad) */
     int tpl_nu, tpl_nw;
     double tpl_a0, tpl_w0;
     int refined;   /* the last frame's pose was refined from its start */

@@ -121,7 +121,9 @@ int aoi__flux_threshold(aoi_inspector *in, int r)
             if (q + d >= 0 && q + d < np)
                 nb[m++] = med[q + d];
         in->flux_base[at[q]] = aoi__median(nb, m);
-        for (size_t i = from[q]; in->grey_metal && i < from[q + 1]; i++) {
+        if (!in->grey_metal)
+            continue; /* the noise is grey frames' alone */
+        for (size_t i = from[q]; i < from[q + 1]; i++) {
             float dv = fabsf(v[i] - (float)med[q]);
             if (isfinite(dv))
                 tmp[nn++] = dv;

@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The imaging contract's largest frame: 25 Mpx, its example 5120 x 5120. */
-#define MAX_PIXELS (5120u * 5120u)
-
 static const char *const mask_names[] = {"green", "blue", "red", "black"};
 static const char *const finish_names[] = {"enig", "osp"};
 static const char *const light_names[] = {"coaxial", "ring", "rgb"};
@@ -129,7 +126,7 @@ static int frame_layout(const aoi_part *part, const aoi_synth_params *prm, rng_t
     }
     *w = prm->width > 0 ? prm->width : (int)((bx1 - bx0 + 2 * m) * rng_uniform(r, 1.1, 1.5));
     *h = prm->height > 0 ? prm->height : (int)((by1 - by0 + 2 * m) * rng_uniform(r, 1.1, 1.6));
-    if ((double)*w * *h > MAX_PIXELS || *w < 16 || *h < 16)
+    if ((double)*w * *h > AOI__SYNTH_MAX_PIXELS || *w < 16 || *h < 16)
         return aoi__error("synth: frame %dx%d outside 16x16 .. 5120x5120 pixels (25 Mpx)", *w, *h);
     if (prm->lens && aoi_lens_check(prm->lens, *w, *h) < 0) {
         aoi__error_prefix("synth");

@@ -4,6 +4,10 @@
 
 #include "synth/scene.h"
 
+/* The largest frame the generator renders: the imaging contract's 25 Mpx,
+ * its example 5120 x 5120. */
+#define AOI__SYNTH_MAX_PIXELS (5120.0 * 5120.0)
+
 /* The connector's rigid placement relative to its pads (mm, rad). */
 typedef struct {
     double dx, dy, th;

@@ -46,7 +46,7 @@ int aoi_synth_target(const aoi_target *t, const aoi_synth_target_params *p, aoi_
     double gain[3];
 
     memset(out, 0, sizeof *out);
-    if (w < 16 || h < 16 || (double)w * h > 5120.0 * 5120.0)
+    if (w < 16 || h < 16 || (double)w * h > AOI__SYNTH_MAX_PIXELS)
         return aoi__error("synth target: frame %dx%d outside 16x16 .. 5120x5120 pixels (25 Mpx)", w, h);
     if (!(p->um_per_px_x > 0.1 && p->um_per_px_y > 0.1))
         return aoi__error("synth target: scale must be positive");

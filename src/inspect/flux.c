@@ -3,6 +3,7 @@
  * there, by more than the pin's neighbours are (in grey frames: darker,
  * beyond the row's noise). */
 #include "core/error_internal.h"
+#include "core/grow.h"
 #include "inspect/inspector_internal.h"
 
 #include <math.h>
@@ -35,8 +36,9 @@ static size_t band_size(double h, double band)
 /* The flux scores of those samples (at most band_size()) into v, against the
  * row's terminals there; -INFINITY for a sample that looks like solder where
  * colour tells them apart, or in grey frames is darker than a film makes a
- * terminal (GREY_FILM_MAX).  Returns how many. */
-static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
+ * terminal (GREY_FILM_MAX); each sample's strip row into rows.  Returns how
+ * many. */
+static size_t band_scores(aoi_inspector *in, int k, double band, float *v, int *rows)
 {
     const aoi_pad *p = &aoi_part_pads(in->part)[k];
     const patch *s = strip_of(in, p->row);
@@ -52,6 +54,7 @@ static size_t band_scores(aoi_inspector *in, int k, double band, float *v)
             float f = flux_score(x, q);
             if (in->grey_metal ? f > GREY_FILM_MAX : solder_like(in, x))
                 f = -INFINITY;
+            rows[n] = i;
             v[n++] = f;
         }
     return n;
@@ -82,32 +85,34 @@ int aoi__flux_threshold(aoi_inspector *in, int r)
     const aoi_pad *pads = aoi_part_pads(in->part);
     double med[512];
     int at[512], np = 0;
-    size_t n = 0, cap, from[513];
+    size_t n = 0, cap, from[512];
     float *v, *tmp;
     in->flux_thr = FLUX_SCORE;
     for (size_t k = 0; k < in->npads; k++)
-        in->flux_base[k] = 0;
-    /* Every band sample of the row (v), and as much room for a copy (tmp). */
+        in->flux_base[k] = 0, in->flux_lo[k] = 1, in->flux_hi[k] = 0;
+    /* Every band sample of the row (kept for aoi__flux_cover()), and room
+     * for a copy (tmp). */
     cap = (size_t)in->n * band_size(strip_of(in, r)->h, in->th.flux_band_mm);
-    if (!(v = (float *)aoi__inspect_scratch(in, 2 * cap / 3 + 1)))
+    if (aoi__grow((void **)&in->flux_v, &in->flux_vcap, cap + 1, sizeof *in->flux_v, 1024) < 0 ||
+        aoi__grow((void **)&in->flux_row, &in->flux_rowcap, cap + 1, sizeof *in->flux_row, 1024) <
+            0 ||
+        !(tmp = (float *)aoi__inspect_scratch(in, cap / 3 + 1)))
         return aoi__error("inspect: out of memory");
-    tmp = v + cap;
+    v = in->flux_v;
     /* Each pin's band scores, and their median. */
-    for (int k = 0; k < in->n && np < 512; k++) {
+    for (int k = 0; k < in->n; k++) {
         if (pads[k].row != r || !isfinite(in->edge[k]))
             continue;
         size_t first = n;
-        n += band_scores(in, k, in->th.flux_band_mm, v + n);
-        if (n - first < 4) {
-            n = first;
+        n += band_scores(in, k, in->th.flux_band_mm, v + n, in->flux_row + n);
+        in->flux_lo[k] = first, in->flux_hi[k] = n;
+        if (n - first < 4 || np >= 512)
             continue;
-        }
         memcpy(tmp, v + first, (n - first) * sizeof *tmp);
         from[np] = first;
         med[np] = aoi__select_k(tmp, n - first, (n - first) / 2);
         at[np++] = k;
     }
-    from[np] = n;
     if (np < 3)
         return 0;
     /* Baselines from the neighbours (a row's pins in order along it), and
@@ -123,7 +128,7 @@ int aoi__flux_threshold(aoi_inspector *in, int r)
         in->flux_base[at[q]] = aoi__median(nb, m);
         if (!in->grey_metal)
             continue; /* the noise is grey frames' alone */
-        for (size_t i = from[q]; i < from[q + 1]; i++) {
+        for (size_t i = from[q]; i < in->flux_hi[at[q]]; i++) {
             float dv = fabsf(v[i] - (float)med[q]);
             if (isfinite(dv))
                 tmp[nn++] = dv;
@@ -152,13 +157,13 @@ int aoi__flux_cover(aoi_inspector *in, int k, double *cover)
     double h = strip_of(in, aoi_part_pads(in->part)[k].row)->h;
     /* Up to where this pin's solder begins, if that is within the band. */
     double band = fmin(in->th.flux_band_mm, in->joints[k].solder_to_body_mm - h / 2);
-    float *v = (float *)aoi__inspect_scratch(in, band_size(h, in->th.flux_band_mm) / 3 + 1);
-    size_t n, fl = 0;
-    if (!v)
-        return aoi__error("inspect: out of memory");
-    n = band_scores(in, k, band, v);
-    for (size_t i = 0; i < n; i++)
-        fl += v[i] - in->flux_base[k] > in->flux_thr;
+    size_t n = 0, fl = 0;
+    /* The scores aoi__flux_threshold() kept: the band's first rows, in
+     * band_scores()' order. */
+    for (size_t i = in->flux_lo[k]; i < in->flux_hi[k] && in->flux_row[i] * h <= band + 1e-9; i++) {
+        fl += in->flux_v[i] - in->flux_base[k] > in->flux_thr;
+        n++;
+    }
     *cover = n ? (double)fl / (double)n : NAN;
     return 0;
 }

@@ -119,7 +119,10 @@ aoi_inspector *aoi_inspector_new(const aoi_part *part, double um_per_px, int rot
     in->edge = calloc(in->npads, sizeof *in->edge);
     in->escore = calloc(in->npads, sizeof *in->escore);
     in->flux_base = calloc(in->npads, sizeof *in->flux_base);
-    if (!in->joints || !in->edge || !in->escore || !in->flux_base) {
+    in->flux_lo = calloc(in->npads, sizeof *in->flux_lo);
+    in->flux_hi = calloc(in->npads, sizeof *in->flux_hi);
+    if (!in->joints || !in->edge || !in->escore || !in->flux_base || !in->flux_lo ||
+        !in->flux_hi) {
         aoi__error("inspect: out of memory");
         goto bailout;
     }
@@ -152,6 +155,10 @@ void aoi_inspector_free(aoi_inspector *in)
     free(in->edge);
     free(in->escore);
     free(in->flux_base);
+    free(in->flux_lo);
+    free(in->flux_hi);
+    free(in->flux_v);
+    free(in->flux_row);
     free(in->buf);
     free(in->tpl);
     free(in->tpl_done);

@@ -90,6 +90,12 @@ struct aoi_inspector {
     int grey_metal;    /* the metal references have no colour (grey frames) */
     double flux_thr;   /* a flux-covered sample's least score in the row at hand, ... */
     double *flux_base; /* ... above its pin's baseline (per pad) */
+    /* The row's band scores (aoi__flux_threshold()), read again by
+     * aoi__flux_cover(): each sample's score and strip row, and per signal
+     * pad its first and end sample (flux_lo > flux_hi: none kept). */
+    float *flux_v;
+    int *flux_row;
+    size_t flux_vcap, flux_rowcap, *flux_lo, *flux_hi;
     int tpl_nu, tpl_nw;
     double tpl_a0, tpl_w0;
     int refined;   /* the last frame's pose was refined from its start */

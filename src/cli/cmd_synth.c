@@ -31,7 +31,7 @@ static void synth_help(void)
          "                         insufficient_solder, offset, missing_part\n"
          "  -u, --um-per-px F      stated scale (default: random 6..20 per image)\n"
          "  -r, --rotation R       nominal rotation 0/90/180/270 (default random)\n"
-         "      --size WxH         frame size (default: fitted to the part)\n"
+         "      --size WxH         frame size, up to 5120x5120 (default: fitted to the part)\n"
          "      --format png|jpeg  file format (default: random per image)\n"
          "      --mask COLOUR      green, blue, red, black (default random)\n"
          "      --lighting L       coaxial, ring, rgb (default random)\n"

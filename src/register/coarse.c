@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@ typedef struct {
     int w, h;            /* image size */
     double k;            /* px per mm at this level */
     int rot;
+    int inside;          /* the body's inside counts (box_class() 2) */
 } level;
 
 /* Rounds to the nearest integer without a libm call (|v| < 2^20). */
@@ -74,13 +76,23 @@ static turn turn_of(const level *L, double th)
     return (turn){cos(phi), sin(phi)};
 }
 
+/* The pool a box adds to: 0 context beside the rows, 1 pad rows, 2 the
+ * body's inside. */
+static inline int box_class(int sign)
+{
+    return sign > 0 ? 1 : sign == BOX_INSIDE ? 2 : 0;
+}
+
 /* Template score at origin (x, y) of this level, turned by t: mean energy
- * in the pad rows minus mean energy around them. */
+ * in the pad rows minus mean energy around them, minus mean energy inside
+ * the body (moulded, uniform: imaging.md), where board clutter that
+ * mimics a short row of pads (another part's pads, silkscreen, traces)
+ * has edges of its own. */
 static double box_score(const level *L, const tbox *b, size_t n, double x, double y, turn t)
 {
     const double c = t.c, s = t.s;
     int swap = L->rot == 90 || L->rot == 270;
-    double sum[2] = {0, 0}, area[2] = {0, 0};
+    double sum[3] = {0, 0, 0}, area[3] = {0, 0, 0};
     size_t w1 = (size_t)L->w + 1;
     for (size_t i = 0; i < n; i++) {
         double cx = x + (b[i].uc * c - b[i].vc * s) * L->k, cy = y + (b[i].uc * s + b[i].vc * c) * L->k;
@@ -92,14 +104,14 @@ static double box_score(const level *L, const tbox *b, size_t n, double x, doubl
         y1 = y1 > L->h ? L->h : y1;
         if (x1 <= x0 || y1 <= y0)
             continue;
-        int k = b[i].sign > 0;
+        int k = box_class(b[i].sign);
         sum[k] += (double)L->I[(size_t)y1 * w1 + x1] - L->I[(size_t)y0 * w1 + x1] -
                   L->I[(size_t)y1 * w1 + x0] + L->I[(size_t)y0 * w1 + x0];
         area[k] += (double)(x1 - x0) * (y1 - y0);
     }
     if (area[1] <= 0 || area[0] <= 0)
         return -1e9;
-    return sum[1] / area[1] - sum[0] / area[0];
+    return sum[1] / area[1] - sum[0] / area[0] - (L->inside && area[2] > 0 ? sum[2] / area[2] : 0);
 }
 
 /* The boxes placed at one angle and one sub-pixel phase (fx, fy): each
@@ -111,9 +123,9 @@ static double box_score(const level *L, const tbox *b, size_t n, double x, doubl
 typedef struct {
     int n;
     ptrdiff_t o00[PLACED_MAX], o01[PLACED_MAX], o10[PLACED_MAX], o11[PLACED_MAX];
-    signed char pos[PLACED_MAX];
-    int xmin, xmax, ymin, ymax; /* extreme corner offsets */
-    double area[2];
+    signed char pos[PLACED_MAX]; /* box_class() */
+    int xmin, xmax, ymin, ymax;  /* extreme corner offsets */
+    double area[3];
 } placed;
 
 /* Places n boxes (n <= PLACED_MAX) turned by t at phase (fx, fy). */
@@ -125,7 +137,7 @@ static void place(const level *L, const tbox *b, size_t n, double fx, double fy,
     P->n = (int)n;
     P->xmin = P->ymin = 1 << 30;
     P->xmax = P->ymax = -(1 << 30);
-    P->area[0] = P->area[1] = 0;
+    P->area[0] = P->area[1] = P->area[2] = 0;
     for (size_t i = 0; i < n; i++) {
         double cx = fx + (b[i].uc * c - b[i].vc * s) * L->k,
                cy = fy + (b[i].uc * s + b[i].vc * c) * L->k;
@@ -133,7 +145,7 @@ static void place(const level *L, const tbox *b, size_t n, double fx, double fy,
         int x0 = iround(cx - hx), x1 = iround(cx + hx), y0 = iround(cy - hy), y1 = iround(cy + hy);
         P->o00[i] = y0 * w1 + x0, P->o01[i] = y0 * w1 + x1;
         P->o10[i] = y1 * w1 + x0, P->o11[i] = y1 * w1 + x1;
-        P->pos[i] = b[i].sign > 0;
+        P->pos[i] = (signed char)box_class(b[i].sign);
         P->xmin = x0 < P->xmin ? x0 : P->xmin, P->xmax = x1 > P->xmax ? x1 : P->xmax;
         P->ymin = y0 < P->ymin ? y0 : P->ymin, P->ymax = y1 > P->ymax ? y1 : P->ymax;
         /* Empty boxes (x1 <= x0) add nothing here, as in box_score(). */
@@ -153,10 +165,11 @@ static double placed_score(const level *L, const tbox *b, size_t n, const placed
         P->area[0] <= 0 || P->area[1] <= 0)
         return box_score(L, b, n, X + fx, Y + fy, t);
     const uint32_t *I = L->I + (size_t)Y * ((size_t)L->w + 1) + (size_t)X;
-    int64_t sum[2] = {0, 0};
+    int64_t sum[3] = {0, 0, 0};
     for (int i = 0; i < P->n; i++)
         sum[P->pos[i]] += (int64_t)I[P->o11[i]] - I[P->o01[i]] - I[P->o10[i]] + I[P->o00[i]];
-    return (double)sum[1] / P->area[1] - (double)sum[0] / P->area[0];
+    return (double)sum[1] / P->area[1] - (double)sum[0] / P->area[0] -
+           (L->inside && P->area[2] > 0 ? (double)sum[2] / P->area[2] : 0);
 }
 
 /* Peaks closer than min_dist across the rows and than min_dist * stretch
@@ -204,7 +217,8 @@ static void insert_candidate(candidate *c, int *n, int max, candidate nc, double
 #define COARSE_ANGLE_MAX_DEG 3.5
 
 int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
-                         double spacing, int along_rows, candidate *out, int max_out, int *nout)
+                         double spacing, int along_rows, int inside, candidate *out, int max_out,
+                         int *nout)
 {
     int f = r->um <= 12 ? 4 : 2, bpp = aoi_format_bpp(frame->format), xoff = 0;
     int ro, go, bo, f2 = 4;
@@ -275,7 +289,7 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
     /* Stage A: the reduced energy map, whole rows as two segments, 3 angles. */
     u1 = r->um * f;
     k2 = 1000.0 / (u1 * f2);
-    L2 = (level){r->integ, r->e2.w, r->e2.h, k2, r->rot};
+    L2 = (level){r->integ, r->e2.w, r->e2.h, k2, r->rot, inside};
     /* The whole footprint lies inside the frame (imaging.md), so only origins
      * that keep it inside are tried (inside the region: the region holds
      * every origin the hint allows with the footprint around it). */
@@ -313,12 +327,16 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         return aoi__error("no pad rows of %s found in the frame", aoi_part_number(r->part));
     }
 
+    if (getenv("AOI_REGISTER_DEBUG"))
+        for (int i = 0; i < ncand; i++)
+            fprintf(stderr, "coarse A%d (%.0f, %.0f) th %.0f score %.2f\n", i, cand[i].x * f2 * f + gx0,
+                    cand[i].y * f2 * f + gy0, cand[i].th, cand[i].score);
     /* Stage B: the level-1 energy map, 1 mm segments, finer angles and positions. */
     if (integral(r, &r->e1) < 0) {
         free(P);
         return -1;
     }
-    L1 = (level){r->integ, r->e1.w, r->e1.h, 1000.0 / u1, r->rot};
+    L1 = (level){r->integ, r->e1.w, r->e1.h, 1000.0 / u1, r->rot, inside};
     *nout = 0;
     for (int i = 0; i < ncand && *nout < max_out; i++) {
         candidate best = {0, 0, 0, -1e9, {0, 0, 0}, 1.0, 0};

@@ -37,6 +37,11 @@ static int add_box(tbox **b, size_t *n, double u0, double u1, double v0, double 
     return 0;
 }
 
+/* How far the box inside the body keeps from its edges and from the
+ * hold-down metal (mm): the body's placement tolerance and a margin for
+ * blur and the coarse levels' pixels. */
+#define INSIDE_CLEAR_MM (BODY_SHIFT_MM + 0.1)
+
 /* Row bands (visible pad area) split into segments of at most seg mm, and
  * context strips beyond the toes and the row ends. */
 static int make_boxes(aoi_registrar *r, tbox **b, size_t *n, double seg)
@@ -61,6 +66,17 @@ static int make_boxes(aoi_registrar *r, tbox **b, size_t *n, double seg)
             if (add_box(b, n, e0, e1, v0, v1, -1) < 0)
                 return -1;
         }
+    }
+    /* Inside the body, clear of its edges by its placement tolerance and of
+     * the hold-down metal at its ends: no edges on a moulded body. */
+    {
+        size_t np = aoi_part_pad_count(r->part);
+        double hx = body.x1 - INSIDE_CLEAR_MM, hy = body.y1 - INSIDE_CLEAR_MM;
+        for (size_t i = 0; i < np; i++)
+            if (p[i].kind == AOI_PAD_HOLDDOWN)
+                hx = fmin(hx, fabs(p[i].cx) - p[i].w / 2 - INSIDE_CLEAR_MM);
+        if (hx >= 0.1 && hy >= 0.1 && add_box(b, n, -hx, hx, -hy, hy, BOX_INSIDE) < 0)
+            return -1;
     }
     return 0;
 }

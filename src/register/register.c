@@ -699,7 +699,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     if (begin_frame(r, frame, pose, info) < 0)
         return -1;
     hint_pitch_range(r, hint);
-    if (aoi__register_coarse(r, frame, hint, 1.0, 0, cand, 3, &n) < 0)
+    if (aoi__register_coarse(r, frame, hint, 1.0, 0, 1, cand, 3, &n) < 0)
         return aoi__error_prefix("footprint not found");
     t1 = now_ms();
     info->coarse_ms = t1 - t0;
@@ -718,9 +718,9 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
      * the rows, as the peaks along one row (a clutter row paired with one of
      * the part's) can fill the first search's list. */
     if (r->second_look && best.c.strict <= SECOND_BELOW &&
-        aoi__register_coarse(r, frame, hint, SECOND_SPACING, 0, more, 5, &nmore) == 0) {
+        aoi__register_coarse(r, frame, hint, SECOND_SPACING, 0, 0, more, 5, &nmore) == 0) {
         int nacross = 0;
-        if (aoi__register_coarse(r, frame, hint, ACROSS_PLACE_MM / r->half_wid, 1, more + nmore, 3,
+        if (aoi__register_coarse(r, frame, hint, ACROSS_PLACE_MM / r->half_wid, 1, 0, more + nmore, 3,
                                  &nacross) == 0)
             nmore += nacross;
         double need = best.c.score < 0 ? -1e9 : best.c.strict + SECOND_MARGIN;

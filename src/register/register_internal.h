@@ -29,8 +29,11 @@ typedef struct {
 /* An axis-aligned box of the coarse template in the footprint frame. */
 typedef struct {
     double uc, vc, hu, hv;
-    int sign;            /* +1 pad rows, -1 context */
+    int sign;            /* +1 pad rows, -1 context, -2 the body's inside (BOX_INSIDE) */
 } tbox;
+
+/* tbox.sign of the box inside the body (coarse.c, box_class()). */
+#define BOX_INSIDE (-2)
 
 /* A grey image owned by the registrar. */
 typedef struct {
@@ -102,9 +105,13 @@ int aoi__register_model(aoi_registrar *r);
  * first search; less: a second look beside strong clutter); with along_rows
  * set, the suppression reaches along the rows without limit: the strongest
  * peak of each place across the rows (a pad row gives peaks every few
- * pitches along itself, which can crowd out the other places). */
+ * pitches along itself, which can crowd out the other places).  With inside
+ * set, the energy inside the body counts against a place (the first
+ * search); without, the score is the pad rows' alone (the second look's
+ * other view of the frame). */
 int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
-                         double spacing, int along_rows, candidate *out, int max_out, int *nout);
+                         double spacing, int along_rows, int inside, candidate *out, int max_out,
+                         int *nout);
 /* Estimates the mask colour around a candidate. */
 void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candidate *c);
 /* Fixes the pitch phase along the rows (moves c by less than half a pitch). */

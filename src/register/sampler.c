@@ -109,7 +109,7 @@ void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candi
     aoi_format_rgb_offsets(f->format, &off[0], &off[1], &off[2]);
     for (size_t i = 0; i < r->nfine; i++) {
         const tbox *b = &r->fine_boxes[i];
-        if (b->sign > 0)
+        if (b->sign != -1)
             continue;
         for (double du = -b->hu; du <= b->hu; du += 0.08)
             for (double dv = -b->hv; dv <= b->hv; dv += 0.08) {

@@ -398,7 +398,7 @@ typedef struct {
 
 /* Most candidates one frame fits: the first search's and the second
  * look's. */
-#define FITTED_MAX 16
+#define FITTED_MAX 24
 
 /* Two fine fits closer than this (px, deg) stopped at the same optimum
  * from different starts; the next optimum, a pitch or a body's offset
@@ -538,6 +538,10 @@ seen:
 
 /* Good enough: the other candidates are weaker by the coarse measure. */
 #define CONVINCING 0.85
+/* The first search's places fitted when neither it nor the second look
+ * found a fit the frame would be accepted with (the three fitted first
+ * among them). */
+#define THIRD_MAX 8
 /* Spacing of the second look's coarse peaks (share of the first's). */
 #define SECOND_SPACING 0.5
 /* How much more confident (share of the outline's edges found) than the
@@ -686,11 +690,12 @@ static void body_pull(aoi_registrar *r, const aoi_image *frame, const fitted *do
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)
 {
-    candidate cand[3], more[8];
+    candidate cand[3], more[8], rest[THIRD_MAX];
     fitted done[FITTED_MAX], best = {{0, 0, 0, -1, {0, 0, 0}, 1.0, 0}, 1, 0, 0};
     double t0 = now_ms(), t1;
     int n = 0, nmore = 0, ndone = 0;
-    _Static_assert(sizeof cand / sizeof *cand + sizeof more / sizeof *more <= FITTED_MAX,
+    _Static_assert(sizeof cand / sizeof *cand + sizeof more / sizeof *more +
+                           sizeof rest / sizeof *rest <= FITTED_MAX,
                    "room for every candidate's fit");
     aoi_register_info dummy;
 
@@ -740,6 +745,36 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
                     need = fmax(need, f->c.strict);
                     best = *f;
                 }
+            }
+        }
+    }
+    /* Still nothing the frame would be accepted with: a small part whose
+     * short rows a whole station frame's clutter outranks (2448 x 2048 at
+     * 12-20 um/px shows 30-50 mm of board) may yet be among the first
+     * search's places below the three fitted.  Only frames that would be
+     * refused pay for it, and only a convincing fit is taken: those places
+     * are the coarse measure's weaker ones, where another part or clutter
+     * can be fitted to 0.6-0.75 (an 80-pin header taken for a 40-pin one in
+     * eval_notfound; a 10-pin socket 6 degrees off), the right ones 0.94 and
+     * more. */
+    if (best.c.strict < AOI_REGISTER_MIN_SCORE) {
+        int nrest = 0;
+        if (aoi__register_coarse(r, frame, hint, 1.0, 0, 1, rest, THIRD_MAX, &nrest) < 0)
+            nrest = 0;
+        for (int i = 0; i < nrest; i++) {
+            double d = 1e9;
+            for (int q = 0; q < n; q++)
+                d = fmin(d, hypot(rest[i].x - cand[q].x, rest[i].y - cand[q].y));
+            for (int q = 0; q < nmore; q++)
+                d = fmin(d, hypot(rest[i].x - more[q].x, rest[i].y - more[q].y));
+            if (d < 2)
+                continue; /* fitted already */
+            info->candidates++;
+            fitted *f = &done[ndone];
+            if (fit_candidate(r, frame, &rest[i], done, ndone, f) == 0) {
+                ndone++;
+                if (f->c.strict >= CONVINCING && f->c.strict > best.c.strict)
+                    best = *f;
             }
         }
     }

@@ -26,17 +26,42 @@
 #include <unistd.h>
 
 #define NFILES 8
-#define RUNS 3
+#define RUNS 5
 
 static char files[NFILES][256];
 static aoi_part *part;
 static aoi_thresholds th;
 
+/* One measured configuration: its workers live through every run.  Each
+ * first goes through all the files untimed, so the runs measure the steady
+ * state a batch reaches after its first images (the allocator's heaps
+ * grown, file pages cached); with a thread per run instead, each 15 MB
+ * frame buffer was faulted in afresh, which on a host with costly page
+ * faults (this VM: ~15 us each, ~45 ms per frame) inflated the plain
+ * decode's time 3-4 x and with it every ratio quoted against it. */
 typedef struct {
     int mode; /* 0 plain decode, 1 fast inspect, 2 full inspect, 3 decode at 1/denom */
     int denom;
     atomic_int next;
+    pthread_barrier_t start, end;
 } job;
+
+static void one(const job *j, aoi_inspector *in, aoi_result *res, int i)
+{
+    if (j->mode == 0) {
+        aoi_image img;
+        if (aoi_image_read(files[i], AOI_FMT_RGB, AOI_DEFAULT_MAX_PIXELS, &img) == 0)
+            aoi_image_free(&img);
+    } else if (j->mode == 3) {
+        aoi_image img;
+        int fw, fh;
+        if (aoi_image_read_jpeg_scaled(files[i], j->denom, AOI_DEFAULT_MAX_PIXELS, &img, &fw,
+                                       &fh) == 0)
+            aoi_image_free(&img);
+    } else {
+        aoi_inspect_file(in, files[i], AOI_DEFAULT_MAX_PIXELS, j->mode == 1, res, NULL, NULL);
+    }
+}
 
 static void *work(void *arg)
 {
@@ -44,21 +69,14 @@ static void *work(void *arg)
     aoi_inspector *in = aoi_inspector_new(part, 9.0, 0, &th, NULL);
     aoi_result res;
     aoi_result_init(&res);
-    int i;
-    while ((i = atomic_fetch_add(&j->next, 1)) < NFILES) {
-        if (j->mode == 0) {
-            aoi_image img;
-            if (aoi_image_read(files[i], AOI_FMT_RGB, AOI_DEFAULT_MAX_PIXELS, &img) == 0)
-                aoi_image_free(&img);
-        } else if (j->mode == 3) {
-            aoi_image img;
-            int fw, fh;
-            if (aoi_image_read_jpeg_scaled(files[i], j->denom, AOI_DEFAULT_MAX_PIXELS, &img, &fw,
-                                           &fh) == 0)
-                aoi_image_free(&img);
-        } else {
-            aoi_inspect_file(in, files[i], AOI_DEFAULT_MAX_PIXELS, j->mode == 1, &res, NULL, NULL);
-        }
+    for (int i = 0; i < NFILES; i++) /* warm-up, untimed */
+        one(j, in, &res, i);
+    for (int r = 0; r < RUNS; r++) {
+        int i;
+        pthread_barrier_wait(&j->start);
+        while ((i = atomic_fetch_add(&j->next, 1)) < NFILES)
+            one(j, in, &res, i);
+        pthread_barrier_wait(&j->end);
     }
     aoi_result_clear(&res);
     aoi_inspector_free(in);
@@ -68,16 +86,23 @@ static void *work(void *arg)
 static double run_scaled(int mode, int denom, int threads)
 {
     double t[RUNS];
+    job j = {.mode = mode, .denom = denom};
+    pthread_t tid[8];
+    pthread_barrier_init(&j.start, NULL, (unsigned)threads + 1);
+    pthread_barrier_init(&j.end, NULL, (unsigned)threads + 1);
+    for (int k = 0; k < threads; k++)
+        pthread_create(&tid[k], NULL, work, &j);
     for (int r = 0; r < RUNS; r++) {
-        job j = {mode, denom, 0};
-        pthread_t tid[8];
+        atomic_store(&j.next, 0);
+        pthread_barrier_wait(&j.start); /* the workers have warmed up / finished the last run */
         double t0 = bench_now_ms();
-        for (int k = 0; k < threads; k++)
-            pthread_create(&tid[k], NULL, work, &j);
-        for (int k = 0; k < threads; k++)
-            pthread_join(tid[k], NULL);
+        pthread_barrier_wait(&j.end);
         t[r] = bench_now_ms() - t0;
     }
+    for (int k = 0; k < threads; k++)
+        pthread_join(tid[k], NULL);
+    pthread_barrier_destroy(&j.start);
+    pthread_barrier_destroy(&j.end);
     return NFILES * 1000.0 / bench_median(t, RUNS); /* images per second */
 }
 

@@ -687,6 +687,18 @@ static void body_pull(aoi_registrar *r, const aoi_image *frame, const fitted *do
     }
 }
 
+/* Distance (px) from c to the nearest of a[0..na) and b[0..nb): candidates
+ * this close to one fitted already lead to its fit. */
+static double nearest(const candidate *c, const candidate *a, int na, const candidate *b, int nb)
+{
+    double d = 1e9;
+    for (int q = 0; q < na; q++)
+        d = fmin(d, hypot(c->x - a[q].x, c->y - a[q].y));
+    for (int q = 0; q < nb; q++)
+        d = fmin(d, hypot(c->x - b[q].x, c->y - b[q].y));
+    return d;
+}
+
 int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
                  aoi_pose *pose, aoi_register_info *info)
 {
@@ -730,12 +742,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
             nmore += nacross;
         double need = best.c.score < 0 ? -1e9 : best.c.strict + SECOND_MARGIN;
         for (int i = 0; i < nmore; i++) {
-            double d = 1e9;
-            for (int q = 0; q < n; q++)
-                d = fmin(d, hypot(more[i].x - cand[q].x, more[i].y - cand[q].y));
-            for (int q = 0; q < i; q++)
-                d = fmin(d, hypot(more[i].x - more[q].x, more[i].y - more[q].y));
-            if (d < 2)
+            if (nearest(&more[i], cand, n, more, i) < 2)
                 continue; /* fitted already */
             info->candidates++;
             fitted *f = &done[ndone];
@@ -762,12 +769,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         if (aoi__register_coarse(r, frame, hint, 1.0, 0, 1, rest, THIRD_MAX, &nrest) < 0)
             nrest = 0;
         for (int i = 0; i < nrest; i++) {
-            double d = 1e9;
-            for (int q = 0; q < n; q++)
-                d = fmin(d, hypot(rest[i].x - cand[q].x, rest[i].y - cand[q].y));
-            for (int q = 0; q < nmore; q++)
-                d = fmin(d, hypot(rest[i].x - more[q].x, rest[i].y - more[q].y));
-            if (d < 2)
+            if (nearest(&rest[i], cand, n, more, nmore) < 2)
                 continue; /* fitted already */
             info->candidates++;
             fitted *f = &done[ndone];

@@ -891,3 +891,17 @@ Test(register, small_socket_in_a_whole_station_frame, .timeout = 600)
         expect_found_as("AXT510124", &p, 1.0);
     }
 }
+
+/* A 20-pin socket at 6 um/px in a whole station frame (`f4saoi synth -p
+ * AXT520124 -s 7000 -n 30 -d none -u 6 -r 0 --size 2448x2048`, board 9):
+ * the first candidate is the part, but its fit lands 10 px off across the
+ * rows (explaining 0.60 of the edges, 0.79 by the strict share); a similar
+ * pad pattern 650 px away explained 0.69 (strict 0.68) and was kept, and the
+ * board passed.  The first search's fits are now ranked by the strict share,
+ * as the looks after it are. */
+Test(register, first_fits_ranked_by_the_strict_share, .timeout = 600)
+{
+    aoi_synth_params p = params_at(7009, 0, 6, 0);
+    p.width = 2448, p.height = 2048;
+    expect_found_as("AXT520124", &p, 1.0);
+}

@@ -725,7 +725,7 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
         fitted *f = &done[ndone];
         if (fit_candidate(r, frame, &cand[i], done, ndone, f) == 0) {
             ndone++;
-            if (f->c.score > best.c.score)
+            if (f->c.strict > best.c.strict)
                 best = *f;
         }
     }

@@ -687,6 +687,18 @@ static void body_pull(aoi_registrar *r, const aoi_image *frame, const fitted *do
     }
 }
 
+/* Fits c as the next of done[0..*ndone) (fit_candidate()); the new fit, or
+ * NULL when it failed or repeated an earlier one. */
+static const fitted *fit_next(aoi_registrar *r, const aoi_image *frame, const candidate *c,
+                              fitted *done, int *ndone)
+{
+    fitted *f = &done[*ndone];
+    if (fit_candidate(r, frame, c, done, *ndone, f) != 0)
+        return NULL;
+    (*ndone)++;
+    return f;
+}
+
 /* Distance (px) from c to the nearest of a[0..na) and b[0..nb): candidates
  * this close to one fitted already lead to its fit. */
 static double nearest(const candidate *c, const candidate *a, int na, const candidate *b, int nb)
@@ -722,12 +734,9 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
     info->coarse_ms = t1 - t0;
     info->candidates = n;
     for (int i = 0; i < n && best.c.score < CONVINCING; i++) {
-        fitted *f = &done[ndone];
-        if (fit_candidate(r, frame, &cand[i], done, ndone, f) == 0) {
-            ndone++;
-            if (f->c.strict > best.c.strict)
-                best = *f;
-        }
+        const fitted *f = fit_next(r, frame, &cand[i], done, &ndone);
+        if (f && f->c.strict > best.c.strict)
+            best = *f;
     }
     /* A small part beside strong clutter: its peak may have been suppressed
      * as a neighbour of a stronger one.  A second look with closer peaks
@@ -745,13 +754,10 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
             if (nearest(&more[i], cand, n, more, i) < 2)
                 continue; /* fitted already */
             info->candidates++;
-            fitted *f = &done[ndone];
-            if (fit_candidate(r, frame, &more[i], done, ndone, f) == 0) {
-                ndone++;
-                if (f->c.strict > need || better_here(r, &f->c, &best.c)) {
-                    need = fmax(need, f->c.strict);
-                    best = *f;
-                }
+            const fitted *f = fit_next(r, frame, &more[i], done, &ndone);
+            if (f && (f->c.strict > need || better_here(r, &f->c, &best.c))) {
+                need = fmax(need, f->c.strict);
+                best = *f;
             }
         }
     }
@@ -772,12 +778,9 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
             if (nearest(&rest[i], cand, n, more, nmore) < 2)
                 continue; /* fitted already */
             info->candidates++;
-            fitted *f = &done[ndone];
-            if (fit_candidate(r, frame, &rest[i], done, ndone, f) == 0) {
-                ndone++;
-                if (f->c.strict >= CONVINCING && f->c.strict > best.c.strict)
-                    best = *f;
-            }
+            const fitted *f = fit_next(r, frame, &rest[i], done, &ndone);
+            if (f && f->c.strict >= CONVINCING && f->c.strict > best.c.strict)
+                best = *f;
         }
     }
     if (best.c.score < 0) {

@@ -928,3 +928,16 @@ Test(register, a_fit_a_degree_off_is_turned, .timeout = 600)
         expect_found_as(cases[i].part, &p, 1.0);
     }
 }
+
+/* A 16-pin socket at 6 um/px in a whole station frame (`f4saoi synth -p
+ * AXT516124 -s 7000 -n 30 -d none -u 6 -r 0 --size 2448x2048`, board 22):
+ * its fit stopped 5.6 px off across the rows, explaining 0.49 of the
+ * edges, and the body's pull, tried before the nudge across the rows,
+ * moved it 23 px the other way (0.57): 19.5 px off.  The nudge now comes
+ * first and finds the true pose. */
+Test(register, the_nudge_across_comes_before_the_body_pull, .timeout = 600)
+{
+    aoi_synth_params p = params_at(7022, 0, 6, 0);
+    p.width = 2448, p.height = 2048;
+    expect_found_as("AXT516124", &p, 1.0);
+}

@@ -633,6 +633,25 @@ static void expect_found(const char *part, uint64_t seed, unsigned defects, doub
     expect_found_as(part, &p, max_err);
 }
 
+/* Good boards in whole 2448 x 2048 station frames (`f4saoi synth -p PART -s
+ * 7000 -n 30 -d none -u UM -r ROT --size 2448x2048`, board SEED - 7000):
+ * each found within 1 px of the truth, confidently. */
+typedef struct {
+    const char *part;
+    uint64_t seed;
+    double um;
+    int rot;
+} station_case;
+
+static void expect_found_in_station_frames(const station_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        aoi_synth_params p = params_at(cases[i].seed, 0, cases[i].um, cases[i].rot);
+        p.width = 2448, p.height = 2048;
+        expect_found_as(cases[i].part, &p, 1.0);
+    }
+}
+
 /* An 80-pin socket in grey under ring light at 20 um/px (`f4saoi synth -p
  * AXT580124 -s 31100 -u 20 -r 270 --gray`, the sixth board): its pads are
  * grey on grey, only the fillets' rims show, and a fit five pitches along
@@ -880,16 +899,11 @@ Test(register, socket_toes_are_read_beside_the_terminal_tips, .timeout = 300)
  * has none) against a place: 4 of 60 and 0 of 60. */
 Test(register, small_socket_in_a_whole_station_frame, .timeout = 600)
 {
-    static const struct {
-        uint64_t seed;
-        double um;
-        int rot;
-    } cases[] = {{7007, 12, 90}, {7021, 12, 90}, {7025, 12, 90}, {7014, 20, 270}};
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        aoi_synth_params p = params_at(cases[i].seed, 0, cases[i].um, cases[i].rot);
-        p.width = 2448, p.height = 2048;
-        expect_found_as("AXT510124", &p, 1.0);
-    }
+    static const station_case cases[] = {{"AXT510124", 7007, 12, 90},
+                                         {"AXT510124", 7021, 12, 90},
+                                         {"AXT510124", 7025, 12, 90},
+                                         {"AXT510124", 7014, 20, 270}};
+    expect_found_in_station_frames(cases, sizeof cases / sizeof *cases);
 }
 
 /* A 20-pin socket at 6 um/px in a whole station frame (`f4saoi synth -p
@@ -901,9 +915,8 @@ Test(register, small_socket_in_a_whole_station_frame, .timeout = 600)
  * as the looks after it are. */
 Test(register, first_fits_ranked_by_the_strict_share, .timeout = 600)
 {
-    aoi_synth_params p = params_at(7009, 0, 6, 0);
-    p.width = 2448, p.height = 2048;
-    expect_found_as("AXT520124", &p, 1.0);
+    static const station_case one = {"AXT520124", 7009, 6, 0};
+    expect_found_in_station_frames(&one, 1);
 }
 
 /* Sockets of 10 and 20 pins in whole station frames (`f4saoi synth -p PART
@@ -915,18 +928,9 @@ Test(register, first_fits_ranked_by_the_strict_share, .timeout = 600)
  * either way. */
 Test(register, a_fit_a_degree_off_is_turned, .timeout = 600)
 {
-    static const struct {
-        const char *part;
-        uint64_t seed;
-        double um;
-        int rot;
-    } cases[] = {{"AXT510124", 7016, 12, 90}, {"AXT520124", 7022, 12, 90},
-                 {"AXT520124", 7027, 6, 0}};
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        aoi_synth_params p = params_at(cases[i].seed, 0, cases[i].um, cases[i].rot);
-        p.width = 2448, p.height = 2048;
-        expect_found_as(cases[i].part, &p, 1.0);
-    }
+    static const station_case cases[] = {
+        {"AXT510124", 7016, 12, 90}, {"AXT520124", 7022, 12, 90}, {"AXT520124", 7027, 6, 0}};
+    expect_found_in_station_frames(cases, sizeof cases / sizeof *cases);
 }
 
 /* A 16-pin socket at 6 um/px in a whole station frame (`f4saoi synth -p
@@ -937,7 +941,6 @@ Test(register, a_fit_a_degree_off_is_turned, .timeout = 600)
  * first and finds the true pose. */
 Test(register, the_nudge_across_comes_before_the_body_pull, .timeout = 600)
 {
-    aoi_synth_params p = params_at(7022, 0, 6, 0);
-    p.width = 2448, p.height = 2048;
-    expect_found_as("AXT516124", &p, 1.0);
+    static const station_case one = {"AXT516124", 7022, 6, 0};
+    expect_found_in_station_frames(&one, 1);
 }

@@ -944,3 +944,14 @@ Test(register, the_nudge_across_comes_before_the_body_pull, .timeout = 600)
     static const station_case one = {"AXT516124", 7022, 6, 0};
     expect_found_in_station_frames(&one, 1);
 }
+
+/* A 10-pin socket at 6 um/px in a whole station frame (board 28 of
+ * `f4saoi synth -p AXT510124 -s 7000 -n 30 -d none -u 6 -r 0 --size
+ * 2448x2048`): its fit stopped 5.4 px (0.03 mm) off across the rows, its
+ * windows 4 px wide; refitted from there with windows as wide in mm as at
+ * 12 um/px it comes to the true pose. */
+Test(register, a_weak_fit_at_a_fine_scale_is_refitted_wider, .timeout = 600)
+{
+    static const station_case one = {"AXT510124", 7028, 6, 0};
+    expect_found_in_station_frames(&one, 1);
+}

@@ -302,8 +302,17 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
     return choose;
 }
 
+/* The search windows below are pixels; a wide fit keeps its first five at
+ * their size in mm at this scale on finer ones (at 6 um/px twice as many
+ * pixels).  What leads a fit astray across the rows - a fillet's rim
+ * inside the toe, a pose a few hundredths of a mm off - is as large in mm
+ * at every scale: at 6 um/px small sockets in station frames stopped 3-8
+ * px (0.02-0.05 mm) off with windows of 4 px (0.024 mm).  (Every fit wide:
+ * six of them found, but seven others moved 0.5-2 px off.) */
+#define WINDOW_UM 12.0
+
 static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
-                    int *inliers, int sides_scale)
+                    int *inliers, int sides_scale, int wide)
 {
     static const double windows[] = {4.0, 3.0, 3.0, 2.5, 2.0, 1.5, 1.5, 1.5};
     /* Reach along the rows (mm): the centre first, so that an unknown 1 %
@@ -314,6 +323,7 @@ static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, doub
     int *ok = malloc(sizeof *ok * r->npts), polarity = -1, ret = 0; /* D is larger inside */
     proj *pp = malloc(sizeof *pp * r->npts);
     double sc = c->scale > 0.9 && c->scale < 1.1 ? c->scale : 1.0;
+    const double wk = wide ? fmax(1.0, WINDOW_UM / r->um) : 1.0;
 
     if (!res || !ok || !pp) {
         ret = aoi__error("out of memory");
@@ -322,7 +332,8 @@ static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, doub
     r->fits++;
     aoi__register_sampler(r, frame, c, &s);
     for (size_t it = 0; it < sizeof windows / sizeof *windows; it++) {
-        double A[4][4] = {{0}}, b[4] = {0}, x[4] = {0}, win = windows[it];
+        double A[4][4] = {{0}}, b[4] = {0}, x[4] = {0};
+        double win = it < 5 ? windows[it] * wk : windows[it];
         int n = 0;
         /* Residuals by the direction of their normal (+u, -u, +v, -v).  Each group's median is its
          * consensus shift; a point is weighted by how far it strays from its own group's consensus,
@@ -423,11 +434,17 @@ bailout:
 int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
                        int *inliers)
 {
-    return fine_fit(r, frame, c, scale, inliers, 0);
+    return fine_fit(r, frame, c, scale, inliers, 0, 0);
 }
 
 int aoi__register_fine_sides_scale(aoi_registrar *r, const aoi_image *frame, candidate *c,
                                    double *scale, int *inliers)
 {
-    return fine_fit(r, frame, c, scale, inliers, 1);
+    return fine_fit(r, frame, c, scale, inliers, 1, 0);
+}
+
+int aoi__register_fine_wide(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                            int *inliers)
+{
+    return fine_fit(r, frame, c, scale, inliers, 0, 1);
 }

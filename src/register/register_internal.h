@@ -135,6 +135,10 @@ int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, d
  * ends left out of it). */
 int aoi__register_fine_sides_scale(aoi_registrar *r, const aoi_image *frame, candidate *c,
                                    double *scale, int *inliers);
+/* The same with its first search windows as large in mm as at WINDOW_UM
+ * (fine.c) at finer scales. */
+int aoi__register_fine_wide(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
+                            int *inliers);
 /* How far along the rows (mm) the connector's body shows from where a
  * candidate puts it, when that is further than a connector can sit off its
  * pads (a fit slipped by whole pitches); 0 when the body shows where it

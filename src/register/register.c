@@ -291,19 +291,27 @@ static int short_rows(const aoi_part *part)
  * frames: fits 0.9-1.4 deg turned, 0.68-0.82 explained, against 0.89-0.99
  * at the true pose). */
 #define TURN_DEG 1.0
-/* By how much a turned fit must be better, by both scores, to be taken:
- * it starts from another hypothesis of the rotation, and two optima whose
- * scores differ by less than this are alike to the edge count (on the
+/* By how much a turned fit (or a wider one, widen()) must be better, by
+ * both scores, to be taken: it starts from another hypothesis, and two
+ * optima whose scores differ by less than this are alike to the edge
+ * count (on the
  * fourteen inspection sets, turned fits better by 0.001-0.016 by one of
  * the scores moved five right poses 0.1-3 px off; six that came to the
  * true pose from 1.4-5 px off were better by 0.024-0.39 by both, one
  * more by 0.01). */
-#define TURN_MARGIN 0.02
+#define REFIT_MARGIN 0.02
+
+/* Whether c2, a refit from another start (turned, wider windows), is
+ * better than c by both scores by REFIT_MARGIN. */
+static int clearly_better(const candidate *c2, const candidate *c)
+{
+    return c2->score >= c->score + REFIT_MARGIN && c2->strict >= c->strict + REFIT_MARGIN;
+}
 
 /* On a part with short rows, a chosen fit that is not convincing, fitted
  * again from TURN_DEG either way (and those fits, when not convincing,
  * across the rows too: turned, the fit can stop a few px off across them);
- * kept when better by both scores by TURN_MARGIN.  (Long rows give the
+ * kept when better by both scores by REFIT_MARGIN.  (Long rows give the
  * coarse stage their angle; the up to six fits would cost an 80-pin part
  * several ms on every frame it does not fit convincingly.) */
 static void turn(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale, int *inl)
@@ -319,14 +327,13 @@ static void turn(aoi_registrar *r, const aoi_image *frame, candidate *c, double 
         int rc = aoi__register_fine(r, frame, &c2, &sc2, &in2);
         if (rc == 0)
             across_nudge(r, frame, &c2, &sc2, &in2);
-        take_if(rc, c2.score >= c->score + TURN_MARGIN && c2.strict >= c->strict + TURN_MARGIN, &c2,
-                sc2, in2, c, scale, inl, "turned");
+        take_if(rc, clearly_better(&c2, c), &c2, sc2, in2, c, scale, inl, "turned");
     }
 }
 
 /* On a part with short rows, a chosen fit that is not convincing, fitted
  * again from where it is with its first windows as large in mm as at
- * WINDOW_UM (fine.c); kept when better by both scores by TURN_MARGIN.
+ * WINDOW_UM (fine.c); kept when better by both scores by REFIT_MARGIN.
  * At 6 um/px a 10-pin socket's fit stopped 5.4 px off across the rows
  * (0.74 / 0.86 after the scale from the sides) with the fine fit's windows
  * 4 px (0.024 mm) wide; the true pose explains 1.00. */
@@ -338,8 +345,7 @@ static void widen(aoi_registrar *r, const aoi_image *frame, candidate *c, double
     if (!short_rows(r->part) || c->score >= FIT_CONVINCING)
         return;
     int rc = aoi__register_fine_wide(r, frame, &c2, &sc2, &in2);
-    take_if(rc, c2.score >= c->score + TURN_MARGIN && c2.strict >= c->strict + TURN_MARGIN, &c2, sc2,
-            in2, c, scale, inl, "widened");
+    take_if(rc, clearly_better(&c2, c), &c2, sc2, in2, c, scale, inl, "widened");
 }
 
 /* On a part with short rows the toes rule the fitted scale; but a toe's

@@ -294,11 +294,10 @@ static int short_rows(const aoi_part *part)
 /* By how much a turned fit (or a wider one, widen()) must be better, by
  * both scores, to be taken: it starts from another hypothesis, and two
  * optima whose scores differ by less than this are alike to the edge
- * count (on the
- * fourteen inspection sets, turned fits better by 0.001-0.016 by one of
- * the scores moved five right poses 0.1-3 px off; six that came to the
- * true pose from 1.4-5 px off were better by 0.024-0.39 by both, one
- * more by 0.01). */
+ * count (on the fourteen inspection sets, turned fits better by
+ * 0.001-0.016 by one of the scores moved five right poses 0.1-3 px off;
+ * six that came to the true pose from 1.4-5 px off were better by
+ * 0.024-0.39 by both, one more by 0.01). */
 #define REFIT_MARGIN 0.02
 
 /* Whether c2, a refit from another start (turned, wider windows), is
@@ -402,11 +401,11 @@ static void toe_corners(aoi_registrar *r, const aoi_image *frame, candidate *c, 
     r->corners_only = keep_if_better(rc, &c2, sc2, in2, CORNERS_SLACK, c, scale, inl, "toe corners");
 }
 
-/* What every chosen fit goes through, found or refined: second tries
- * turned and across the rows when not convincing, on short parts the scale from the
- * pad sides, the body's short ends against a whole-pitch slip, terminal
- * tips past one row's toes, then the toes read beside tips standing at
- * them. */
+/* What every chosen fit goes through, found or refined: when not
+ * convincing, second tries turned (short parts), across the rows and with
+ * wider windows (short parts); on short parts the scale from the pad
+ * sides; the body's short ends against a whole-pitch slip, terminal tips
+ * past one row's toes, then the toes read beside tips standing at them. */
 static void settle(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale, int *inl,
                    aoi_register_info *info)
 {

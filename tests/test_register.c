@@ -955,3 +955,30 @@ Test(register, a_weak_fit_at_a_fine_scale_is_refitted_wider, .timeout = 600)
     static const station_case one = {"AXT510124", 7028, 6, 0};
     expect_found_in_station_frames(&one, 1);
 }
+
+/* 10-pin sockets under ring light on red mask in whole station frames at
+ * 15 um/px (`f4saoi synth -p AXT510124 -s 8000 -n 20 -d none -u 15 -r 0
+ * --size 2448x2048`, boards 12 and 19): the true place ranked 8th and 11th
+ * of the first search and its fit explains 0.78-0.84; of the places fitted
+ * before, board 12's best explained 0.55 (refused) and board 19's a place
+ * of clutter 1012 px away 0.64 (taken: a missing part).  When the best
+ * fit would be refused or taken narrowly (under 0.7), a third look fits
+ * places down to the 24th. */
+Test(register, a_small_socket_outranked_by_clutter_is_found_further_down, .timeout = 900)
+{
+    static const station_case cases[] = {{"AXT510124", 8012, 15, 0}, {"AXT510124", 8019, 15, 0}};
+    expect_found_in_station_frames(cases, sizeof cases / sizeof *cases);
+}
+
+/* A 10-pin socket in a whole station frame at 12 um/px (`f4saoi synth -p
+ * AXT510124 -s 8000 -n 20 -d none -u 12 -r 0 --size 2448x2048`, board 7):
+ * its 0.3 mm of each pad beside the body spanned 1.6 cells of the coarse
+ * search's 0.19 mm, its toes fell into the strips beside as often as into
+ * the rows, and the true place was not among the first search's 128
+ * places.  On parts with short rows the third look searches cells half as
+ * large. */
+Test(register, a_small_socket_is_searched_in_cells_its_rows_span, .timeout = 900)
+{
+    static const station_case one = {"AXT510124", 8007, 12, 0};
+    expect_found_in_station_frames(&one, 1);
+}

@@ -215,22 +215,23 @@ static void insert_candidate(candidate *c, int *n, int max, candidate nc, double
 /* The largest residual angle the search tries (deg): stage B's 3 and its
  * last refinement's 0.25, with room to spare. */
 #define COARSE_ANGLE_MAX_DEG 3.5
+/* The most places the first stage keeps (the third look asks for 24). */
+#define COARSE_KEEP_MAX 32
 
 int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
-                         double spacing, int along_rows, int inside, candidate *out, int max_out,
-                         int *nout)
+                         const coarse_opts *o, candidate *out, int max_out, int *nout)
 {
-    int f = r->um <= 12 ? 4 : 2, bpp = aoi_format_bpp(frame->format), xoff = 0;
-    int ro, go, bo, f2 = 4;
+    int f = r->cf, f2 = o->finer ? r->cf2_finer : 4, bpp = aoi_format_bpp(frame->format), xoff = 0;
+    int ro, go, bo, inside = o->inside;
     level L1, L2;
-    candidate cand[16];
+    candidate cand[COARSE_KEEP_MAX];
     int ncand = 0, x0, y0, x1, y1;
     double u1, k2;
 
     aoi_format_rgb_offsets(frame->format, &ro, &go, &bo);
     if (bpp == 4)
         xoff = (ro == 0 || bo == 0) ? 3 : 0;
-    if (frame->width < 4 * f2 * f || frame->height < 4 * f2 * f)
+    if (frame->width < 16 * f || frame->height < 16 * f)
         return aoi__error("frame %dx%d is too small to search", frame->width, frame->height);
     /* A hinted search reads only the region any footprint within the hint's
      * radius can reach (its half-extent along x and y at the nominal
@@ -238,8 +239,9 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
      * 0.45 mm and a margin), cut on the levels' grid so that every reduced
      * pixel is the one a whole-frame search would compute (the edge energy
      * differs only on the region's border, which no box of an allowed
-     * origin reaches). */
-    int gx0 = 0, gy0 = 0, gx1 = frame->width, gy1 = frame->height, cell = f * f2;
+     * origin reaches).  The grid is the coarser second level's, so that
+     * both second levels reduce the same first level. */
+    int gx0 = 0, gy0 = 0, gx1 = frame->width, gy1 = frame->height, cell = f * 4;
     int swap = r->rot == 90 || r->rot == 270;
     if (aoi__hint_usable(hint)) {
         /* 4 cells: the first level's origins reach a cell past the radius,
@@ -276,27 +278,38 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         const gimg *v = &r->l1;
         if (aoi_edge_energy(v->data, v->w, v->h, v->stride, r->e1.data, r->e1.stride) < 0)
             return -1;
-        if (gimg_reserve(&r->e2, r->e1.w / f2, r->e1.h / f2) < 0 ||
-            aoi_reduce_max(r->e1.data, r->e1.w, r->e1.h, r->e1.stride, 1, 0, f2, r->e2.data,
+        if (gimg_reserve(&r->e2, r->e1.w / 4, r->e1.h / 4) < 0 ||
+            aoi_reduce_max(r->e1.data, r->e1.w, r->e1.h, r->e1.stride, 1, 0, 4, r->e2.data,
                            r->e2.stride) < 0)
             return -1;
         r->levels_valid = 1;
+        r->finer_valid = 0;
         r->lx0 = gx0, r->ly0 = gy0;
     }
-    if (integral(r, &r->e2) < 0)
+    gimg *e2 = &r->e2;
+    if (f2 != 4) {
+        e2 = &r->e2f;
+        if (!r->finer_valid &&
+            (gimg_reserve(e2, r->e1.w / f2, r->e1.h / f2) < 0 ||
+             aoi_reduce_max(r->e1.data, r->e1.w, r->e1.h, r->e1.stride, 1, 0, f2, e2->data,
+                            e2->stride) < 0))
+            return -1;
+        r->finer_valid = 1;
+    }
+    if (integral(r, e2) < 0)
         return -1;
 
     /* Stage A: the reduced energy map, whole rows as two segments, 3 angles. */
     u1 = r->um * f;
     k2 = 1000.0 / (u1 * f2);
-    L2 = (level){r->integ, r->e2.w, r->e2.h, k2, r->rot, inside};
+    L2 = (level){r->integ, e2->w, e2->h, k2, r->rot, inside};
     /* The whole footprint lies inside the frame (imaging.md), so only origins
      * that keep it inside are tried (inside the region: the region holds
      * every origin the hint allows with the footprint around it). */
     {
         double hx = (swap ? r->half_wid : r->half_len) * k2, hy = (swap ? r->half_len : r->half_wid) * k2;
         x0 = (int)floor(hx * 0.9), y0 = (int)floor(hy * 0.9);
-        x1 = (int)ceil(r->e2.w - hx * 0.9) - 1, y1 = (int)ceil(r->e2.h - hy * 0.9) - 1;
+        x1 = (int)ceil(e2->w - hx * 0.9) - 1, y1 = (int)ceil(e2->h - hy * 0.9) - 1;
     }
     if (hint) {
         double c = (f * f2);
@@ -306,7 +319,8 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         y0 = (int)fmax(y0, (hint->y_px - gy0) / c - rad);
         y1 = (int)fmin(y1, (hint->y_px - gy0) / c + rad);
     }
-    double stretch = along_rows ? INFINITY : 1.0;
+    double stretch = o->along_rows ? INFINITY : 1.0;
+    int keep = max_out > 8 ? (max_out < COARSE_KEEP_MAX ? max_out : COARSE_KEEP_MAX) : 8;
     placed *P = r->ncoarse <= PLACED_MAX && r->nfine <= PLACED_MAX ? malloc(sizeof *P) : NULL;
     for (int a = -1; a <= 1; a++) {
         const turn ta = turn_of(&L2, a * 2.0 * M_PI / 180);
@@ -317,9 +331,9 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
                 double s = P ? placed_score(&L2, r->coarse_boxes, r->ncoarse, P, x, y, 0.5, 0.5, ta)
                              : box_score(&L2, r->coarse_boxes, r->ncoarse, x + 0.5, y + 0.5, ta);
                 if (s > 0)
-                    insert_candidate(cand, &ncand, 8,
+                    insert_candidate(cand, &ncand, keep,
                                      (candidate){x + 0.5, y + 0.5, a * 2.0, s, {0, 0, 0}, 1.0, 0},
-                                     r->half_wid * k2 * spacing, swap, stretch);
+                                     r->half_wid * k2 * o->spacing, swap, stretch);
             }
     }
     if (!ncand) {

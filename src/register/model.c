@@ -42,6 +42,17 @@ static int add_box(tbox **b, size_t *n, double u0, double u1, double v0, double 
  * blur and the coarse levels' pixels. */
 #define INSIDE_CLEAR_MM (BODY_SHIFT_MM + 0.1)
 
+/* The least number of the coarse search's second-level cells across the
+ * pad rows' visible band on parts with short rows, where the third look
+ * reduces the second level less.  A socket shows 0.3 mm of each pad beside
+ * its body, and its context strips begin 0.12 mm past the toes: in cells of
+ * 0.19 mm (12 um/px, reduced 16 times) the toes' edges fall as often into
+ * the strips as into the band, and board clutter outranked a 10-pin
+ * socket's place beyond the 128th (held-out station frames of session 33).
+ * Long rows outweigh clutter at any cell; the first search keeps the
+ * coarser cells, a quarter of the work. */
+#define ROW_BAND_CELLS 3.0
+
 /* Row bands (visible pad area) split into segments of at most seg mm, and
  * context strips beyond the toes and the row ends. */
 static int make_boxes(aoi_registrar *r, tbox **b, size_t *n, double seg)
@@ -91,6 +102,14 @@ int aoi__register_model(aoi_registrar *r)
     r->pitch = aoi_part_pitch(r->part);
     r->half_len = fmax(-ext.x0, ext.x1);
     r->half_wid = fmax(-ext.y0, ext.y1);
+    {
+        const aoi_pad *p0 = &pads[0], *pn = &pads[aoi_part_pins(r->part) - 1];
+        double outer = fabs(p0->cy) + p0->h / 2, inner = fmax(body.y1, fabs(p0->cy) - p0->h / 2);
+        r->short_rows = 2 * outer > fabs(pn->cx - p0->cx) + p0->w;
+        r->cf = r->um <= 12 ? 4 : 2;
+        r->cf2_finer =
+            r->short_rows && (outer - inner) * 1000 / (r->um * r->cf * 4) < ROW_BAND_CELLS ? 2 : 4;
+    }
     for (size_t i = 0; i < npads; i++) {
         const aoi_pad *p = &pads[i];
         double hw = p->w / 2, hh = p->h / 2, sy = p->row;

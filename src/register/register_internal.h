@@ -68,9 +68,14 @@ struct aoi_registrar {
     size_t nfine, ncoarse;
     double pitch;
     double half_len, half_wid; /* footprint half extents (mm) */
+    int short_rows;      /* toes further apart than the rows are long (sockets of
+                            10-20 pins, headers of 10-16) */
+    int cf;              /* the coarse search's first level: the frame reduced cf times */
+    int cf2_finer;       /* the finer second level's reduction (coarse_opts.finer) */
     /* scratch */
-    gimg l1, e1, e2;
+    gimg l1, e1, e2, e2f; /* e2f: e1 reduced cf2_finer times */
     int levels_valid;    /* l1, e1, e2 are of the current frame (a second look) */
+    int finer_valid;     /* e2f too */
     int lx0, ly0;        /* ... of its region from this pixel (a hinted search) */
     int second_look;     /* aoi_registrar_set_second_look() */
     int pitch_range;     /* whole pitches the slip checks search either way */
@@ -100,18 +105,27 @@ typedef struct {
 } candidate;
 
 int aoi__register_model(aoi_registrar *r);
-/* Up to max_out candidates, strongest first.  Peaks closer than spacing
- * times the footprint's half-width to a stronger one are suppressed (1: the
- * first search; less: a second look beside strong clutter); with along_rows
- * set, the suppression reaches along the rows without limit: the strongest
- * peak of each place across the rows (a pad row gives peaks every few
- * pitches along itself, which can crowd out the other places).  With inside
- * set, the energy inside the body counts against a place (the first
- * search); without, the score is the pad rows' alone (the second look's
- * other view of the frame). */
+/* How the coarse search picks its places. */
+typedef struct {
+    /* Peaks closer than spacing times the footprint's half-width to a
+     * stronger one are suppressed (1: the first search; less: a second look
+     * beside strong clutter).  With along_rows set, the suppression reaches
+     * along the rows without limit: the strongest peak of each place across
+     * the rows (a pad row gives peaks every few pitches along itself, which
+     * can crowd out the other places). */
+    double spacing;
+    int along_rows;
+    /* The energy inside the body counts against a place (the first search);
+     * without, the score is the pad rows' alone (the second look's other
+     * view of the frame). */
+    int inside;
+    /* The second level reduced cf2_finer times instead of 4 (the third
+     * look; see model.c, ROW_BAND_CELLS). */
+    int finer;
+} coarse_opts;
+/* Up to max_out candidates, strongest first. */
 int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_register_hint *hint,
-                         double spacing, int along_rows, int inside, candidate *out, int max_out,
-                         int *nout);
+                         const coarse_opts *o, candidate *out, int max_out, int *nout);
 /* Estimates the mask colour around a candidate. */
 void aoi__register_mask_colour(const aoi_registrar *r, const aoi_image *f, candidate *c);
 /* Fixes the pitch phase along the rows (moves c by less than half a pitch). */

@@ -847,12 +847,13 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
      * x 2048 at 12-20 um/px shows 30-50 mm of board) may yet be among the
      * places below the three fitted (ranks 3-16, and one beyond the 128th,
      * on held-out frames of 10-pin sockets).  A third look searches again
-     * in cells the rows span and fits its places down to the THIRD_MAX'th. */
+     * in cells the rows span and fits its places down to the THIRD_MAX'th,
+     * until one is convincing (as the first search stops). */
     if (best.c.strict < THIRD_BELOW) {
         int nrest = 0;
         if (aoi__register_coarse(r, frame, hint, &finer, rest, THIRD_MAX, &nrest) < 0)
             nrest = 0;
-        for (int i = 0; i < nrest; i++) {
+        for (int i = 0; i < nrest && best.c.strict < CONVINCING; i++) {
             if (nearest(&rest[i], cand, n, more, nmore) < 2)
                 continue; /* fitted already */
             info->candidates++;

@@ -394,16 +394,27 @@ static void toe_corners(aoi_registrar *r, const aoi_image *frame, candidate *c, 
     r->corners_only = keep_if_better(rc, &c2, sc2, in2, CORNERS_SLACK, c, scale, inl, "toe corners");
 }
 
+/* Whether fits from a and b start alike (what aoi__register_fine() reads
+ * of a candidate). */
+static int same_start(const candidate *a, const candidate *b)
+{
+    return a->x == b->x && a->y == b->y && a->th == b->th && a->scale == b->scale &&
+           a->mask[0] == b->mask[0] && a->mask[1] == b->mask[1] && a->mask[2] == b->mask[2];
+}
+
 /* What every chosen fit goes through, found or refined: when not
  * convincing, second tries turned (short parts), across the rows and with
  * wider windows (short parts); on short parts the scale from the pad
  * sides; the body's short ends against a whole-pitch slip, terminal tips
- * past one row's toes, then the toes read beside tips standing at them. */
+ * past one row's toes, then the toes read beside tips standing at them.
+ * nudged (or NULL): a pose across_nudge() left as it was, not nudged again
+ * (the same two fits). */
 static void settle(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale, int *inl,
-                   aoi_register_info *info)
+                   aoi_register_info *info, const candidate *nudged)
 {
     turn(r, frame, c, scale, inl);
-    across_nudge(r, frame, c, scale, inl);
+    if (!nudged || !same_start(c, nudged))
+        across_nudge(r, frame, c, scale, inl);
     widen(r, frame, c, scale, inl);
     scale_from_sides(r, frame, c, scale, inl);
     body_check(r, frame, c, scale, inl, info);
@@ -436,7 +447,7 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
         return aoi__error_prefix("footprint not found");
     }
     pitch_fix(r, frame, &c, &sc, &in, &info->pitch_shift);
-    settle(r, frame, &c, &sc, &in, info);
+    settle(r, frame, &c, &sc, &in, info, NULL);
     info->fine_ms = now_ms() - t0;
     return accept(r, frame, &c, sc, in, pose, info);
 }
@@ -873,10 +884,14 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
      * um/px fitted 5.6 px off across the rows (0.49 / 0.55) was pulled 23 px
      * the other way (0.57 / 0.69) and stayed 19.5 px off, where the nudge
      * finds the true pose (0.72 / 0.85; 0.99 settled). */
-    if (r->short_rows)
+    candidate unnudged = best.c;
+    int kept = 0;
+    if (r->short_rows) {
         across_nudge(r, frame, &best.c, &best.sc, &best.in);
+        kept = same_start(&best.c, &unnudged);
+    }
     body_pull(r, frame, done, ndone, &best);
-    settle(r, frame, &best.c, &best.sc, &best.in, info);
+    settle(r, frame, &best.c, &best.sc, &best.in, info, kept ? &unnudged : NULL);
     info->fine_ms = now_ms() - t1;
     return mate_check(r, frame, pose, accept(r, frame, &best.c, best.sc, best.in, pose, info));
 }

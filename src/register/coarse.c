@@ -320,7 +320,8 @@ int aoi__register_coarse(aoi_registrar *r, const aoi_image *frame, const aoi_reg
         y1 = (int)fmin(y1, (hint->y_px - gy0) / c + rad);
     }
     double stretch = o->along_rows ? INFINITY : 1.0;
-    int keep = max_out > 8 ? (max_out < COARSE_KEEP_MAX ? max_out : COARSE_KEEP_MAX) : 8;
+    /* At least the 8 places the first search has always kept. */
+    int keep = max_out < 8 ? 8 : max_out > COARSE_KEEP_MAX ? COARSE_KEEP_MAX : max_out;
     placed *P = r->ncoarse <= PLACED_MAX && r->nfine <= PLACED_MAX ? malloc(sizeof *P) : NULL;
     for (int a = -1; a <= 1; a++) {
         const turn ta = turn_of(&L2, a * 2.0 * M_PI / 180);

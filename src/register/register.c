@@ -407,8 +407,8 @@ static int same_start(const candidate *a, const candidate *b)
  * wider windows (short parts); on short parts the scale from the pad
  * sides; the body's short ends against a whole-pitch slip, terminal tips
  * past one row's toes, then the toes read beside tips standing at them.
- * nudged (or NULL): a pose across_nudge() left as it was, not nudged again
- * (the same two fits). */
+ * nudged (or NULL): a pose across_nudge() was started from; a fit that
+ * comes to it again is not nudged again (the same two fits). */
 static void settle(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale, int *inl,
                    aoi_register_info *info, const candidate *nudged)
 {
@@ -814,8 +814,10 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
                            sizeof rest / sizeof *rest <= FITTED_MAX,
                    "room for every candidate's fit");
     aoi_register_info dummy;
-    const coarse_opts first = {1.0, 0, 1, 0}, closer = {SECOND_SPACING, 0, 0, 0},
-                      across = {ACROSS_PLACE_MM / r->half_wid, 1, 0, 0}, finer = {1.0, 0, 1, 1};
+    const coarse_opts first = {.spacing = 1.0, .inside = 1},
+                      closer = {.spacing = SECOND_SPACING},
+                      across = {.spacing = ACROSS_PLACE_MM / r->half_wid, .along_rows = 1},
+                      finer = {.spacing = 1.0, .inside = 1, .finer = 1};
 
     if (!info)
         info = &dummy;
@@ -885,14 +887,11 @@ int aoi_register(aoi_registrar *r, const aoi_image *frame, const aoi_register_hi
      * um/px fitted 5.6 px off across the rows (0.49 / 0.55) was pulled 23 px
      * the other way (0.57 / 0.69) and stayed 19.5 px off, where the nudge
      * finds the true pose (0.72 / 0.85; 0.99 settled). */
-    candidate unnudged = best.c;
-    int kept = 0;
-    if (r->short_rows) {
+    const candidate nudged = best.c;
+    if (r->short_rows)
         across_nudge(r, frame, &best.c, &best.sc, &best.in);
-        kept = same_start(&best.c, &unnudged);
-    }
     body_pull(r, frame, done, ndone, &best);
-    settle(r, frame, &best.c, &best.sc, &best.in, info, kept ? &unnudged : NULL);
+    settle(r, frame, &best.c, &best.sc, &best.in, info, r->short_rows ? &nudged : NULL);
     info->fine_ms = now_ms() - t1;
     return mate_check(r, frame, pose, accept(r, frame, &best.c, best.sc, best.in, pose, info));
 }

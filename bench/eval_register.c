@@ -113,7 +113,7 @@ int main(int argc, char **argv)
                                            &tc.strict));
                 candidate fc = tc;
                 double sc; int in;
-                aoi__register_fine(r, &img, &fc, &sc, &in);
+                aoi__register_fine(r, &img, &fc, FIT_PLAIN, &sc, &in);
                 printf("fine from truth: (%.2f, %.2f, %.3f) scale %.4f score %.3f\n", fc.x, fc.y, fc.th, sc, fc.score);
             }
             /* Pad outlines: truth in green, found in red (a grey frame drawn

@@ -311,8 +311,8 @@ double aoi__register_score(aoi_registrar *r, const aoi_image *frame, const candi
  * six of them found, but seven others moved 0.5-2 px off.) */
 #define WINDOW_UM 12.0
 
-static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
-                    int *inliers, int sides_scale, int wide)
+int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, unsigned flags,
+                       double *scale, int *inliers)
 {
     static const double windows[] = {4.0, 3.0, 3.0, 2.5, 2.0, 1.5, 1.5, 1.5};
     /* Reach along the rows (mm): the centre first, so that an unknown 1 %
@@ -323,7 +323,7 @@ static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, doub
     int *ok = malloc(sizeof *ok * r->npts), polarity = -1, ret = 0; /* D is larger inside */
     proj *pp = malloc(sizeof *pp * r->npts);
     double sc = c->scale > 0.9 && c->scale < 1.1 ? c->scale : 1.0;
-    const double wk = wide ? fmax(1.0, WINDOW_UM / r->um) : 1.0;
+    const double wk = flags & FIT_WIDE ? fmax(1.0, WINDOW_UM / r->um) : 1.0;
 
     if (!res || !ok || !pp) {
         ret = aoi__error("out of memory");
@@ -382,7 +382,7 @@ static int fine_fit(aoi_registrar *r, const aoi_image *frame, candidate *c, doub
             double J[4] = {pp[i].nx, pp[i].ny, pp[i].nx * pp[i].dth_x + pp[i].ny * pp[i].dth_y,
                            pp[i].nx * (pp[i].x - c->x) + pp[i].ny * (pp[i].y - c->y)};
             /* Toes and inner ends out of the scale. */
-            if (sides_scale && r->pts[i].nu == 0)
+            if ((flags & FIT_SIDES_SCALE) && r->pts[i].nu == 0)
                 J[3] = 0;
             for (int a2 = 0; a2 < 4; a2++) {
                 for (int bb = 0; bb < 4; bb++)
@@ -429,22 +429,4 @@ bailout:
     free(ok);
     free(pp);
     return ret;
-}
-
-int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
-                       int *inliers)
-{
-    return fine_fit(r, frame, c, scale, inliers, 0, 0);
-}
-
-int aoi__register_fine_sides_scale(aoi_registrar *r, const aoi_image *frame, candidate *c,
-                                   double *scale, int *inliers)
-{
-    return fine_fit(r, frame, c, scale, inliers, 1, 0);
-}
-
-int aoi__register_fine_wide(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
-                            int *inliers)
-{
-    return fine_fit(r, frame, c, scale, inliers, 0, 1);
 }

@@ -134,7 +134,7 @@ static void pitch_fix(aoi_registrar *r, const aoi_image *frame, candidate *c, do
         candidate s2 = shifted(r, c, *sc, k);
         double sc2;
         int in2;
-        if (aoi__register_fine(r, frame, &s2, &sc2, &in2) == 0 && s2.score > c->score) {
+        if (aoi__register_fine(r, frame, &s2, FIT_PLAIN, &sc2, &in2) == 0 && s2.score > c->score) {
             *c = s2;
             *sc = sc2;
             *in = in2;
@@ -194,8 +194,9 @@ static void body_check(aoi_registrar *r, const aoi_image *frame, candidate *best
     if (!k)
         return;
     candidate s2 = shifted(r, best, *scale, k);
-    if (aoi__register_fine(r, frame, &s2, &sc2, &in2) == 0 && s2.strict >= AOI_REGISTER_MIN_SCORE &&
-        s2.strict >= BODY_KEEP * best->strict && aoi__register_body_slip(r, frame, &s2, sc2) == 0) {
+    if (aoi__register_fine(r, frame, &s2, FIT_PLAIN, &sc2, &in2) == 0 &&
+        s2.strict >= AOI_REGISTER_MIN_SCORE && s2.strict >= BODY_KEEP * best->strict &&
+        aoi__register_body_slip(r, frame, &s2, sc2) == 0) {
         *best = s2;
         *scale = sc2;
         *inl = in2;
@@ -249,7 +250,7 @@ static int fit_moved(aoi_registrar *r, const aoi_image *frame, const candidate *
     *c2 = *from;
     c2->x += du * cos(phi) - dv * sin(phi);
     c2->y += du * sin(phi) + dv * cos(phi);
-    return aoi__register_fine(r, frame, c2, sc2, in2);
+    return aoi__register_fine(r, frame, c2, FIT_PLAIN, sc2, in2);
 }
 
 /* fit_moved(), kept when better by both scores (sliding can trade sides
@@ -316,7 +317,7 @@ static void turn(aoi_registrar *r, const aoi_image *frame, candidate *c, double 
         double sc2;
         int in2;
         c2.th += side * TURN_DEG;
-        int rc = aoi__register_fine(r, frame, &c2, &sc2, &in2);
+        int rc = aoi__register_fine(r, frame, &c2, FIT_PLAIN, &sc2, &in2);
         if (rc == 0)
             across_nudge(r, frame, &c2, &sc2, &in2);
         take_if(rc, clearly_better(&c2, c), &c2, sc2, in2, c, scale, inl, "turned");
@@ -336,7 +337,7 @@ static void widen(aoi_registrar *r, const aoi_image *frame, candidate *c, double
     int in2;
     if (!r->short_rows || c->score >= FIT_CONVINCING)
         return;
-    int rc = aoi__register_fine_wide(r, frame, &c2, &sc2, &in2);
+    int rc = aoi__register_fine(r, frame, &c2, FIT_WIDE, &sc2, &in2);
     take_if(rc, clearly_better(&c2, c), &c2, sc2, in2, c, scale, inl, "widened");
 }
 
@@ -360,7 +361,7 @@ static void scale_from_sides(aoi_registrar *r, const aoi_image *frame, candidate
     if (!r->short_rows)
         return;
     c2.scale = *scale;
-    rc = aoi__register_fine_sides_scale(r, frame, &c2, &sc2, &in2);
+    rc = aoi__register_fine(r, frame, &c2, FIT_SIDES_SCALE, &sc2, &in2);
     keep_if_better(rc, &c2, sc2, in2, SIDES_SCALE_SLACK, c, scale, inl, "scale from the pad sides");
 }
 
@@ -387,7 +388,7 @@ static void toe_corners(aoi_registrar *r, const aoi_image *frame, candidate *c, 
         return;
     r->corners_only = 1;
     c2.scale = *scale;
-    int rc = aoi__register_fine(r, frame, &c2, &sc2, &in2);
+    int rc = aoi__register_fine(r, frame, &c2, FIT_PLAIN, &sc2, &in2);
     if (rc == 0 && (c2.strict < AOI_REGISTER_MIN_SCORE ||
                     hypot(c2.x - c->x, c2.y - c->y) > CORNERS_MOVE_PX))
         rc = -1;
@@ -441,7 +442,7 @@ int aoi_register_refine(aoi_registrar *r, const aoi_image *frame, const aoi_pose
     c.scale = r->um / start->um_per_px;
     aoi__register_mask_colour(r, frame, &c);
     info->candidates = 1;
-    if (aoi__register_fine(r, frame, &c, &sc, &in) < 0) {
+    if (aoi__register_fine(r, frame, &c, FIT_PLAIN, &sc, &in) < 0) {
         info->fine_ms = now_ms() - t0;
         info->fits = r->fits;
         return aoi__error_prefix("footprint not found");
@@ -525,7 +526,7 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
     int pre_in = 0;
     if (k0) {
         pre = shifted(r, c, c->scale, k0);
-        if (aoi__register_fine(r, frame, &pre, &pre_sc, &pre_in) < 0)
+        if (aoi__register_fine(r, frame, &pre, FIT_PLAIN, &pre_sc, &pre_in) < 0)
             pre.score = -1;
         else if ((same = fitted_before(done, ndone, &pre)))
             goto seen;
@@ -545,7 +546,7 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
             return 0;
         }
     }
-    fr = aoi__register_fine(r, frame, c, sc, in);
+    fr = aoi__register_fine(r, frame, c, FIT_PLAIN, sc, in);
     if (fr == 0 && !k0 && (same = fitted_before(done, ndone, c)))
         goto seen;
     /* The phase search can be led astray (fillet rims at the toes, a body
@@ -560,7 +561,8 @@ static int fit_candidate(aoi_registrar *r, const aoi_image *frame, const candida
             break;
         if (!alt_i)
             aoi__register_mask_colour(r, frame, &c2);
-        if (aoi__register_fine(r, frame, &c2, &sc2, &in2) == 0 && (fr < 0 || c2.score > c->score)) {
+        if (aoi__register_fine(r, frame, &c2, FIT_PLAIN, &sc2, &in2) == 0 &&
+            (fr < 0 || c2.score > c->score)) {
             *c = c2;
             *sc = sc2;
             *in = in2;

@@ -142,17 +142,20 @@ static inline int aoi__hint_usable(const aoi_register_hint *h)
  * ends. */
 int aoi__register_pitch(const aoi_registrar *r, const aoi_image *f, const candidate *c, double scale,
                         int range);
-/* Refines a candidate in place; returns the number of inliers. */
-int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
-                       int *inliers);
-/* The same with the scale measured from the pad sides only (toes and inner
- * ends left out of it). */
-int aoi__register_fine_sides_scale(aoi_registrar *r, const aoi_image *frame, candidate *c,
-                                   double *scale, int *inliers);
-/* The same with its first search windows as large in mm as at WINDOW_UM
- * (fine.c) at finer scales. */
-int aoi__register_fine_wide(aoi_registrar *r, const aoi_image *frame, candidate *c, double *scale,
-                            int *inliers);
+/* How aoi__register_fine() fits (flags, or'ed; FIT_PLAIN: none). */
+enum {
+    FIT_PLAIN = 0,
+    /* The scale measured from the pad sides only (toes and inner ends
+     * left out of it). */
+    FIT_SIDES_SCALE = 1 << 0,
+    /* The first search windows as large in mm as at WINDOW_UM (fine.c) at
+     * finer scales. */
+    FIT_WIDE = 1 << 1,
+};
+/* Refines a candidate in place, with its fitted scale and inlier count;
+ * 0, or -1 (too few edges, a degenerate fit). */
+int aoi__register_fine(aoi_registrar *r, const aoi_image *frame, candidate *c, unsigned flags,
+                       double *scale, int *inliers);
 /* How far along the rows (mm) the connector's body shows from where a
  * candidate puts it, when that is further than a connector can sit off its
  * pads (a fit slipped by whole pitches); 0 when the body shows where it

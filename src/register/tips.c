@@ -157,8 +157,8 @@ int aoi__register_tips(aoi_registrar *r, const aoi_image *frame, candidate *c, d
     r->skip_tips = a ? 1 : -1;
     /* Kept when confident and chosen over the fit it replaces by the
      * choosing score (every move of the inspection sets raised it). */
-    if (aoi__register_fine(r, frame, &c2, &sc2, &in2) < 0 || c2.strict < AOI_REGISTER_MIN_SCORE ||
-        c2.score < c->score) {
+    if (aoi__register_fine(r, frame, &c2, FIT_PLAIN, &sc2, &in2) < 0 ||
+        c2.strict < AOI_REGISTER_MIN_SCORE || c2.score < c->score) {
         r->skip_tips = 0;
         return 0;
     }

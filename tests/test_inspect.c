@@ -595,6 +595,92 @@ Test(inspect, covered_toes_are_judged_by_their_colour, .timeout = 300)
     }
 }
 
+/* Starved joints under covering tips whose toe zones look wet to the colour
+ * rule (`tools/eval-inspect.sh` seeds 160000 and 200000 with -d
+ * insufficient_solder, as the generator's CLI stores them): pin 3 of board
+ * 160105 (a 10-pin socket, ring light, 10 um/px), pin 8 of 200004 (10-pin,
+ * coaxial, 6 um/px) and pin 33 of 201003 (80-pin, coaxial, 14 um/px), whose
+ * toe zones show 0.07-0.10 of their rows' relief, escaped: their zones'
+ * wetted shares summed 0.5-1.1 against covered_wet_sum (0.4).  A good
+ * fillet still rises beside and beyond the tip over it; on four sets the
+ * least relief of 3498 good covered pins was 0.17 of their rows'. */
+Test(inspect, a_flat_toe_under_a_covering_tip_is_starved, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+        look lk;
+        int starved;
+    } boards[] = {
+        {"AXT510124", 160105, {-1, -1, 0, 10, 90}, 3},
+        {"AXT510124", 200004, {-1, -1, 0, 6, 0}, 8},
+        {"AXT580124", 201003, {-1, -1, 0, 14, 180}, 33},
+    };
+    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+        frame f;
+        aoi_result res;
+        int seed = (int)boards[b].seed;
+        make_stored(&f, boards[b].part, boards[b].seed, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER,
+                    &boards[b].lk);
+        const aoi_defect want = {
+            .type = AOI_DEFECT_INSUFFICIENT_SOLDER, .npins = 1, .pins = {boards[b].starved}};
+        cr_assert(has(&f.truth, &want), "seed %d: pin %d not starved in the truth", seed,
+                  want.pins[0]);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        cr_expect(has(&res, &want), "seed %d: starved pin %d not found", seed, want.pins[0]);
+        for (size_t k = 0; k < res.ndefects; k++)
+            cr_expect(res.defects[k].type != AOI_DEFECT_INSUFFICIENT_SOLDER ||
+                          has(&f.truth, &res.defects[k]),
+                      "seed %d: false insufficient solder on pin %d", seed, res.defects[k].pins[0]);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
+/* Starved joints (`tools/eval-inspect.sh` seed 200000 with -d
+ * insufficient_solder, as the generator's CLI stores them) whose wetted
+ * area was under half the nominal but whose toe relief did not agree
+ * (0.46-0.61 of the row's against area_confirm_ratio, 0.4): pins 4 and 8 of
+ * board 200301 (a 10-pin socket, 20 um/px, rows of five with two starved
+ * pins) and pin 29 of 200704 (a 40-pin socket, 20 um/px), both under the
+ * tiered RGB light on colour frames.  Their toe zones and the pad beside
+ * their terminals show bare metal (wetted shares over the rows' summing
+ * 0-0.01); good pins of colour frames with so small an area summed 0.57 or
+ * more on five sets. */
+Test(inspect, a_small_joint_on_bare_looking_pad_is_starved, .timeout = 300)
+{
+    static const struct {
+        const char *part;
+        uint64_t seed;
+        look lk;
+        int starved[2];
+    } boards[] = {
+        {"AXT510124", 200301, {-1, -1, 0, 20, 270}, {4, 8}},
+        {"AXT540124", 200704, {-1, -1, 0, 20, 270}, {29, 0}},
+    };
+    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+        frame f;
+        aoi_result res;
+        int seed = (int)boards[b].seed;
+        make_stored(&f, boards[b].part, boards[b].seed, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER,
+                    &boards[b].lk);
+        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
+        for (int q = 0; q < 2 && boards[b].starved[q]; q++) {
+            const aoi_defect want = {
+                .type = AOI_DEFECT_INSUFFICIENT_SOLDER, .npins = 1, .pins = {boards[b].starved[q]}};
+            cr_assert(has(&f.truth, &want), "seed %d: pin %d not starved in the truth", seed,
+                      want.pins[0]);
+            cr_expect(has(&res, &want), "seed %d: starved pin %d not found", seed, want.pins[0]);
+        }
+        for (size_t k = 0; k < res.ndefects; k++)
+            cr_expect(res.defects[k].type != AOI_DEFECT_INSUFFICIENT_SOLDER ||
+                          has(&f.truth, &res.defects[k]),
+                      "seed %d: false insufficient solder on pin %d", seed, res.defects[k].pins[0]);
+        aoi_result_clear(&res);
+        drop(&f);
+    }
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

@@ -509,7 +509,17 @@ static int insufficient(const aoi_inspector *in, const pass *ps, int i)
     double drop = ps->wmed[p->row > 0] - j->toe_wet;
     no_toe |= drop >= in->th.toe_wet_drop && drop >= in->th.toe_wet_mads * ps->wmad[p->row > 0] &&
               j->toe_ratio < in->th.dry_toe_relief_ratio && ratio < in->th.dry_toe_area_ratio;
-    int starved = ratio < in->th.insufficient_ratio && !(j->toe_ratio >= in->th.area_confirm_ratio);
+    /* Bare pad in the toe zone and beside the terminal, where a fillet
+     * shows solder: the two zones' wetted shares, each over its row's,
+     * sum low. */
+    int bare = j->toe_wet / fmax(ps->wmed[p->row > 0], WET_FLOOR) +
+                   j->side_wet / fmax(ps->smed[p->row > 0], WET_FLOOR) <
+               in->th.covered_wet_sum;
+    /* Too little wetted area, when the toe's relief agrees or, in colour
+     * frames, the colour does (in grey ones lit solder and bare metal look
+     * alike). */
+    int starved = ratio < in->th.insufficient_ratio &&
+                  (!(j->toe_ratio >= in->th.area_confirm_ratio) || (!in->grey_metal && bare));
     /* Where the terminal's tip, with the body edge measured, comes
      * within TOE_ROOM of the pad's outer end (a connector sitting toward
      * this row), it covers the toe zone's middle: a good fillet tucked
@@ -517,11 +527,12 @@ static int insufficient(const aoi_inspector *in, const pass *ps, int i)
      * confuses lit solder with bare metal.  A starved joint leaves bare
      * pad around the tip and beside the terminal, where a fillet shows
      * solder: there the two zones' wetted shares, each over its row's,
-     * must both be low. */
-    if (in->toe - aoi__tip_w(in, i) < TOE_ROOM &&
-        !(j->toe_wet / fmax(ps->wmed[p->row > 0], WET_FLOOR) +
-              j->side_wet / fmax(ps->smed[p->row > 0], WET_FLOOR) <
-          in->th.covered_wet_sum))
+     * must both be low.  Or the zone is flat: a good fillet still rises
+     * beside and beyond the tip over it, a starved pad shows next to no
+     * relief (covered_toe_relief_ratio; where colour cannot tell lit
+     * solder from bare metal). */
+    if (in->toe - aoi__tip_w(in, i) < TOE_ROOM && !bare &&
+        !(j->toe_ratio < in->th.covered_toe_relief_ratio))
         return 0;
     /* Not on a squeezed land (aoi__squeezed_bound()): it holds no toe
      * fillet to judge, a starved joint looks as a squeezed good one,

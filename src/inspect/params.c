@@ -25,7 +25,7 @@ static const field fields[] = {
     F(area_confirm_ratio, 0.0, 2.0),      F(toe_relief_ratio, 0.0, 1.0),
     F(toe_wet_drop, 0.0, 1.0),            F(toe_wet_mads, 0.0, 100.0),
     F(dry_toe_relief_ratio, 0.0, 2.0),    F(dry_toe_area_ratio, 0.0, 10.0),
-    F(covered_wet_sum, 0.0, 4.0),
+    F(covered_wet_sum, 0.0, 4.0),         F(covered_toe_relief_ratio, 0.0, 1.0),
     F(offset_across_mm, 0.005, 1.0),      F(offset_along_mm, 0.005, 2.0),
     F(min_score, 0.0, 1.0),               F(squeezed_land_mm, 0.0, 2.0),
 };

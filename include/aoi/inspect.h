@@ -48,6 +48,8 @@ typedef struct {
     double squeezed_land_mm;   /* body offset toward a row leaving less land than this: the
                                   joints' solder is within rise_mm of the body */
 } aoi_thresholds;
+/* How many thresholds there are (every field of aoi_thresholds a double). */
+#define AOI_THRESHOLD_COUNT (sizeof(aoi_thresholds) / sizeof(double))
 
 /* Loads thresholds from a JSON file ({"thresholds": {name: {"value": v,
  * "reason": "..."}}}); every field must be present. */

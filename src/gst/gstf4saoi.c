@@ -29,7 +29,7 @@ GST_DEBUG_CATEGORY_STATIC(f4saoi_debug);
 G_DECLARE_FINAL_TYPE(GstF4saoi, gst_f4saoi, GST, F4SAOI, GstVideoFilter)
 
 #define RESULT_META "F4saoiResultMeta"
-#define N_THRESHOLDS 17
+#define N_THRESHOLDS ((int)AOI_THRESHOLD_COUNT)
 
 struct _GstF4saoi {
     GstVideoFilter parent;
@@ -72,7 +72,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
 G_DEFINE_TYPE(GstF4saoi, gst_f4saoi, GST_TYPE_VIDEO_FILTER)
 
 /* What each threshold does; class_init adds the accepted range. */
-static const char *const th_blurb[N_THRESHOLDS] = {
+static const char *const th_blurb[] = {
     "Excess solder: solder more than this beyond the pad outline (mm)",
     "Excess solder: solder on the terminal closer than this to the body edge (mm)",
     "Flux rise: band from the body edge in which flux on a terminal counts (mm)",
@@ -86,13 +86,18 @@ static const char *const th_blurb[N_THRESHOLDS] = {
     "Insufficient solder (dry toe): ... and toe relief below this share of the row's",
     "Insufficient solder (dry toe): ... and the wetted area below this share of nominal",
     "Insufficient solder: where the terminal covers the toe zone, a call needs the toe zone's and "
-    "the pad beside the tip's wetted shares, each over its row's median, to sum below this",
+    "the pad beside the tip's wetted shares, each over its row's median, to sum below this "
+    "(in colour frames that sum also confirms a small wetted area) ...",
+    "Insufficient solder: ... or, where the terminal covers the toe zone, the toe relief below "
+    "this share of the row's",
     "Offset: terminal off the pad centre across the pad (mm)",
     "Offset: terminal off the pad centre along the pad (mm)",
     "Registration confidence below which a frame is an error",
     "Excess solder: on a row the connector sits toward, land beyond the body edge shorter than "
     "this puts the joint's solder within the rise limit (mm)",
 };
+_Static_assert(sizeof th_blurb / sizeof *th_blurb == AOI_THRESHOLD_COUNT,
+               "a blurb for every threshold, in aoi_threshold_names() order");
 
 static aoi_format aoi_format_of(GstVideoFormat f)
 {

@@ -31,6 +31,8 @@ static const field fields[] = {
 };
 #undef F
 #define NFIELDS (sizeof fields / sizeof *fields)
+_Static_assert(NFIELDS == AOI_THRESHOLD_COUNT && sizeof(aoi_thresholds) % sizeof(double) == 0,
+               "a name and a range for every threshold");
 
 const char *const *aoi_threshold_names(void)
 {

@@ -506,164 +506,24 @@ Test(inspect, side_overhang_beyond_a_rows_end_pin, .timeout = 300)
     drop(&f);
 }
 
-/* 80-pin sockets sitting 0.05-0.06 mm toward one row (`tools/eval-inspect.sh`
- * seed 20800 board 20807, grey ring light at 6 um/px; seed 21000 board
- * 21003, RGB at 14 um/px, as the generator's CLI stores them): the
- * terminals' tips reach the pads' ends and cover the toe zones' middle, and
- * four good pins of the first, whose fillets end under the tips, showed as
- * flat a toe as a missing fillet (toe relief 0.22 of the row's, wetted area
- * 0.69-0.80 of nominal).  There "no toe fillet" needs the area to agree;
- * the second board's two starved pins on such a row (area 0.45 and 0.60)
- * are still found. */
-Test(inspect, terminals_covering_the_toe_zone, .timeout = 300)
-{
-    static const struct {
-        uint64_t seed;
-        look lk;
-        unsigned defects;
-        int pins[2];
-    } boards[] = {{20807, {-1, -1, 1, 6, 0}, 0, {0, 0}},
-                  {21003, {-1, -1, 0, 14, 180}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, {31, 63}}};
-    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
-        frame f;
-        aoi_result res;
-        make_stored(&f, "AXT580124", boards[b].seed, boards[b].defects, &boards[b].lk);
-        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
-        for (int q = 0; q < 2; q++) {
-            const aoi_defect want = {
-                .type = AOI_DEFECT_INSUFFICIENT_SOLDER, .npins = 1, .pins = {boards[b].pins[q]}};
-            if (want.pins[0]) {
-                cr_assert(has(&f.truth, &want), "seed %d: pin %d not starved in the truth",
-                          (int)boards[b].seed, want.pins[0]);
-                cr_expect(has(&res, &want), "seed %d: starved pin %d not found",
-                          (int)boards[b].seed, want.pins[0]);
-            }
-        }
-        for (size_t k = 0; k < res.ndefects; k++)
-            cr_expect(res.defects[k].type != AOI_DEFECT_INSUFFICIENT_SOLDER ||
-                          has(&f.truth, &res.defects[k]),
-                      "seed %d: false insufficient solder on pin %d", (int)boards[b].seed,
-                      res.defects[k].pins[0]);
-        aoi_result_clear(&res);
-        drop(&f);
-    }
-}
+/* One board of a starved-joint case, as the generator's CLI stores it. */
+typedef struct {
+    const char *part;
+    uint64_t seed;
+    look lk;
+    unsigned defects;
+    int starved[2]; /* pins starved in the truth that must be found; 0: none */
+} starved_board;
 
-/* Connectors sitting 0.04-0.05 mm toward one row (`tools/eval-inspect.sh`
- * seed 80000, as the generator's CLI stores them): the sockets' tips cover
- * the toe zones, where the toe's relief and the wetted area both confuse a
- * good fillet ending under the tip with a starved joint.  Boards 80400 (a
- * 40-pin socket, ring light, 6 um/px), 80802 and 80803 (80-pin, grey, ring
- * light, 6 um/px) had 9 good pins called starved (area 0.28-0.61 of
- * nominal, toe relief 0.19-0.35 of the row's); pin 5 of board 80203 (a
- * 10-pin socket, grey, 14 um/px), starved, escaped (area 0.67).  There the
- * colour decides: the toe zone's and the pad beside the tip's wetted
- * shares, each over its row's median, must sum below covered_wet_sum (0.4;
- * a good fillet shows solder beside the terminal). */
-Test(inspect, covered_toes_are_judged_by_their_colour, .timeout = 300)
+/* Inspects each board: its starved pins are found, and no insufficient-
+ * solder call is one the truth does not have. */
+static void expect_starved(const starved_board *boards, size_t n)
 {
-    static const struct {
-        const char *part;
-        uint64_t seed;
-        look lk;
-        unsigned defects;
-        int starved; /* 0: none */
-    } boards[] = {
-        {"AXT540124", 80400, {-1, -1, 0, 6, 0}, 0, 0},
-        {"AXT580124", 80802, {-1, -1, 1, 6, 0}, 0, 0},
-        {"AXT580124", 80803, {-1, -1, 1, 6, 0}, 1u << AOI_DEFECT_EXCESS_SOLDER, 0},
-        {"AXT510124", 80203, {-1, -1, 1, 14, 180}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, 5},
-    };
-    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
+    for (size_t b = 0; b < n; b++) {
         frame f;
         aoi_result res;
         int seed = (int)boards[b].seed;
         make_stored(&f, boards[b].part, boards[b].seed, boards[b].defects, &boards[b].lk);
-        const aoi_defect want = {
-            .type = AOI_DEFECT_INSUFFICIENT_SOLDER, .npins = 1, .pins = {boards[b].starved}};
-        cr_assert(!want.pins[0] || has(&f.truth, &want), "seed %d: pin %d not starved in the truth",
-                  seed, want.pins[0]);
-        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
-        if (want.pins[0])
-            cr_expect(has(&res, &want), "seed %d: starved pin %d not found", seed, want.pins[0]);
-        for (size_t k = 0; k < res.ndefects; k++)
-            cr_expect(res.defects[k].type != AOI_DEFECT_INSUFFICIENT_SOLDER ||
-                          has(&f.truth, &res.defects[k]),
-                      "seed %d: false insufficient solder on pin %d", seed, res.defects[k].pins[0]);
-        aoi_result_clear(&res);
-        drop(&f);
-    }
-}
-
-/* Starved joints under covering tips whose toe zones look wet to the colour
- * rule (`tools/eval-inspect.sh` seeds 160000 and 200000 with -d
- * insufficient_solder, as the generator's CLI stores them): pin 3 of board
- * 160105 (a 10-pin socket, ring light, 10 um/px), pin 8 of 200004 (10-pin,
- * coaxial, 6 um/px) and pin 33 of 201003 (80-pin, coaxial, 14 um/px), whose
- * toe zones show 0.07-0.10 of their rows' relief, escaped: their zones'
- * wetted shares summed 0.5-1.1 against covered_wet_sum (0.4).  A good
- * fillet still rises beside and beyond the tip over it; on four sets the
- * least relief of 3498 good covered pins was 0.17 of their rows'. */
-Test(inspect, a_flat_toe_under_a_covering_tip_is_starved, .timeout = 300)
-{
-    static const struct {
-        const char *part;
-        uint64_t seed;
-        look lk;
-        int starved;
-    } boards[] = {
-        {"AXT510124", 160105, {-1, -1, 0, 10, 90}, 3},
-        {"AXT510124", 200004, {-1, -1, 0, 6, 0}, 8},
-        {"AXT580124", 201003, {-1, -1, 0, 14, 180}, 33},
-    };
-    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
-        frame f;
-        aoi_result res;
-        int seed = (int)boards[b].seed;
-        make_stored(&f, boards[b].part, boards[b].seed, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER,
-                    &boards[b].lk);
-        const aoi_defect want = {
-            .type = AOI_DEFECT_INSUFFICIENT_SOLDER, .npins = 1, .pins = {boards[b].starved}};
-        cr_assert(has(&f.truth, &want), "seed %d: pin %d not starved in the truth", seed,
-                  want.pins[0]);
-        cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
-        cr_expect(has(&res, &want), "seed %d: starved pin %d not found", seed, want.pins[0]);
-        for (size_t k = 0; k < res.ndefects; k++)
-            cr_expect(res.defects[k].type != AOI_DEFECT_INSUFFICIENT_SOLDER ||
-                          has(&f.truth, &res.defects[k]),
-                      "seed %d: false insufficient solder on pin %d", seed, res.defects[k].pins[0]);
-        aoi_result_clear(&res);
-        drop(&f);
-    }
-}
-
-/* Starved joints (`tools/eval-inspect.sh` seed 200000 with -d
- * insufficient_solder, as the generator's CLI stores them) whose wetted
- * area was under half the nominal but whose toe relief did not agree
- * (0.46-0.61 of the row's against area_confirm_ratio, 0.4): pins 4 and 8 of
- * board 200301 (a 10-pin socket, 20 um/px, rows of five with two starved
- * pins) and pin 29 of 200704 (a 40-pin socket, 20 um/px), both under the
- * tiered RGB light on colour frames.  Their toe zones and the pad beside
- * their terminals show bare metal (wetted shares over the rows' summing
- * 0-0.01); good pins of colour frames with so small an area summed 0.57 or
- * more on five sets. */
-Test(inspect, a_small_joint_on_bare_looking_pad_is_starved, .timeout = 300)
-{
-    static const struct {
-        const char *part;
-        uint64_t seed;
-        look lk;
-        int starved[2];
-    } boards[] = {
-        {"AXT510124", 200301, {-1, -1, 0, 20, 270}, {4, 8}},
-        {"AXT540124", 200704, {-1, -1, 0, 20, 270}, {29, 0}},
-    };
-    for (size_t b = 0; b < sizeof boards / sizeof *boards; b++) {
-        frame f;
-        aoi_result res;
-        int seed = (int)boards[b].seed;
-        make_stored(&f, boards[b].part, boards[b].seed, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER,
-                    &boards[b].lk);
         cr_assert_eq(inspect(&f, NULL, &res), 0, "%s", res.error ? res.error : "");
         for (int q = 0; q < 2 && boards[b].starved[q]; q++) {
             const aoi_defect want = {
@@ -679,6 +539,84 @@ Test(inspect, a_small_joint_on_bare_looking_pad_is_starved, .timeout = 300)
         aoi_result_clear(&res);
         drop(&f);
     }
+}
+
+/* 80-pin sockets sitting 0.05-0.06 mm toward one row (`tools/eval-inspect.sh`
+ * seed 20800 board 20807, grey ring light at 6 um/px; seed 21000 board
+ * 21003, RGB at 14 um/px, as the generator's CLI stores them): the
+ * terminals' tips reach the pads' ends and cover the toe zones' middle, and
+ * four good pins of the first, whose fillets end under the tips, showed as
+ * flat a toe as a missing fillet (toe relief 0.22 of the row's, wetted area
+ * 0.69-0.80 of nominal).  There "no toe fillet" needs the area to agree;
+ * the second board's two starved pins on such a row (area 0.45 and 0.60)
+ * are still found. */
+Test(inspect, terminals_covering_the_toe_zone, .timeout = 300)
+{
+    static const starved_board boards[] = {
+        {"AXT580124", 20807, {-1, -1, 1, 6, 0}, 0, {0, 0}},
+        {"AXT580124", 21003, {-1, -1, 0, 14, 180}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, {31, 63}},
+    };
+    expect_starved(boards, sizeof boards / sizeof *boards);
+}
+
+/* Connectors sitting 0.04-0.05 mm toward one row (`tools/eval-inspect.sh`
+ * seed 80000, as the generator's CLI stores them): the sockets' tips cover
+ * the toe zones, where the toe's relief and the wetted area both confuse a
+ * good fillet ending under the tip with a starved joint.  Boards 80400 (a
+ * 40-pin socket, ring light, 6 um/px), 80802 and 80803 (80-pin, grey, ring
+ * light, 6 um/px) had 9 good pins called starved (area 0.28-0.61 of
+ * nominal, toe relief 0.19-0.35 of the row's); pin 5 of board 80203 (a
+ * 10-pin socket, grey, 14 um/px), starved, escaped (area 0.67).  There the
+ * colour decides: the toe zone's and the pad beside the tip's wetted
+ * shares, each over its row's median, must sum below covered_wet_sum (0.4;
+ * a good fillet shows solder beside the terminal). */
+Test(inspect, covered_toes_are_judged_by_their_colour, .timeout = 300)
+{
+    static const starved_board boards[] = {
+        {"AXT540124", 80400, {-1, -1, 0, 6, 0}, 0, {0, 0}},
+        {"AXT580124", 80802, {-1, -1, 1, 6, 0}, 0, {0, 0}},
+        {"AXT580124", 80803, {-1, -1, 1, 6, 0}, 1u << AOI_DEFECT_EXCESS_SOLDER, {0, 0}},
+        {"AXT510124", 80203, {-1, -1, 1, 14, 180}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, {5, 0}},
+    };
+    expect_starved(boards, sizeof boards / sizeof *boards);
+}
+
+/* Starved joints under covering tips whose toe zones look wet to the colour
+ * rule (`tools/eval-inspect.sh` seeds 160000 and 200000 with -d
+ * insufficient_solder, as the generator's CLI stores them): pin 3 of board
+ * 160105 (a 10-pin socket, ring light, 10 um/px), pin 8 of 200004 (10-pin,
+ * coaxial, 6 um/px) and pin 33 of 201003 (80-pin, coaxial, 14 um/px), whose
+ * toe zones show 0.07-0.10 of their rows' relief, escaped: their zones'
+ * wetted shares summed 0.5-1.1 against covered_wet_sum (0.4).  A good
+ * fillet still rises beside and beyond the tip over it; on four sets the
+ * least relief of 3498 good covered pins was 0.17 of their rows'. */
+Test(inspect, a_flat_toe_under_a_covering_tip_is_starved, .timeout = 300)
+{
+    static const starved_board boards[] = {
+        {"AXT510124", 160105, {-1, -1, 0, 10, 90}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, {3, 0}},
+        {"AXT510124", 200004, {-1, -1, 0, 6, 0}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, {8, 0}},
+        {"AXT580124", 201003, {-1, -1, 0, 14, 180}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, {33, 0}},
+    };
+    expect_starved(boards, sizeof boards / sizeof *boards);
+}
+
+/* Starved joints (`tools/eval-inspect.sh` seed 200000 with -d
+ * insufficient_solder, as the generator's CLI stores them) whose wetted
+ * area was under half the nominal but whose toe relief did not agree
+ * (0.46-0.61 of the row's against area_confirm_ratio, 0.4): pins 4 and 8 of
+ * board 200301 (a 10-pin socket, 20 um/px, rows of five with two starved
+ * pins) and pin 29 of 200704 (a 40-pin socket, 20 um/px), both under the
+ * tiered RGB light on colour frames.  Their toe zones and the pad beside
+ * their terminals show bare metal (wetted shares over the rows' summing
+ * 0-0.01); good pins of colour frames with so small an area summed 0.57 or
+ * more on five sets. */
+Test(inspect, a_small_joint_on_bare_looking_pad_is_starved, .timeout = 300)
+{
+    static const starved_board boards[] = {
+        {"AXT510124", 200301, {-1, -1, 0, 20, 270}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, {4, 8}},
+        {"AXT540124", 200704, {-1, -1, 0, 20, 270}, 1u << AOI_DEFECT_INSUFFICIENT_SOLDER, {29, 0}},
+    };
+    expect_starved(boards, sizeof boards / sizeof *boards);
 }
 
 static int cmp_dbl(const void *a, const void *b)

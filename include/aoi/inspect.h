@@ -40,7 +40,8 @@ typedef struct {
     double dry_toe_area_ratio; /* ... and its wetted area below this share of the nominal */
     double covered_wet_sum;    /* toe covered by the terminal: insufficient only with the toe
                                   zone's and the side zone's wetted shares, each over its
-                                  row's median, summing below this, ... */
+                                  row's median, summing below this (in colour frames the
+                                  same sum confirms a small wetted area), ... */
     double covered_toe_relief_ratio; /* ... or its toe relief below this share of the row's */
     double offset_across_mm;   /* terminal centre off the pad centre across the pad */
     double offset_along_mm;    /* ... along the pad */

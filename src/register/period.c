@@ -148,6 +148,13 @@ static double best_shift(const aoi_registrar *r, const sampler *s, const candida
     return bd;
 }
 
+/* Whether a shift best_shift() found (searched from -reach by step) is its
+ * first or last one: no edge found yet, the sums may still be rising. */
+static inline int at_reach_end(double shift, double reach, double step)
+{
+    return fabs(shift) > reach - step;
+}
+
 /* The rest of the outline, evaluated at every shift, is thinned to about
  * this many points when it has more than twice as many. */
 #define REST_POINTS 160
@@ -317,11 +324,11 @@ void aoi__register_phase(const aoi_registrar *r, const aoi_image *f, candidate *
              * read 16 px at the end of a 16.7 px reach where the true
              * shifts were 8 px: the pose turned 0.9 deg off; another's
              * true 11.7 px lay beyond a 10.6 px reach). */
-            if (fabs(vl) > reach - st || fabs(vr) > reach - st) {
+            if (at_reach_end(vl, reach, st) || at_reach_end(vr, reach, st)) {
                 reach *= 2;
                 vl = best_shift(r, &s, c, 0, reach, st, 0, ql0, nql0, NULL, NULL, NULL);
                 vr = best_shift(r, &s, c, 0, reach, st, 0, qr0, nqr0, NULL, NULL, NULL);
-                if (fabs(vl) > reach - st || fabs(vr) > reach - st)
+                if (at_reach_end(vl, reach, st) || at_reach_end(vr, reach, st))
                     break;
             }
             double phi = (r->rot + c->th) * M_PI / 180, dv = (vl + vr) / 2;
